@@ -1,0 +1,19 @@
+#include <doctest/doctest.h>
+
+#include "base/hash.h"
+
+using namespace ringmq;
+
+TEST_CASE("hash: java_string_hash matches Java String.hashCode") {
+  CHECK(java_string_hash("") == 0);
+  CHECK(java_string_hash("TagA") == 2598919);                   // ROCKETMQ-PROTOCOL.md B.4
+  CHECK(java_string_hash("TopicTest#ORDER-1") == -1111209712);  // B.5
+  // "é" is one UTF-16 unit (0xE9); U+1F600 is a surrogate pair (0xD83D 0xDE00).
+  CHECK(java_string_hash("\xc3\xa9") == 0xE9);
+  CHECK(java_string_hash("\xf0\x9f\x98\x80") == static_cast<std::int32_t>(31u * 0xD83Du + 0xDE00u));
+}
+
+TEST_CASE("hash: crc32 is the IEEE CRC and its low 31 bits give RocketMQ's BODYCRC") {
+  CHECK(crc32(std::string_view("123456789")) == 0xCBF43926u);
+  CHECK((crc32(std::string_view("Hello RocketMQ")) & 0x7FFFFFFFu) == 1774740973u);  // B.3
+}
