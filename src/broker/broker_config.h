@@ -1,0 +1,39 @@
+// BrokerConfig: every setting of a broker, with RocketMQ's defaults. Filled by the CLI from flags
+// and from a RocketMQ-style broker.conf (flags win); read-only once the broker starts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ringmq::broker {
+
+enum class FlushMode { async_flush, sync_flush };
+enum class BrokerRole { async_master, sync_master, slave };
+
+struct BrokerConfig {
+  std::string cluster_name = "DefaultCluster";           // brokerClusterName
+  std::string broker_name = "broker-a";                  // brokerName
+  std::int64_t broker_id = 0;                             // brokerId: 0 = master
+  std::vector<std::string> namesrv_addrs;                 // namesrvAddr, "host:port;host:port"
+  std::string listen_host = "0.0.0.0";
+  std::uint16_t listen_port = 10911;                      // listenPort
+  // The address published to NameServers and put in message ids (brokerIP1). Empty = derive.
+  std::string advertised_ip;
+  std::string store_dir = "./data/broker-a";              // storePathRootDir
+  FlushMode flush_mode = FlushMode::async_flush;          // flushDiskType
+  BrokerRole role = BrokerRole::async_master;             // brokerRole
+  std::int64_t sync_flush_timeout_ms = 5000;              // syncFlushTimeout
+  std::int64_t async_flush_interval_ms = 500;             // flushIntervalCommitLog
+  bool auto_create_topic = true;                          // autoCreateTopicEnable
+  int default_topic_queue_nums = 4;                       // defaultTopicQueueNums
+  std::size_t commit_log_segment_bytes = 1ull << 30;      // mapedFileSizeCommitLog
+  int retention_hours = 72;                               // fileReservedTime
+  int disk_max_used_percent = 75;                         // diskMaxUsedSpaceRatio
+  std::size_t max_message_bytes = 4 * 1024 * 1024;        // maxMessageSize
+  int register_period_ms = 30000;                         // registerNameServerPeriod
+  int cores = 0;                                          // 0 = every core of the machine
+};
+
+}  // namespace ringmq::broker

@@ -1,0 +1,115 @@
+#include "cli/broker_flags.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "base/properties_file.h"
+#include "cli/broker_conf.h"
+
+namespace ringmq::cli {
+
+void add_broker_flags(CLI::App& app, BrokerFlags& f) {
+  auto& c = f.config;
+  auto add = [&f](CLI::Option* option, const char* key) { f.options_by_key.emplace_back(option, key); };
+  app.add_option("-c,--config", f.conf_file, "RocketMQ-style broker.conf (brokerName, brokerId, flushDiskType, ...)");
+  add(app.add_option("--namesrv", f.namesrv_list, "NameServer addresses, 'host:port;host:port' (default: $NAMESRV_ADDR)"),
+      "namesrvAddr");
+  add(app.add_option("--listen", f.listen, "address and port to serve clients on")->capture_default_str(), "listenPort");
+  add(app.add_option("--advertise-ip", c.advertised_ip, "IP published to NameServers and in message ids (brokerIP1)"),
+      "brokerIP1");
+  add(app.add_option("--store", c.store_dir, "store root directory")->capture_default_str(), "storePathRootDir");
+  add(app.add_option("--cluster", c.cluster_name, "cluster name")->capture_default_str(), "brokerClusterName");
+  add(app.add_option("--broker-name", c.broker_name, "broker name")->capture_default_str(), "brokerName");
+  add(app.add_option("--broker-id", c.broker_id, "0 = master, >0 = slave")->capture_default_str(), "brokerId");
+  add(app.add_option("--role", f.role, "async_master | sync_master | slave")->capture_default_str(), "brokerRole");
+  add(app.add_option("--flush", f.flush, "async: ack after the page cache; sync: ack after fdatasync (group commit)")
+          ->capture_default_str(),
+      "flushDiskType");
+  add(app.add_option("--sync-flush-timeout", c.sync_flush_timeout_ms, "ms before a sync send answers FLUSH_DISK_TIMEOUT")
+          ->capture_default_str(),
+      "syncFlushTimeout");
+  add(app.add_option("--flush-interval", c.async_flush_interval_ms, "ms between flushes in async mode")->capture_default_str(),
+      "flushIntervalCommitLog");
+  add(app.add_option("--auto-create-topic", c.auto_create_topic, "create topics on first send (TBW102)")
+          ->capture_default_str(),
+      "autoCreateTopicEnable");
+  add(app.add_option("--segment-bytes", c.commit_log_segment_bytes, "CommitLog segment size")->capture_default_str(),
+      "mapedFileSizeCommitLog");
+  add(app.add_option("--retention-hours", c.retention_hours, "delete CommitLog segments older than this")
+          ->capture_default_str(),
+      "fileReservedTime");
+  add(app.add_option("--max-message-bytes", c.max_message_bytes, "largest message body accepted")->capture_default_str(),
+      "maxMessageSize");
+  app.add_option("--cores", c.cores, "reactor threads, one per core (0 = all cores)")->capture_default_str();
+}
+
+Status parse_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) {
+    return make_error(Errc::invalid_argument, fmt::format("'{}' is not host:port", text));
+  }
+  std::uint16_t parsed = 0;
+  const char* begin = text.data() + colon + 1;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(begin, end, parsed);
+  if (ec != std::errc() || ptr != end) return make_error(Errc::invalid_argument, fmt::format("'{}': bad port", text));
+  host = text.substr(0, colon);
+  if (host.empty()) host = "0.0.0.0";
+  port = parsed;
+  return {};
+}
+
+namespace {
+Status apply_flag_strings(BrokerFlags& f, const std::set<std::string>& set_by_flags) {
+  auto& c = f.config;
+  if (set_by_flags.count("listenPort")) RINGMQ_TRY(parse_host_port(f.listen, c.listen_host, c.listen_port));
+  if (set_by_flags.count("flushDiskType")) {
+    if (f.flush == "async") c.flush_mode = broker::FlushMode::async_flush;
+    else if (f.flush == "sync") c.flush_mode = broker::FlushMode::sync_flush;
+    else return make_error(Errc::invalid_argument, "--flush: expected async or sync, got " + f.flush);
+  }
+  if (set_by_flags.count("brokerRole")) {
+    if (f.role == "async_master") c.role = broker::BrokerRole::async_master;
+    else if (f.role == "sync_master") c.role = broker::BrokerRole::sync_master;
+    else if (f.role == "slave") c.role = broker::BrokerRole::slave;
+    else return make_error(Errc::invalid_argument, "--role: expected async_master, sync_master or slave, got " + f.role);
+  }
+  if (set_by_flags.count("namesrvAddr")) {
+    Properties one{{"namesrvAddr", f.namesrv_list}};
+    RINGMQ_TRY(apply_broker_conf(one, {}, c));
+  }
+  return {};
+}
+}  // namespace
+
+Result<broker::BrokerConfig> resolve_broker_config(BrokerFlags& f) {
+  std::set<std::string> set_by_flags;
+  for (const auto& [option, key] : f.options_by_key) {
+    if (option->count() > 0) set_by_flags.insert(key);
+  }
+  auto& c = f.config;
+  // --listen has a default; a listenPort in the properties file wins only over that default.
+  if (!set_by_flags.count("listenPort")) RINGMQ_TRY(parse_host_port(f.listen, c.listen_host, c.listen_port));
+  if (!f.conf_file.empty()) {
+    RINGMQ_TRY_ASSIGN(Properties props, read_properties_file(f.conf_file));
+    RINGMQ_TRY(apply_broker_conf(props, set_by_flags, c));
+  }
+  RINGMQ_TRY(apply_flag_strings(f, set_by_flags));
+  if (c.namesrv_addrs.empty()) {
+    if (const char* env = std::getenv("NAMESRV_ADDR"); env != nullptr && *env != '\0') {
+      RINGMQ_TRY(apply_broker_conf(Properties{{"namesrvAddr", env}}, {}, c));
+    }
+  }
+  if (c.broker_id != 0 && c.role != broker::BrokerRole::slave) {
+    // RocketMQ derives the role from the id the same way: a non-zero id is a slave.
+    c.role = broker::BrokerRole::slave;
+  }
+  if (c.max_message_bytes == 0 || c.commit_log_segment_bytes < c.max_message_bytes + 1024) {
+    return make_error(Errc::invalid_argument, "--segment-bytes must exceed --max-message-bytes");
+  }
+  return c;
+}
+
+}  // namespace ringmq::cli

@@ -1,0 +1,71 @@
+// Every limit of the reactor, in one place. A limit that is hit returns an error (busy, too_large,
+// no_space) or is logged; nothing in the reactor grows without bound.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ringmq::reactor {
+
+// io_uring sizes per core. The CQ is larger than the SQ because multishot operations post many
+// completions per submission; overflow is not lost on 6.x kernels (IORING_FEAT_NODROP) but is slow.
+inline constexpr unsigned kSubmissionQueueEntries = 1024;
+inline constexpr unsigned kCompletionQueueEntries = 8192;
+// Completions copied out of the CQ per pass before any callback runs.
+inline constexpr std::size_t kCompletionBatchMax = 256;
+
+// Largest number of cores (threads, rings) an Engine runs.
+inline constexpr unsigned kCoresMax = 256;
+// Open connections (accepted plus outgoing) per core; an accept beyond it is closed at once.
+inline constexpr std::size_t kConnectionsPerCoreMax = 16384;
+// Listening sockets per core.
+inline constexpr std::size_t kListenersPerCoreMax = 8;
+inline constexpr int kListenBacklog = 4096;
+// After accept fails hard (EMFILE, ENFILE) the listener waits this long before accepting again.
+inline constexpr std::int64_t kAcceptRetryDelayMs = 100;
+// An outgoing connect that has not completed by then fails with Errc::timeout.
+inline constexpr std::int64_t kConnectTimeoutMs = 3000;
+
+// Provided buffer ring for multishot receive, one per core, shared by its connections. A buffer is
+// handed back to the kernel as soon as the data callback returns, so the count bounds bursts, not
+// connections. The count must be a power of two (the ring's index mask).
+inline constexpr std::uint16_t kRecvBufferGroupId = 0;
+inline constexpr unsigned kRecvBufferCount = 512;
+inline constexpr std::size_t kRecvBufferBytes = 16 * 1024;
+static_assert((kRecvBufferCount & (kRecvBufferCount - 1)) == 0, "buffer ring size must be a power of two");
+static_assert(kRecvBufferCount <= 32768, "io_uring buffer rings hold at most 32768 entries");
+
+// Bytes queued for sending on one connection (owned and borrowed together). A send beyond it
+// fails with Errc::busy; the caller decides whether to drop, wait or close. Large enough for a few
+// maximum-size (16 MiB) frames.
+inline constexpr std::size_t kSendQueueBytesMax = 64 * 1024 * 1024;
+// iovecs gathered into one sendmsg.
+inline constexpr std::size_t kSendIovecsMax = 64;
+// Small writes are copied into one buffer up to this size, so a burst of responses is one iovec.
+inline constexpr std::size_t kSendCoalesceBytesMax = 64 * 1024;
+// Owned send buffers are at least this big, so their bytes live on the heap (not in a small-string
+// buffer) and stay put while the queue vector moves its elements.
+inline constexpr std::size_t kSendBufferBytesMin = 256;
+// Emptied send buffers kept per connection for reuse (no allocation in the steady state).
+inline constexpr std::size_t kSpareSendBuffersMax = 4;
+
+// Cross-core single-producer/single-consumer ring capacity (tasks) for each (source, target) pair.
+// A full ring makes post() return Errc::busy.
+inline constexpr std::size_t kCrossCoreRingCapacity = 4096;
+// Tasks posted from threads that are not cores (client API, main) queued per core.
+inline constexpr std::size_t kExternalInboxCapacity = 65536;
+// Bytes a posted task or timer callback may capture inline (larger state goes in a unique_ptr).
+inline constexpr std::size_t kTaskCaptureBytes = 48;
+// Tasks run from one inbox before the loop looks at I/O again.
+inline constexpr std::size_t kInboxBatchMax = 256;
+// After handling cross-core traffic, a core polls its inboxes this long before sleeping: a waking
+// hop costs tens of microseconds on VMs, a short spin much less.
+inline constexpr std::int64_t kIdleSpinNs = 20 * 1000;
+
+// Live timers per core.
+inline constexpr std::size_t kTimersPerCoreMax = 1 << 20;
+
+// On stop, a core waits at most this long for its connections to finish closing.
+inline constexpr std::int64_t kShutdownDrainMs = 2000;
+
+}  // namespace ringmq::reactor

@@ -1,0 +1,93 @@
+#include "store/mapped_file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "store/file_util.h"
+
+namespace ringmq::store {
+namespace {
+
+// Zeros written per pwrite when pre-writing a file.
+constexpr std::size_t kPrewriteChunkBytes = 1 << 20;
+
+Status prewrite_zeros(int fd, std::size_t size_bytes, const std::string& path) {
+  static const std::vector<char> zeros(kPrewriteChunkBytes, 0);
+  std::size_t done = 0;
+  while (done < size_bytes) {
+    const std::size_t n = std::min(kPrewriteChunkBytes, size_bytes - done);
+    const ssize_t w = ::pwrite(fd, zeros.data(), n, static_cast<off_t>(done));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return make_sys_error(errno, "pwrite " + path);
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  if (::fdatasync(fd) != 0) return make_sys_error(errno, "fdatasync " + path);
+  return {};
+}
+
+}  // namespace
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(data_, size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<std::shared_ptr<MappedFile>> MappedFile::map(std::string path, std::int64_t start, int fd, std::size_t size_bytes) {
+  void* p = ::mmap(nullptr, size_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) {
+    const int err = errno;
+    ::close(fd);
+    return make_sys_error(err, "mmap " + path);
+  }
+  return std::shared_ptr<MappedFile>(new MappedFile(std::move(path), start, fd, static_cast<std::uint8_t*>(p), size_bytes));
+}
+
+Result<std::shared_ptr<MappedFile>> MappedFile::open_existing(std::string path, std::int64_t start, std::size_t size_bytes) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return make_sys_error(errno, "open " + path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return make_sys_error(err, "fstat " + path);
+  }
+  if (static_cast<std::size_t>(st.st_size) != size_bytes) {
+    ::close(fd);
+    return make_error(Errc::corrupt, fmt::format("{} is {} bytes, expected {}", path, st.st_size, size_bytes));
+  }
+  return map(std::move(path), start, fd, size_bytes);
+}
+
+Result<std::shared_ptr<MappedFile>> MappedFile::create(std::string path, std::int64_t start, std::size_t size_bytes, FileFill fill) {
+  if (path_exists(path)) return make_error(Errc::already_exists, "create " + path);
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return make_sys_error(errno, "open " + tmp);
+  Status st;
+  if (::ftruncate(fd, static_cast<off_t>(size_bytes)) != 0) st = make_sys_error(errno, "ftruncate " + tmp);
+  if (st.ok() && fill == FileFill::prewritten) st = prewrite_zeros(fd, size_bytes, tmp);
+  if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = make_sys_error(errno, "rename " + tmp);
+  if (!st.ok()) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return st.take_error();
+  }
+  return map(std::move(path), start, fd, size_bytes);
+}
+
+Status MappedFile::sync() const {
+  if (::fdatasync(fd_) != 0) return make_sys_error(errno, "fdatasync " + path_);
+  return {};
+}
+
+Status MappedFile::unlink() { return remove_file(path_); }
+
+}  // namespace ringmq::store

@@ -1,0 +1,185 @@
+#include "store/record_format.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "base/hash.h"
+
+namespace ringmq::store {
+namespace {
+
+std::size_t host_bytes(const HostAddress& h) { return std::size_t{h.ip_bytes} + 4; }
+
+std::uint8_t* put_host(std::uint8_t* p, const HostAddress& h) {
+  std::memcpy(p, h.ip.data(), h.ip_bytes);
+  store_be32(p + h.ip_bytes, static_cast<std::uint32_t>(h.port));
+  return p + host_bytes(h);
+}
+
+std::uint8_t* put32(std::uint8_t* p, std::uint32_t v) {
+  store_be32(p, v);
+  return p + 4;
+}
+
+std::uint8_t* put64(std::uint8_t* p, std::int64_t v) {
+  store_be64(p, static_cast<std::uint64_t>(v));
+  return p + 8;
+}
+
+bool all_zero(Bytes b) {
+  for (std::uint8_t c : b)
+    if (c != 0) return false;
+  return true;
+}
+
+ParseResult corrupt(std::uint32_t size, const char* why) {
+  ParseResult r;
+  r.status = ParseStatus::corrupt;
+  r.size = size;
+  r.why = why;
+  return r;
+}
+
+}  // namespace
+
+std::size_t encoded_size(const MessageInput& m) {
+  return kRecordFixedBytesV1Ipv4 - 16 + host_bytes(m.born_host) + host_bytes(m.store_host) +
+         m.body.size() + m.topic.size() + m.properties.size();
+}
+
+Status validate_message(const MessageInput& m, std::size_t body_bytes_max) {
+  if (m.body.size() > body_bytes_max)
+    return make_error(Errc::too_large, fmt::format("message body of {} bytes exceeds {}", m.body.size(), body_bytes_max));
+  if (m.properties.size() > kPropertiesBytesMax)
+    return make_error(Errc::too_large, fmt::format("properties of {} bytes exceed {}", m.properties.size(), kPropertiesBytesMax));
+  if (m.topic.empty() || m.topic.size() > kTopicBytesMaxV1)
+    return make_error(Errc::invalid_argument, fmt::format("topic length {} not in [1, {}]", m.topic.size(), kTopicBytesMaxV1));
+  if ((m.born_host.ip_bytes != 4 && m.born_host.ip_bytes != 16) || (m.store_host.ip_bytes != 4 && m.store_host.ip_bytes != 16))
+    return make_error(Errc::invalid_argument, "host address must be 4 or 16 bytes");
+  return {};
+}
+
+void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffset physical_offset,
+                   std::int64_t store_timestamp_ms, std::uint8_t* out) {
+  const std::size_t total = encoded_size(m);
+  std::int32_t sys_flag = m.sys_flag & ~(kSysFlagBornHostV6 | kSysFlagStoreHostV6);
+  if (m.born_host.ip_bytes == 16) sys_flag |= kSysFlagBornHostV6;
+  if (m.store_host.ip_bytes == 16) sys_flag |= kSysFlagStoreHostV6;
+
+  std::uint8_t* p = out;
+  p = put32(p, static_cast<std::uint32_t>(total));
+  p = put32(p, kMagicV1);
+  p = put32(p, crc32(m.body) & 0x7FFFFFFFu);
+  p = put32(p, static_cast<std::uint32_t>(m.queue_id.value));
+  p = put32(p, static_cast<std::uint32_t>(m.flag));
+  p = put64(p, queue_offset.value);
+  p = put64(p, physical_offset.value);
+  p = put32(p, static_cast<std::uint32_t>(sys_flag));
+  p = put64(p, m.born_timestamp_ms);
+  p = put_host(p, m.born_host);
+  p = put64(p, store_timestamp_ms);
+  p = put_host(p, m.store_host);
+  p = put32(p, static_cast<std::uint32_t>(m.reconsume_times));
+  p = put64(p, m.prepared_transaction_offset);
+  p = put32(p, static_cast<std::uint32_t>(m.body.size()));
+  if (!m.body.empty()) std::memcpy(p, m.body.data(), m.body.size());
+  p += m.body.size();
+  *p++ = static_cast<std::uint8_t>(m.topic.size());
+  std::memcpy(p, m.topic.data(), m.topic.size());
+  p += m.topic.size();
+  store_be16(p, static_cast<std::uint16_t>(m.properties.size()));
+  p += 2;
+  if (!m.properties.empty()) std::memcpy(p, m.properties.data(), m.properties.size());
+  p += m.properties.size();
+  RINGMQ_ASSERT(static_cast<std::size_t>(p - out) == total);
+}
+
+void encode_blank(std::uint8_t* out, std::uint32_t remaining_bytes) {
+  RINGMQ_ASSERT(remaining_bytes >= kBlankMarkerBytes);
+  store_be32(out, remaining_bytes);
+  store_be32(out + 4, kBlankMagic);
+}
+
+ParseResult parse_record(Bytes bytes, bool check_crc) {
+  if (bytes.size() < kBlankMarkerBytes) {
+    return all_zero(bytes) ? ParseResult{} : corrupt(0, "bytes at the end of a segment");
+  }
+  const std::uint32_t total = load_be32(bytes.data());
+  const std::uint32_t magic = load_be32(bytes.data() + kMagicPos);
+  if (magic == kBlankMagic) {
+    if (total != bytes.size()) return corrupt(total, "blank marker does not reach the segment end");
+    ParseResult r;
+    r.status = ParseStatus::blank;
+    r.size = total;
+    return r;
+  }
+  if (magic != kMagicV1 && magic != kMagicV2) {
+    if (total == 0 && magic == 0) return ParseResult{};
+    return corrupt(total, "bad magic code");
+  }
+  if (total < kRecordFixedBytesV1Ipv4 || total > bytes.size()) return corrupt(total, "record length out of range");
+
+  ByteReader in(bytes.first(total));
+  RecordView v;
+  v.total_size = in.u32();
+  v.magic = in.u32();
+  v.body_crc = in.u32();
+  v.queue_id = QueueId{in.i32()};
+  v.flag = in.i32();
+  v.queue_offset = QueueOffset{in.i64()};
+  v.physical_offset = PhysicalOffset{in.i64()};
+  v.sys_flag = in.i32();
+  v.born_timestamp_ms = in.i64();
+  in.bytes((v.sys_flag & kSysFlagBornHostV6) ? 20 : 8);
+  v.store_timestamp_ms = in.i64();
+  in.bytes((v.sys_flag & kSysFlagStoreHostV6) ? 20 : 8);
+  v.reconsume_times = in.i32();
+  v.prepared_transaction_offset = in.i64();
+  const std::uint32_t body_bytes = in.u32();
+  if (body_bytes > total) return corrupt(total, "body length out of range");
+  v.body = in.bytes(body_bytes);
+  const std::size_t topic_bytes = magic == kMagicV1 ? in.u8() : in.u16();
+  v.topic = in.string(topic_bytes);
+  const std::size_t property_bytes = in.u16();
+  v.properties = in.string(property_bytes);
+  if (!in.ok() || in.remaining() != 0) return corrupt(total, "field lengths do not add up to TOTALSIZE");
+  if (check_crc && (crc32(v.body) & 0x7FFFFFFFu) != v.body_crc) return corrupt(total, "body CRC mismatch");
+
+  ParseResult r;
+  r.status = ParseStatus::record;
+  r.record = v;
+  r.size = total;
+  return r;
+}
+
+std::string_view find_property(std::string_view properties, std::string_view key) {
+  std::size_t pos = 0;
+  while (pos < properties.size()) {
+    std::size_t end = properties.find(kPropertySeparator, pos);
+    if (end == std::string_view::npos) end = properties.size();
+    const std::string_view pair = properties.substr(pos, end - pos);
+    const std::size_t sep = pair.find(kNameValueSeparator);
+    if (sep != std::string_view::npos && pair.substr(0, sep) == key) return pair.substr(sep + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+std::int64_t tag_hash_of(std::string_view properties) {
+  const std::string_view tags = find_property(properties, kPropertyTags);
+  return tags.empty() ? 0 : static_cast<std::int64_t>(java_string_hash(tags));
+}
+
+OffsetMessageId make_offset_message_id(const HostAddress& store_host, PhysicalOffset offset) {
+  OffsetMessageId id;
+  std::uint8_t* p = id.bytes.data();
+  std::memcpy(p, store_host.ip.data(), store_host.ip_bytes);
+  p += store_host.ip_bytes;
+  p = put32(p, static_cast<std::uint32_t>(store_host.port));
+  p = put64(p, offset.value);
+  id.size = static_cast<std::uint8_t>(p - id.bytes.data());
+  return id;
+}
+
+}  // namespace ringmq::store

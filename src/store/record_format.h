@@ -1,0 +1,150 @@
+// RocketMQ's stored-message record (ROCKETMQ-PROTOCOL.md §8.2-8.5), byte for byte: the constants,
+// the encoder the append path uses and the checking parser recovery and reads use.
+//
+// A record never spans two segments. The writer keeps at least kBlankMarkerBytes free at the end of
+// a segment so a blank marker (TOTALSIZE = bytes left, MAGIC = kBlankMagic) always fits.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "store/types.h"
+
+namespace ringmq::store {
+
+inline constexpr std::uint32_t kMagicV1 = 0xDAA320A7u;
+inline constexpr std::uint32_t kMagicV2 = 0xDAA320ABu;  // 5.x, topics > 127 bytes; parsed, never written
+inline constexpr std::uint32_t kBlankMagic = 0xCBD43194u;
+inline constexpr std::size_t kBlankMarkerBytes = 8;
+
+// Field positions valid for every record (before the first host address).
+inline constexpr std::size_t kTotalSizePos = 0;
+inline constexpr std::size_t kMagicPos = 4;
+inline constexpr std::size_t kBodyCrcPos = 8;
+inline constexpr std::size_t kQueueIdPos = 12;
+inline constexpr std::size_t kFlagPos = 16;
+inline constexpr std::size_t kQueueOffsetPos = 20;
+inline constexpr std::size_t kPhysicalOffsetPos = 28;
+inline constexpr std::size_t kSysFlagPos = 36;
+inline constexpr std::size_t kBornTimestampPos = 40;
+inline constexpr std::size_t kBornHostPos = 48;
+
+// TOTALSIZE without body, topic and properties, for V1 with IPv4 hosts: 91 (§8.2).
+inline constexpr std::size_t kRecordFixedBytesV1Ipv4 = 91;
+inline constexpr std::size_t kTopicBytesMaxV1 = 127;
+inline constexpr std::size_t kPropertiesBytesMax = 32767;
+// A whole record may exceed the body limit by this much (topic, properties, fixed fields).
+inline constexpr std::size_t kRecordOverheadBytesMax = 64 * 1024;
+
+// sysFlag bits (§4.4) the store looks at.
+inline constexpr std::int32_t kSysFlagTransactionMask = 0x0C;
+inline constexpr std::int32_t kSysFlagTransactionPrepared = 0x04;
+inline constexpr std::int32_t kSysFlagTransactionCommit = 0x08;
+inline constexpr std::int32_t kSysFlagTransactionRollback = 0x0C;
+inline constexpr std::int32_t kSysFlagBornHostV6 = 0x10;
+inline constexpr std::int32_t kSysFlagStoreHostV6 = 0x20;
+
+// Property names and separators (§4.2).
+inline constexpr char kNameValueSeparator = '\x01';
+inline constexpr char kPropertySeparator = '\x02';
+inline constexpr std::string_view kPropertyTags = "TAGS";
+inline constexpr std::string_view kPropertyKeys = "KEYS";
+inline constexpr std::string_view kPropertyUniqKey = "UNIQ_KEY";
+
+// An IPv4 (4-byte) or IPv6 (16-byte) address and a port, as stored in BORNHOST/STOREHOSTADDRESS.
+struct HostAddress {
+  std::array<std::uint8_t, 16> ip{};
+  std::uint8_t ip_bytes = 4;  // 4 or 16
+  std::int32_t port = 0;
+
+  static HostAddress ipv4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d, std::int32_t port) {
+    HostAddress h;
+    h.ip = {a, b, c, d};
+    h.port = port;
+    return h;
+  }
+};
+
+// One message as the broker hands it to the store. The views must stay valid for the call only.
+struct MessageInput {
+  std::string_view topic;
+  QueueId queue_id;
+  std::int32_t flag = 0;
+  Bytes body;
+  std::string_view properties;  // already encoded (§4.2), stored as given
+  std::int32_t sys_flag = 0;    // host V6 bits are set by the store from the addresses
+  std::int64_t born_timestamp_ms = 0;
+  HostAddress born_host;
+  HostAddress store_host;
+  std::int32_t reconsume_times = 0;
+  std::int64_t prepared_transaction_offset = 0;
+  std::int64_t tags_code = 0;  // tag_hash_of(properties) unless the caller knows better (delay topic)
+};
+
+// The fields of a stored record; views point into the mapped segment.
+struct RecordView {
+  std::uint32_t total_size = 0;
+  std::uint32_t magic = 0;
+  std::uint32_t body_crc = 0;
+  QueueId queue_id;
+  std::int32_t flag = 0;
+  QueueOffset queue_offset;
+  PhysicalOffset physical_offset;
+  std::int32_t sys_flag = 0;
+  std::int64_t born_timestamp_ms = 0;
+  std::int64_t store_timestamp_ms = 0;
+  std::int32_t reconsume_times = 0;
+  std::int64_t prepared_transaction_offset = 0;
+  Bytes body;
+  std::string_view topic;
+  std::string_view properties;
+};
+
+enum class ParseStatus {
+  record,       // a whole, checked record
+  blank,        // end-of-segment marker: continue at the next segment
+  end_of_data,  // zeros or too few bytes: nothing was written here
+  corrupt,      // something was written here but it does not check (torn or damaged)
+};
+
+struct ParseResult {
+  ParseStatus status = ParseStatus::end_of_data;
+  RecordView record;
+  std::uint32_t size = 0;   // bytes to skip (record or blank); for corrupt: the TOTALSIZE read
+  const char* why = "";     // for corrupt: which check failed
+};
+
+// Exact TOTALSIZE of `m` once stored (V1).
+std::size_t encoded_size(const MessageInput& m);
+// Rejects what RocketMQ rejects as MESSAGE_ILLEGAL (§8.3): body, properties or topic too large.
+Status validate_message(const MessageInput& m, std::size_t body_bytes_max);
+// Writes the record for `m` into out[0, encoded_size(m)).
+void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffset physical_offset,
+                   std::int64_t store_timestamp_ms, std::uint8_t* out);
+// Writes a blank marker covering `remaining_bytes` (>= kBlankMarkerBytes).
+void encode_blank(std::uint8_t* out, std::uint32_t remaining_bytes);
+// Parses the record at the start of `bytes` (what is left of a segment) per §8.5.
+ParseResult parse_record(Bytes bytes, bool check_crc);
+
+// Value of `key` in an encoded properties string, empty if absent.
+std::string_view find_property(std::string_view properties, std::string_view key);
+// ConsumeQueue tags code (§4.6): Java hashCode of TAGS sign-extended, 0 without TAGS.
+std::int64_t tag_hash_of(std::string_view properties);
+// Whether a record of this sysFlag takes a queue offset and gets a ConsumeQueue entry (§8.3, §9.1).
+inline bool takes_queue_offset(std::int32_t sys_flag) {
+  const std::int32_t t = sys_flag & kSysFlagTransactionMask;
+  return t != kSysFlagTransactionPrepared && t != kSysFlagTransactionRollback;
+}
+// Offset message id (§4.5): store host ip + port + physical offset; 16 bytes for IPv4.
+struct OffsetMessageId {
+  std::array<std::uint8_t, 28> bytes{};
+  std::uint8_t size = 0;
+  Bytes view() const { return {bytes.data(), size}; }
+};
+OffsetMessageId make_offset_message_id(const HostAddress& store_host, PhysicalOffset offset);
+
+}  // namespace ringmq::store

@@ -1,0 +1,80 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli/broker_flags.h"
+
+using namespace ringmq;
+using namespace ringmq::cli;
+
+namespace {
+// Parses argv through a fresh CLI11 app, as `ringmq broker` does.
+Result<broker::BrokerConfig> parse(std::vector<std::string> args) {
+  CLI::App app;
+  BrokerFlags flags;
+  add_broker_flags(app, flags);
+  std::vector<const char*> argv{"broker"};
+  for (auto& a : args) argv.push_back(a.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  return resolve_broker_config(flags);
+}
+
+std::string write_temp_conf(const std::string& text) {
+  char path[] = "/tmp/ringmq_conf_XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::FILE* f = fdopen(fd, "w");
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  return path;
+}
+}  // namespace
+
+TEST_CASE("broker flags: broker.conf keys apply, and flags win over them") {
+  const std::string path = write_temp_conf(
+      "brokerClusterName=C1\nbrokerName=broker-x\nlistenPort=20911\nflushDiskType=SYNC_FLUSH\n"
+      "namesrvAddr=127.0.0.1:1;127.0.0.1:2\nmapedFileSizeCommitLog=65536\nfileReservedTime=5\n"
+      "maxMessageSize=1024\nunknownKey=1\n");
+  auto config = parse({"-c", path, "--broker-name", "from-flag"});
+  std::remove(path.c_str());
+  REQUIRE(config.ok());
+  CHECK(config->cluster_name == "C1");
+  CHECK(config->broker_name == "from-flag");
+  CHECK(config->listen_port == 20911);
+  CHECK(config->flush_mode == broker::FlushMode::sync_flush);
+  CHECK(config->namesrv_addrs == std::vector<std::string>{"127.0.0.1:1", "127.0.0.1:2"});
+  CHECK(config->commit_log_segment_bytes == 65536);
+  CHECK(config->retention_hours == 5);
+}
+
+TEST_CASE("broker flags: --listen wins over listenPort, and a non-zero id makes a slave") {
+  const std::string path = write_temp_conf("listenPort=20911\nbrokerId=1\n");
+  auto config = parse({"-c", path, "--listen", "127.0.0.1:30911"});
+  std::remove(path.c_str());
+  REQUIRE(config.ok());
+  CHECK(config->listen_host == "127.0.0.1");
+  CHECK(config->listen_port == 30911);
+  CHECK(config->role == broker::BrokerRole::slave);
+}
+
+TEST_CASE("broker flags: NAMESRV_ADDR is used when no NameServer is configured") {
+  setenv("NAMESRV_ADDR", "127.0.0.1:9876", 1);
+  auto config = parse({});
+  unsetenv("NAMESRV_ADDR");
+  REQUIRE(config.ok());
+  CHECK(config->namesrv_addrs == std::vector<std::string>{"127.0.0.1:9876"});
+}
+
+TEST_CASE("broker flags: bad values are clear errors") {
+  CHECK_FALSE(parse({"--flush", "sometimes"}).ok());
+  CHECK_FALSE(parse({"--listen", "nohostport"}).ok());
+  const std::string path = write_temp_conf("flushDiskType=MAYBE\n");
+  auto config = parse({"-c", path});
+  std::remove(path.c_str());
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.error().detail.find("flushDiskType") != std::string::npos);
+}
