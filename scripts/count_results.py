@@ -4,6 +4,7 @@
 A meson test may run many test cases. Each is counted from its own summary line:
   doctest:           "[doctest] test cases: 12 | 11 passed | 1 failed | 0 skipped"
   node --test (TAP): "# pass 5" and "# fail 0"
+  our Python tests:  "5 passed, 0 failed" (tests/integration/harness.py)
   anything else:     one test, passed when it exited 0.
 A test whose summary shows no failures but which exited non-zero (a crash after the summary,
 a sanitizer report) counts one extra failure.
@@ -15,6 +16,7 @@ import sys
 DOCTEST = re.compile(r"\[doctest\] test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed")
 TAP_PASS = re.compile(r"^# pass (\d+)$", re.M)
 TAP_FAIL = re.compile(r"^# fail (\d+)$", re.M)
+PLAIN = re.compile(r"^(\d+) passed, (\d+) failed$", re.M)
 
 
 def count(entry):
@@ -24,6 +26,9 @@ def count(entry):
     if m:
         passed = sum(int(x[1]) for x in m)
         failed = sum(int(x[2]) for x in m)
+    elif PLAIN.search(out):
+        passed = sum(int(x[0]) for x in PLAIN.findall(out))
+        failed = sum(int(x[1]) for x in PLAIN.findall(out))
     elif TAP_PASS.search(out):
         passed = sum(int(x) for x in TAP_PASS.findall(out))
         failed = sum(int(x) for x in TAP_FAIL.findall(out))

@@ -4,7 +4,7 @@
 # `ringmq standalone`, e.g. scripts/run.sh --flush sync --cores 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+RINGMQ_SKIP_NODE=1 scripts/deps.sh
 scripts/build.sh build
 mkdir -p data
 exec build/src/cli/ringmq standalone --store ./data/broker-a "$@"

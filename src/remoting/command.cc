@@ -5,6 +5,8 @@
 #include <charconv>
 #include <limits>
 
+#include "remoting/header_codec.h"
+
 namespace ringmq::remoting {
 namespace {
 
@@ -66,6 +68,11 @@ constexpr std::string_view kLanguageNames[] = {
 };
 
 }  // namespace
+
+namespace detail {
+bool parse_java_int32(std::string_view text, std::int32_t& out) { return parse_java_integer(text, out); }
+bool parse_java_int64(std::string_view text, std::int64_t& out) { return parse_java_integer(text, out); }
+}  // namespace detail
 
 std::string_view language_name(LanguageCode code) {
   const auto index = static_cast<std::size_t>(code);

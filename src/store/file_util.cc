@@ -18,13 +18,6 @@ namespace {
 // Digits in a RocketMQ offset file name.
 constexpr std::size_t kOffsetNameDigits = 20;
 
-std::string parent_dir(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 Status write_all(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
@@ -38,6 +31,13 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
 }
 
 }  // namespace
+
+std::string parent_dir(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
 
 std::string offset_file_name(std::int64_t offset) { return fmt::format("{:020d}", offset); }
 

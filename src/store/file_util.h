@@ -16,6 +16,8 @@ std::string offset_file_name(std::int64_t offset);
 // Inverse of offset_file_name; fails for anything but exactly 20 digits.
 Result<std::int64_t> parse_offset_file_name(std::string_view name);
 
+// "a/b/c" -> "a/b".
+std::string parent_dir(const std::string& path);
 bool path_exists(const std::string& path);
 Status make_dirs(const std::string& path);
 // Entry names (not paths) of a directory, sorted; "." and ".." are left out.

@@ -75,6 +75,8 @@ Result<std::shared_ptr<MappedFile>> MappedFile::create(std::string path, std::in
   if (::ftruncate(fd, static_cast<off_t>(size_bytes)) != 0) st = make_sys_error(errno, "ftruncate " + tmp);
   if (st.ok() && fill == FileFill::prewritten) st = prewrite_zeros(fd, size_bytes, tmp);
   if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = make_sys_error(errno, "rename " + tmp);
+  // Without this a crash could lose the name, and with it data fdatasync had made durable.
+  if (st.ok()) st = fsync_dir(parent_dir(path));
   if (!st.ok()) {
     ::close(fd);
     ::unlink(tmp.c_str());
