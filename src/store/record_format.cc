@@ -41,18 +41,46 @@ ParseResult corrupt(std::uint32_t size, const char* why) {
   return r;
 }
 
-}  // namespace
-
-std::size_t encoded_size(const MessageInput& m) {
-  return kRecordFixedBytesV1Ipv4 - 16 + host_bytes(m.born_host) + host_bytes(m.store_host) +
-         m.body.size() + m.topic.size() + m.properties.size();
+// Bytes the __CRC32# property adds: a separator if the properties do not end in one, then 20.
+std::size_t record_crc_bytes(const MessageInput& m, RecordCrc crc) {
+  if (crc == RecordCrc::body_only) return 0;
+  const bool needs_separator = !m.properties.empty() && m.properties.back() != kPropertySeparator;
+  return kRecordCrcBytes + (needs_separator ? 1 : 0);
 }
 
-Status validate_message(const MessageInput& m, std::size_t body_bytes_max) {
+// Writes the 10 digits of `crc`, least significant first (MessageDecoder.createCrc32).
+void put_crc_digits(std::uint8_t* p, std::uint32_t crc) {
+  for (int i = 0; i < 10; ++i) {
+    p[i] = static_cast<std::uint8_t>('0' + crc % 10);
+    crc /= 10;
+  }
+}
+
+// Checks the trailing __CRC32# property: 1 = good, 0 = absent, -1 = present but wrong.
+int check_record_crc(Bytes record, std::string_view properties) {
+  if (properties.size() < kRecordCrcBytes) return 0;
+  const std::string_view tail = properties.substr(properties.size() - kRecordCrcBytes);
+  if (tail.substr(0, kPropertyCrc32.size()) != kPropertyCrc32 || tail[8] != kNameValueSeparator ||
+      tail[19] != kPropertySeparator)
+    return 0;
+  std::uint8_t expect[10];
+  put_crc_digits(expect, crc32(record.first(record.size() - kRecordCrcBytes)) & 0x7FFFFFFFu);
+  return std::memcmp(expect, tail.data() + 9, 10) == 0 ? 1 : -1;
+}
+
+}  // namespace
+
+std::size_t encoded_size(const MessageInput& m, RecordCrc crc) {
+  return kRecordFixedBytesV1Ipv4 - 16 + host_bytes(m.born_host) + host_bytes(m.store_host) +
+         m.body.size() + m.topic.size() + m.properties.size() + record_crc_bytes(m, crc);
+}
+
+Status validate_message(const MessageInput& m, std::size_t body_bytes_max, RecordCrc crc) {
   if (m.body.size() > body_bytes_max)
     return make_error(Errc::too_large, fmt::format("message body of {} bytes exceeds {}", m.body.size(), body_bytes_max));
-  if (m.properties.size() > kPropertiesBytesMax)
-    return make_error(Errc::too_large, fmt::format("properties of {} bytes exceed {}", m.properties.size(), kPropertiesBytesMax));
+  const std::size_t property_bytes = m.properties.size() + record_crc_bytes(m, crc);
+  if (property_bytes > kPropertiesBytesMax)
+    return make_error(Errc::too_large, fmt::format("properties of {} bytes exceed {}", property_bytes, kPropertiesBytesMax));
   if (m.topic.empty() || m.topic.size() > kTopicBytesMaxV1)
     return make_error(Errc::invalid_argument, fmt::format("topic length {} not in [1, {}]", m.topic.size(), kTopicBytesMaxV1));
   if ((m.born_host.ip_bytes != 4 && m.born_host.ip_bytes != 16) || (m.store_host.ip_bytes != 4 && m.store_host.ip_bytes != 16))
@@ -61,8 +89,9 @@ Status validate_message(const MessageInput& m, std::size_t body_bytes_max) {
 }
 
 void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffset physical_offset,
-                   std::int64_t store_timestamp_ms, std::uint8_t* out) {
-  const std::size_t total = encoded_size(m);
+                   std::int64_t store_timestamp_ms, std::uint8_t* out, RecordCrc crc) {
+  const std::size_t total = encoded_size(m, crc);
+  const std::size_t crc_bytes = record_crc_bytes(m, crc);
   std::int32_t sys_flag = m.sys_flag & ~(kSysFlagBornHostV6 | kSysFlagStoreHostV6);
   if (m.born_host.ip_bytes == 16) sys_flag |= kSysFlagBornHostV6;
   if (m.store_host.ip_bytes == 16) sys_flag |= kSysFlagStoreHostV6;
@@ -88,10 +117,18 @@ void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffs
   *p++ = static_cast<std::uint8_t>(m.topic.size());
   std::memcpy(p, m.topic.data(), m.topic.size());
   p += m.topic.size();
-  store_be16(p, static_cast<std::uint16_t>(m.properties.size()));
+  store_be16(p, static_cast<std::uint16_t>(m.properties.size() + crc_bytes));
   p += 2;
   if (!m.properties.empty()) std::memcpy(p, m.properties.data(), m.properties.size());
   p += m.properties.size();
+  if (crc_bytes > 0) {
+    if (crc_bytes > kRecordCrcBytes) *p++ = kPropertySeparator;
+    std::memcpy(p, kPropertyCrc32.data(), kPropertyCrc32.size());
+    p[8] = kNameValueSeparator;
+    p[19] = kPropertySeparator;
+    put_crc_digits(p + 9, crc32(Bytes(out, total - kRecordCrcBytes)) & 0x7FFFFFFFu);
+    p += kRecordCrcBytes;
+  }
   RINGMQ_ASSERT(static_cast<std::size_t>(p - out) == total);
 }
 
@@ -101,7 +138,7 @@ void encode_blank(std::uint8_t* out, std::uint32_t remaining_bytes) {
   store_be32(out + 4, kBlankMagic);
 }
 
-ParseResult parse_record(Bytes bytes, bool check_crc) {
+ParseResult parse_record(Bytes bytes, bool check_crc, RecordCrc require) {
   if (bytes.size() < kBlankMarkerBytes) {
     return all_zero(bytes) ? ParseResult{} : corrupt(0, "bytes at the end of a segment");
   }
@@ -144,7 +181,12 @@ ParseResult parse_record(Bytes bytes, bool check_crc) {
   const std::size_t property_bytes = in.u16();
   v.properties = in.string(property_bytes);
   if (!in.ok() || in.remaining() != 0) return corrupt(total, "field lengths do not add up to TOTALSIZE");
-  if (check_crc && (crc32(v.body) & 0x7FFFFFFFu) != v.body_crc) return corrupt(total, "body CRC mismatch");
+  if (check_crc) {
+    if ((crc32(v.body) & 0x7FFFFFFFu) != v.body_crc) return corrupt(total, "body CRC mismatch");
+    const int whole = check_record_crc(bytes.first(total), v.properties);
+    if (whole < 0) return corrupt(total, "record CRC (__CRC32#) mismatch");
+    if (whole == 0 && require == RecordCrc::whole_record) return corrupt(total, "record CRC (__CRC32#) missing");
+  }
 
   ParseResult r;
   r.status = ParseStatus::record;

@@ -54,6 +54,16 @@ inline constexpr char kPropertySeparator = '\x02';
 inline constexpr std::string_view kPropertyTags = "TAGS";
 inline constexpr std::string_view kPropertyKeys = "KEYS";
 inline constexpr std::string_view kPropertyUniqKey = "UNIQ_KEY";
+// RocketMQ 5.x whole-record CRC (§8.3 rule 4): the last 20 bytes of PROPERTIES are
+// "__CRC32#" 0x01 + 10 decimal digits (least significant first) + 0x02, over bytes
+// [0, TOTALSIZE - 20). BODYCRC alone cannot tell a record whose properties were torn off.
+inline constexpr std::string_view kPropertyCrc32 = "__CRC32#";
+inline constexpr std::size_t kRecordCrcBytes = 20;
+
+enum class RecordCrc {
+  body_only,     // RocketMQ's default: BODYCRC only
+  whole_record,  // also append the __CRC32# property (ringmq's default for the CommitLog)
+};
 
 // An IPv4 (4-byte) or IPv6 (16-byte) address and a port, as stored in BORNHOST/STOREHOSTADDRESS.
 struct HostAddress {
@@ -119,16 +129,17 @@ struct ParseResult {
 };
 
 // Exact TOTALSIZE of `m` once stored (V1).
-std::size_t encoded_size(const MessageInput& m);
+std::size_t encoded_size(const MessageInput& m, RecordCrc crc = RecordCrc::body_only);
 // Rejects what RocketMQ rejects as MESSAGE_ILLEGAL (§8.3): body, properties or topic too large.
-Status validate_message(const MessageInput& m, std::size_t body_bytes_max);
-// Writes the record for `m` into out[0, encoded_size(m)).
+Status validate_message(const MessageInput& m, std::size_t body_bytes_max, RecordCrc crc = RecordCrc::body_only);
+// Writes the record for `m` into out[0, encoded_size(m, crc)).
 void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffset physical_offset,
-                   std::int64_t store_timestamp_ms, std::uint8_t* out);
+                   std::int64_t store_timestamp_ms, std::uint8_t* out, RecordCrc crc = RecordCrc::body_only);
 // Writes a blank marker covering `remaining_bytes` (>= kBlankMarkerBytes).
 void encode_blank(std::uint8_t* out, std::uint32_t remaining_bytes);
-// Parses the record at the start of `bytes` (what is left of a segment) per §8.5.
-ParseResult parse_record(Bytes bytes, bool check_crc);
+// Parses the record at the start of `bytes` (what is left of a segment) per §8.5. With check_crc,
+// BODYCRC and (if present, or if `require` is whole_record) the __CRC32# property are verified.
+ParseResult parse_record(Bytes bytes, bool check_crc, RecordCrc require = RecordCrc::body_only);
 
 // Value of `key` in an encoded properties string, empty if absent.
 std::string_view find_property(std::string_view properties, std::string_view key);

@@ -14,7 +14,7 @@ namespace ringmq::store {
 // 2^48 bytes (256 TiB) of log per shard before its offsets would reach the next shard's.
 inline constexpr int kShardShift = 48;
 // Shards per store. Bounded so a store's checkpoint file stays one page (see checkpoint.h).
-inline constexpr std::uint32_t kShardsMax = 63;
+inline constexpr std::uint32_t kShardsMax = 64;
 
 struct PhysicalOffset {
   std::int64_t value = 0;

@@ -1,0 +1,170 @@
+// CommitLog: one shard's message log, a run of fixed-size segments mapped with mmap and named by
+// their 20-digit start offset (ROCKETMQ-PROTOCOL.md §8). Physical offsets carry the shard in their
+// high bits (types.h), so segment k of shard s starts at (s << kShardShift) + k * segment_bytes.
+//
+// Owner and threading: one reactor core owns a CommitLog and makes every call on it; nothing here
+// locks. Pins (MappedFilePtr copies handed out by reads and flush plans) may be dropped anywhere.
+//
+// Promises:
+// - append() returns once the record is in the mapped segment, i.e. in the page cache. It never
+//   waits for a file: the next segment is prepared ahead (segment_preallocator.h, or the owner's
+//   prepare_next_segment() calls when the helper thread is off).
+// - Durability comes only from flush rounds: begin_flush() says what to fdatasync, complete_flush()
+//   moves the durable offset and returns the waiters (wait_durable) it covers. One round covers
+//   every append made before begin_flush(); appends made while it runs go into the next round, so a
+//   round's fdatasync is shared by every waiter that queued behind it (group commit).
+// - After a failed flush the log refuses appends (the disk is suspect) but keeps serving reads.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/size_limits.h"
+#include "store/flush_plan.h"
+#include "store/mapped_file.h"
+#include "store/record_format.h"
+#include "store/segment_preallocator.h"
+#include "store/types.h"
+
+namespace ringmq::store {
+
+struct CommitLogOptions {
+  std::size_t segment_bytes = std::size_t{1} << 30;
+  std::size_t body_bytes_max = kMessageBytesMax;
+  // Append RocketMQ 5.x's __CRC32# property to every record, and require it during recovery, so a
+  // torn write anywhere in a record is caught (BODYCRC covers only the body). Changing this on an
+  // existing store is safe after a clean stop; after a crash, records in the scanned range that
+  // lack the property would read as torn.
+  RecordCrc record_crc = RecordCrc::whole_record;
+  // Prepare the next segment on a helper thread; when false the owner calls prepare_next_segment().
+  bool preallocate_in_background = true;
+  // Group-commit waiters allowed at once; wait_durable() beyond it fails with Errc::busy.
+  std::size_t durable_waiters_max = 64 * 1024;
+};
+
+struct AppendResult {
+  PhysicalOffset offset;
+  QueueOffset queue_offset;
+  std::uint32_t size = 0;
+  std::int64_t store_timestamp_ms = 0;
+  OffsetMessageId msg_id;
+  PhysicalOffset end() const { return offset + size; }
+};
+
+// Bytes of one record inside a pinned segment: what a PULL reply sends without copying.
+struct RecordSlice {
+  MappedFilePtr segment;
+  std::uint32_t position = 0;
+  std::uint32_t size = 0;
+  Bytes bytes() const { return {segment->data() + position, size}; }
+};
+
+struct ScanResult {
+  PhysicalOffset end;          // first byte after the last valid record
+  std::uint64_t records = 0;   // valid records visited
+};
+
+class CommitLog {
+ public:
+  using RecordVisitor = std::function<Status(const RecordView&)>;
+
+  // Maps the segments found in `dir` (created if missing). Call recover_*() before appending.
+  static Result<std::unique_ptr<CommitLog>> open(std::string dir, ShardId shard, const CommitLogOptions& options);
+  ~CommitLog();
+
+  // --- recovery (at open, before any append) ---
+  // Parses records from `from` (a record boundary), checking length, magic, CRC and the stored
+  // physical offset, calling `visit` for each. Stops at the end of valid data. Fails with
+  // Errc::corrupt, naming the offset, if a bad record lies below `durable` or has a valid record
+  // after it: that is damage, not a torn tail, and is never skipped.
+  Result<ScanResult> scan(PhysicalOffset from, PhysicalOffset durable, const RecordVisitor& visit) const;
+  // Makes `end` the write position: zeroes the torn bytes after it, deletes later segments.
+  // `durable` is how much of it is known to be synced (the rest goes into the next flush round);
+  // `last_timestamp_ms` the store time of the record before `end` (0 if unknown).
+  Status recover_to(PhysicalOffset end, PhysicalOffset durable, std::int64_t last_timestamp_ms);
+
+  // --- append (owner core) ---
+  Result<AppendResult> append(const MessageInput& m, QueueOffset queue_offset, std::int64_t store_timestamp_ms);
+  // A batch lands in one segment, records back to back (SEND_BATCH_MESSAGE). out.size() == ms.size().
+  Status append_batch(std::span<const MessageInput> ms, std::span<const QueueOffset> queue_offsets,
+                      std::int64_t store_timestamp_ms, std::span<AppendResult> out);
+  // Creates the next segment now if it is not ready. For owners running without the helper thread
+  // (call from an idle slot) and for shutdown paths; a no-op when it is already prepared.
+  Status prepare_next_segment();
+
+  // --- reads (any time) ---
+  // The segment holding `offset`, pinned, and the position inside it; Errc::not_found if deleted
+  // or not yet written.
+  Result<RecordSlice> slice(PhysicalOffset offset, std::uint32_t size) const;
+  // Parses (without CRC check) the record at `offset`.
+  Result<RecordView> read_record(PhysicalOffset offset) const;
+
+  // --- flush / group commit ---
+  // Fills `plan` with what makes [durable_offset, write_offset) durable. Leaves it empty when that
+  // range is empty or a round is already in flight.
+  void begin_flush(FlushPlan& plan);
+  // Ends the round `plan` started and releases its pins (plan.clear()). result is 0 or -errno
+  // (from io_uring or execute_flush_plan).
+  // On success appends to `done` the tokens of waiters now durable; on failure appends every
+  // waiter's token (they failed), returns the error and refuses appends from then on.
+  Status complete_flush(FlushPlan& plan, int result, std::vector<std::uint64_t>& done);
+  // Registers `token` to be returned by the complete_flush() whose round covers `end`. Returns
+  // false (and registers nothing) when `end` is already durable.
+  Result<bool> wait_durable(PhysicalOffset end, std::uint64_t token);
+  bool flush_in_flight() const { return flush_in_flight_ != 0; }
+  bool has_unflushed() const { return durable_ < write_; }
+  std::size_t durable_waiters() const { return waiters_.size(); }
+
+  // --- retention ---
+  // Segments older than the write segment, oldest first (the retention candidates).
+  std::size_t segment_count() const { return segments_.size(); }
+  const MappedFilePtr& segment_at(std::size_t i) const { return segments_[i]; }
+  // Deletes the oldest segment; it must not hold the write position, nor be pinned.
+  Status delete_oldest_segment();
+  // Store time of the last record in segment i (0 if none), for age-based retention.
+  std::int64_t last_store_timestamp_in(std::size_t i) const;
+
+  PhysicalOffset min_offset() const;
+  PhysicalOffset write_offset() const { return write_; }
+  PhysicalOffset durable_offset() const { return durable_; }
+  std::int64_t durable_timestamp_ms() const { return durable_timestamp_ms_; }
+  ShardId shard() const { return shard_; }
+  std::size_t segment_bytes() const { return options_.segment_bytes; }
+  std::uint64_t roll_stalls() const { return roll_stalls_; }
+
+ private:
+  CommitLog(std::string dir, ShardId shard, const CommitLogOptions& options);
+  const MappedFilePtr* find_segment(PhysicalOffset offset) const;
+  std::string segment_path(std::int64_t start) const;
+  std::int64_t write_segment_end() const;
+  // Makes room for `bytes` at the write position, rolling (blank marker + next segment) if needed.
+  Status reserve(std::size_t bytes);
+  Status roll();
+  void request_next_segment();
+  Result<bool> is_damage(PhysicalOffset at, const ParseResult& bad, PhysicalOffset durable) const;
+
+  const std::string dir_;
+  const ShardId shard_;
+  const CommitLogOptions options_;
+  std::deque<MappedFilePtr> segments_;  // contiguous, oldest first; back() holds write_
+  MappedFilePtr next_;                  // prepared next segment (owner-made), if any
+  std::unique_ptr<SegmentPreallocator> preallocator_;
+  PhysicalOffset write_;
+  PhysicalOffset durable_;
+  std::int64_t last_timestamp_ms_ = 0;
+  std::int64_t durable_timestamp_ms_ = 0;
+  std::uint64_t flush_in_flight_ = 0;  // id of the round in flight, 0 = none
+  std::uint64_t next_flush_id_ = 1;
+  std::deque<std::pair<std::int64_t, std::uint64_t>> waiters_;  // (end offset, token), by offset
+  std::optional<Error> failed_;
+  std::uint64_t roll_stalls_ = 0;
+};
+
+}  // namespace ringmq::store

@@ -1,0 +1,98 @@
+// CommitLog flush rounds (group commit) and segment retention; the append and recovery paths are
+// in commit_log.cc.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "store/commit_log.h"
+
+namespace ringmq::store {
+
+void CommitLog::begin_flush(FlushPlan& plan) {
+  plan.clear();
+  if (flush_in_flight_ != 0 || durable_ >= write_ || failed_) return;
+  const std::int64_t seg_bytes = static_cast<std::int64_t>(options_.segment_bytes);
+  for (PhysicalOffset pos = durable_; pos < write_;) {
+    const MappedFilePtr* seg = find_segment(pos);
+    RINGMQ_ASSERT(seg != nullptr);
+    const std::int64_t seg_end = (*seg)->start() + seg_bytes;
+    // A segment we rolled away from is synced to its end so its blank marker is durable too:
+    // without it recovery would stop in that segment and never reach the next.
+    const std::int64_t end = std::min(seg_end, write_.value);
+    const std::int64_t sync_end = end == write_.value ? end : seg_end;
+    plan.ranges.push_back(FlushRange{(*seg)->fd(), pos.value - (*seg)->start(), sync_end - pos.value});
+    plan.pins.push_back(*seg);
+    pos = PhysicalOffset{seg_end};
+  }
+  plan.covers = write_;
+  plan.covers_timestamp_ms = last_timestamp_ms_;
+  plan.id = next_flush_id_++;
+  flush_in_flight_ = plan.id;
+}
+
+Status CommitLog::complete_flush(FlushPlan& plan, int result, std::vector<std::uint64_t>& done) {
+  RINGMQ_ASSERT(!plan.empty() && plan.id == flush_in_flight_);
+  flush_in_flight_ = 0;
+  const PhysicalOffset covers = plan.covers;
+  const std::int64_t covers_timestamp_ms = plan.covers_timestamp_ms;
+  plan.clear();
+  if (result != 0) {
+    Error e = make_sys_error(-result, fmt::format("fdatasync commitlog shard {} up to offset {}", shard_.value, covers.value));
+    log_error("{}; refusing appends from now on", e.to_string());
+    failed_ = e;
+    for (const auto& w : waiters_) done.push_back(w.second);
+    waiters_.clear();
+    return e;
+  }
+  RINGMQ_ASSERT(covers >= durable_ && covers <= write_);
+  durable_ = covers;
+  durable_timestamp_ms_ = covers_timestamp_ms;
+  while (!waiters_.empty() && waiters_.front().first <= durable_.value) {
+    done.push_back(waiters_.front().second);
+    waiters_.pop_front();
+  }
+  return {};
+}
+
+Result<bool> CommitLog::wait_durable(PhysicalOffset end, std::uint64_t token) {
+  RINGMQ_ASSERT(end <= write_);
+  if (failed_) return make_error(failed_->code, "commitlog flush failed: " + failed_->detail);
+  if (end <= durable_) return false;
+  if (waiters_.size() >= options_.durable_waiters_max)
+    return make_error(Errc::busy, fmt::format("{} durable waiters already queued", waiters_.size()));
+  // Appends come in offset order, so this is nearly always a push_back.
+  auto it = waiters_.end();
+  if (!waiters_.empty() && waiters_.back().first > end.value)
+    it = std::upper_bound(waiters_.begin(), waiters_.end(), end.value,
+                          [](std::int64_t v, const auto& w) { return v < w.first; });
+  waiters_.insert(it, {end.value, token});
+  return true;
+}
+
+PhysicalOffset CommitLog::min_offset() const {
+  return segments_.empty() ? write_ : PhysicalOffset{segments_.front()->start()};
+}
+
+std::int64_t CommitLog::last_store_timestamp_in(std::size_t i) const {
+  // Store times only grow along the log, so the first record of segment i + 1 is no older than
+  // anything in segment i: an O(1) bound instead of scanning a whole segment.
+  if (i + 1 >= segments_.size()) return 0;
+  const MappedFilePtr& next = segments_[i + 1];
+  if (next->start() >= write_.value) return 0;
+  const ParseResult r = parse_record(Bytes(next->data(), next->size()), false);
+  return r.status == ParseStatus::record ? r.record.store_timestamp_ms : 0;
+}
+
+Status CommitLog::delete_oldest_segment() {
+  RINGMQ_ASSERT(segments_.size() > 1);
+  const MappedFilePtr& oldest = segments_.front();
+  RINGMQ_ASSERT(!pinned(oldest));
+  RINGMQ_ASSERT(oldest->start() + static_cast<std::int64_t>(options_.segment_bytes) <= durable_.value);
+  RINGMQ_TRY(oldest->unlink());
+  log_info("commitlog shard {}: deleted segment {}", shard_.value, oldest->path());
+  segments_.pop_front();
+  return {};
+}
+
+}  // namespace ringmq::store

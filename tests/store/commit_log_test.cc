@@ -1,0 +1,276 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "store/commit_log.h"
+#include "test_util.h"
+
+using namespace ringmq;
+using namespace ringmq::store;
+using namespace ringmq::store::testing;
+
+namespace {
+
+constexpr std::size_t kSegmentBytes = 4096;
+
+CommitLogOptions small_options(bool background = false) {
+  CommitLogOptions o;
+  o.segment_bytes = kSegmentBytes;
+  o.preallocate_in_background = background;
+  return o;
+}
+
+std::unique_ptr<CommitLog> open_fresh(const std::string& dir, ShardId shard = {}, bool background = false) {
+  auto log = CommitLog::open(dir, shard, small_options(background));
+  REQUIRE(log.ok());
+  REQUIRE(log.value()->recover_to(shard_base(shard), shard_base(shard), 0).ok());
+  return std::move(log).value();
+}
+
+// A message whose record is exactly `size` bytes (>= 100).
+MessageInput sized_message(std::string& body, std::size_t size) {
+  const MessageInput probe = message("T", 0, "");
+  body.assign(size - encoded_size(probe, RecordCrc::whole_record), 'b');
+  return message("T", 0, body);
+}
+
+void overwrite(const std::string& path, std::size_t pos, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY);
+  REQUIRE(fd >= 0);
+  REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(pos)) == static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+}
+
+std::string segment_file(const std::string& dir, std::int64_t start) { return dir + "/" + offset_file_name(start); }
+
+}  // namespace
+
+TEST_CASE("commit_log: a record that leaves exactly room for the blank marker stays in the segment") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  std::string body;
+  const std::size_t fill = kSegmentBytes - 8;  // one record, then the 8 bytes a marker needs
+  auto r = log->append(sized_message(body, fill), QueueOffset{0}, 1);
+  REQUIRE(r.ok());
+  CHECK(r->offset.value == 0);
+  CHECK(log->write_offset().value == static_cast<std::int64_t>(fill));
+  CHECK(log->segment_count() == 1);
+
+  // Anything more rolls: the last 8 bytes become a blank marker.
+  auto next = log->append(sized_message(body, 200), QueueOffset{1}, 2);
+  REQUIRE(next.ok());
+  CHECK(next->offset.value == static_cast<std::int64_t>(kSegmentBytes));
+  CHECK(log->segment_count() == 2);
+  const std::uint8_t* tail = log->segment_at(0)->data() + fill;
+  CHECK(load_be32(tail) == 8);
+  CHECK(load_be32(tail + 4) == kBlankMagic);
+}
+
+TEST_CASE("commit_log: a record that does not fit pads the segment with a blank marker and rolls") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  std::string body;
+  REQUIRE(log->append(sized_message(body, 1000), QueueOffset{0}, 1).ok());
+  const std::size_t left = kSegmentBytes - 1000;
+  // left - 7 bytes would leave 7, one short of a marker.
+  auto r = log->append(sized_message(body, left - 7), QueueOffset{1}, 2);
+  REQUIRE(r.ok());
+  CHECK(r->offset.value == static_cast<std::int64_t>(kSegmentBytes));
+  const std::uint8_t* marker = log->segment_at(0)->data() + 1000;
+  CHECK(load_be32(marker) == left);
+  CHECK(load_be32(marker + 4) == kBlankMagic);
+
+  // Scanning walks over the marker into the next segment.
+  std::vector<std::int64_t> seen;
+  auto scan = log->scan(PhysicalOffset{0}, PhysicalOffset{0}, [&](const RecordView& v) -> Status {
+    seen.push_back(v.physical_offset.value);
+    return {};
+  });
+  REQUIRE(scan.ok());
+  CHECK(seen == std::vector<std::int64_t>{0, static_cast<std::int64_t>(kSegmentBytes)});
+  CHECK(scan->end == log->write_offset());
+}
+
+TEST_CASE("commit_log: a record larger than a segment is refused and nothing is written") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  std::string body;
+  auto r = log->append(sized_message(body, kSegmentBytes - 7), QueueOffset{0}, 1);
+  CHECK(!r.ok());
+  CHECK(r.error().code == Errc::too_large);
+  CHECK(log->write_offset().value == 0);
+}
+
+TEST_CASE("commit_log: physical offsets carry the shard and segments are named by them") {
+  TempDir tmp;
+  const ShardId shard{3};
+  auto log = open_fresh(tmp.path(), shard);
+  auto r = log->append(message("T", 0, "x"), QueueOffset{0}, 1);
+  REQUIRE(r.ok());
+  CHECK(r->offset == shard_base(shard));
+  CHECK(shard_of(r->offset) == shard);
+  CHECK(path_exists(segment_file(tmp.path(), shard_base(shard).value)));
+  CHECK(offset_file_name(shard_base(shard).value) == "00000844424930131968");
+}
+
+TEST_CASE("commit_log: with the helper thread, rolling takes the segment it prepared") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path(), {}, true);
+  std::string body;
+  for (int i = 0; i < 40; ++i) REQUIRE(log->append(sized_message(body, 1000), QueueOffset{i}, i).ok());
+  CHECK(log->segment_count() == 10);  // 4 records of 1000 bytes per 4 KiB segment
+  auto rec = log->read_record(PhysicalOffset{9 * static_cast<std::int64_t>(kSegmentBytes) + 3000});
+  REQUIRE(rec.ok());
+  CHECK(rec->queue_offset.value == 39);
+}
+
+TEST_CASE("commit_log: group commit: one flush covers every append before it and returns their waiters") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  std::vector<PhysicalOffset> ends;
+  for (int i = 0; i < 5; ++i) {
+    auto r = log->append(message("T", 0, "hello"), QueueOffset{i}, 100 + i);
+    REQUIRE(r.ok());
+    REQUIRE(log->wait_durable(r->end(), static_cast<std::uint64_t>(i)).value());
+    ends.push_back(r->end());
+  }
+  FlushPlan plan;
+  log->begin_flush(plan);
+  REQUIRE(!plan.empty());
+  CHECK(plan.covers == log->write_offset());
+  CHECK(plan.ranges.size() == 1);
+
+  // Appends made while the round runs wait for the next round.
+  auto late = log->append(message("T", 0, "late"), QueueOffset{5}, 200);
+  REQUIRE(late.ok());
+  REQUIRE(log->wait_durable(late->end(), 99).value());
+  FlushPlan second;
+  log->begin_flush(second);
+  CHECK(second.empty());  // one round at a time
+
+  std::vector<std::uint64_t> done;
+  REQUIRE(log->complete_flush(plan, execute_flush_plan(plan), done).ok());
+  CHECK(done == std::vector<std::uint64_t>{0, 1, 2, 3, 4});
+  CHECK(log->durable_offset() == ends.back());
+  CHECK(log->durable_timestamp_ms() == 104);
+  CHECK(!log->wait_durable(ends[2], 7).value());  // already durable: nothing to wait for
+
+  done.clear();
+  log->begin_flush(second);
+  REQUIRE(!second.empty());
+  REQUIRE(log->complete_flush(second, 0, done).ok());
+  CHECK(done == std::vector<std::uint64_t>{99});
+  CHECK(!log->has_unflushed());
+}
+
+TEST_CASE("commit_log: a flush across a roll syncs the old segment to its end, blank marker included") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  std::string body;
+  REQUIRE(log->append(sized_message(body, 3000), QueueOffset{0}, 1).ok());
+  REQUIRE(log->append(sized_message(body, 3000), QueueOffset{1}, 2).ok());
+  FlushPlan plan;
+  log->begin_flush(plan);
+  REQUIRE(plan.ranges.size() == 2);
+  CHECK(plan.ranges[0].file_offset == 0);
+  CHECK(plan.ranges[0].length == static_cast<std::int64_t>(kSegmentBytes));
+  CHECK(plan.ranges[1].file_offset == 0);
+  CHECK(plan.ranges[1].length == 3000);
+  std::vector<std::uint64_t> done;
+  REQUIRE(log->complete_flush(plan, 0, done).ok());
+}
+
+TEST_CASE("commit_log: a failed flush fails its waiters and refuses later appends, reads go on") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  auto r = log->append(message("T", 0, "a"), QueueOffset{0}, 1);
+  REQUIRE(r.ok());
+  REQUIRE(log->wait_durable(r->end(), 1).value());
+  FlushPlan plan;
+  log->begin_flush(plan);
+  std::vector<std::uint64_t> done;
+  const Status st = log->complete_flush(plan, -EIO, done);
+  CHECK(!st.ok());
+  CHECK(done == std::vector<std::uint64_t>{1});
+  CHECK(!log->append(message("T", 0, "b"), QueueOffset{1}, 2).ok());
+  CHECK(log->read_record(r->offset).ok());
+}
+
+TEST_CASE("commit_log: a torn tail cut at every byte of the last record recovers to the record before it") {
+  std::string body_a = "first", body_b = "second record body";
+  const MessageInput a = message("TopicTest", 0, body_a, "TAGS\x01x\x02");
+  const MessageInput b = message("TopicTest", 0, body_b, "TAGS\x01y\x02");
+  const std::size_t size_a = encoded_size(a, RecordCrc::whole_record), size_b = encoded_size(b, RecordCrc::whole_record);
+  for (std::size_t cut = 0; cut <= size_b; ++cut) {
+    CAPTURE(cut);
+    TempDir tmp;
+    {
+      auto log = open_fresh(tmp.path());
+      REQUIRE(log->append(a, QueueOffset{0}, 1).ok());
+      REQUIRE(log->append(b, QueueOffset{1}, 2).ok());
+    }
+    // Bytes [cut, size_b) of the last record never reached the disk.
+    if (cut < size_b) overwrite(segment_file(tmp.path(), 0), size_a + cut, std::string(size_b - cut, '\0'));
+    auto log = CommitLog::open(tmp.path(), {}, small_options());
+    REQUIRE(log.ok());
+    std::uint64_t visited = 0;
+    auto scan = log.value()->scan(PhysicalOffset{0}, PhysicalOffset{0}, [&](const RecordView&) -> Status {
+      ++visited;
+      return {};
+    });
+    REQUIRE(scan.ok());
+    const std::size_t expect_end = cut == size_b ? size_a + size_b : size_a;
+    CHECK(scan->end.value == static_cast<std::int64_t>(expect_end));
+    CHECK(visited == (cut == size_b ? 2u : 1u));
+    REQUIRE(log.value()->recover_to(scan->end, PhysicalOffset{0}, 1).ok());
+    // Appending goes on from the cut, and the cut bytes are gone.
+    auto c = log.value()->append(a, QueueOffset{1}, 3);
+    REQUIRE(c.ok());
+    CHECK(c->offset.value == static_cast<std::int64_t>(expect_end));
+  }
+}
+
+TEST_CASE("commit_log: a flipped byte in the middle of the log is reported with its offset, never skipped") {
+  TempDir tmp;
+  std::vector<std::int64_t> offsets;
+  {
+    auto log = open_fresh(tmp.path());
+    for (int i = 0; i < 5; ++i) {
+      auto r = log->append(message("T", 0, "payload-payload"), QueueOffset{i}, 1);
+      REQUIRE(r.ok());
+      offsets.push_back(r->offset.value);
+    }
+  }
+  overwrite(segment_file(tmp.path(), 0), static_cast<std::size_t>(offsets[2]) + 90, "X");  // a body byte
+  auto log = CommitLog::open(tmp.path(), {}, small_options());
+  REQUIRE(log.ok());
+  auto scan = log.value()->scan(PhysicalOffset{0}, PhysicalOffset{0}, [](const RecordView&) -> Status { return {}; });
+  REQUIRE(!scan.ok());
+  CHECK(scan.error().code == Errc::corrupt);
+  CHECK(scan.error().detail.find("offset " + std::to_string(offsets[2])) != std::string::npos);
+}
+
+TEST_CASE("commit_log: a bad last record below the durable offset is damage, not a torn tail") {
+  TempDir tmp;
+  std::int64_t last = 0, end = 0;
+  {
+    auto log = open_fresh(tmp.path());
+    for (int i = 0; i < 3; ++i) {
+      auto r = log->append(message("T", 0, "payload"), QueueOffset{i}, 1);
+      REQUIRE(r.ok());
+      last = r->offset.value;
+      end = r->end().value;
+    }
+  }
+  overwrite(segment_file(tmp.path(), 0), static_cast<std::size_t>(last) + 89, "X");
+  auto log = CommitLog::open(tmp.path(), {}, small_options());
+  REQUIRE(log.ok());
+  auto ok = [](const RecordView&) -> Status { return {}; };
+  CHECK(log.value()->scan(PhysicalOffset{0}, PhysicalOffset{last}, ok).ok());  // not yet durable: torn
+  auto bad = log.value()->scan(PhysicalOffset{0}, PhysicalOffset{end}, ok);
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().code == Errc::corrupt);
+}
