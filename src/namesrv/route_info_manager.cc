@@ -109,16 +109,7 @@ RegisterBrokerResult RouteInfoManager::register_broker(const BrokerRegistration&
   }
   if (topics_updated > 0) changed = true;
 
-  auto [live_it, new_live] = broker_live_table_.try_emplace(reg.broker_addr);
-  BrokerLiveInfo& live = live_it->second;
-  live.cluster_name = reg.cluster_name;
-  live.broker_name = reg.broker_name;
-  live.broker_id = reg.broker_id;
-  live.last_update_ms = now_ms;
-  live.timeout_ms = reg.heartbeat_timeout_ms.value_or(broker_timeout_ms_);
-  live.data_version = body.data_version;
-  live.connection = connection;
-  live.ha_server_addr = reg.ha_server_addr;
+  const bool new_live = refresh_live_info(reg, body.data_version, connection, now_ms);
   if (new_live) {
     log_info("namesrv: broker registered: cluster={} broker={} id={} addr={} ha={} topics={} dataVersion={}",
              reg.cluster_name, reg.broker_name, reg.broker_id, reg.broker_addr, reg.ha_server_addr,
@@ -129,17 +120,30 @@ RegisterBrokerResult RouteInfoManager::register_broker(const BrokerRegistration&
   }
   if (changed) ++route_version_;
 
-  RegisterBrokerResult result;
-  if (reg.broker_id != kMasterId) {
-    const auto master = broker_data.broker_addrs.find(kMasterId);
-    if (master != broker_data.broker_addrs.end()) {
-      if (const BrokerLiveInfo* master_live = live_info(master->second); master_live != nullptr) {
-        result.master_addr = master->second;
-        result.ha_server_addr = master_live->ha_server_addr;
-      }
-    }
-  }
-  return result;
+  return reg.broker_id == kMasterId ? RegisterBrokerResult{} : live_master_of(broker_data);
+}
+
+bool RouteInfoManager::refresh_live_info(const BrokerRegistration& reg, const DataVersion& version,
+                                         ConnectionId connection, std::int64_t now_ms) {
+  auto [it, inserted] = broker_live_table_.try_emplace(reg.broker_addr);
+  BrokerLiveInfo& live = it->second;
+  live.cluster_name = reg.cluster_name;
+  live.broker_name = reg.broker_name;
+  live.broker_id = reg.broker_id;
+  live.last_update_ms = now_ms;
+  live.timeout_ms = reg.heartbeat_timeout_ms.value_or(broker_timeout_ms_);
+  live.data_version = version;
+  live.connection = connection;
+  live.ha_server_addr = reg.ha_server_addr;
+  return inserted;
+}
+
+RegisterBrokerResult RouteInfoManager::live_master_of(const BrokerData& broker_data) const {
+  const auto master = broker_data.broker_addrs.find(kMasterId);
+  if (master == broker_data.broker_addrs.end()) return {};
+  const BrokerLiveInfo* master_live = live_info(master->second);
+  if (master_live == nullptr) return {};
+  return {master->second, master_live->ha_server_addr};
 }
 
 bool RouteInfoManager::create_and_update_queue_data(std::string_view broker_name, const TopicConfig& config) {
@@ -168,32 +172,39 @@ bool RouteInfoManager::unregister_broker(std::string_view cluster_name, std::str
   const bool id_matches = data != nullptr && data->broker_addrs.contains(broker_id) &&
                           data->broker_addrs.at(broker_id) == broker_addr;
   std::size_t topics_removed = 0;
-  if (id_matches) topics_removed = remove_broker_addr(cluster_name, broker_name, broker_addr);
+  if (id_matches) topics_removed = remove_broker_addr(broker_addr);
   log_info("namesrv: broker unregistered: cluster={} broker={} id={} addr={} (was live: {}, topics dropped: {})",
            cluster_name, broker_name, broker_id, broker_addr, was_live, topics_removed);
   return was_live;
 }
 
-std::size_t RouteInfoManager::remove_broker_addr(std::string_view cluster_name, std::string_view broker_name,
-                                                 std::string_view broker_addr) {
-  const auto data_it = tables_.broker_addr_table.find(broker_name);
-  if (data_it == tables_.broker_addr_table.end()) return 0;
-  const std::size_t erased = std::erase_if(data_it->second.broker_addrs,
-                                           [&](const auto& entry) { return entry.second == broker_addr; });
-  if (erased > 0) ++route_version_;
-  if (!data_it->second.broker_addrs.empty()) return 0;
-
-  // The group is empty: the broker name leaves its cluster and its queues leave every topic.
-  const std::string cluster = cluster_name.empty() ? data_it->second.cluster : std::string(cluster_name);
-  tables_.broker_addr_table.erase(data_it);
-  for (auto it = tables_.cluster_addr_table.begin(); it != tables_.cluster_addr_table.end();) {
-    if ((it->first == cluster || cluster.empty()) && it->second.erase(broker_name) > 0 && it->second.empty()) {
-      it = tables_.cluster_addr_table.erase(it);
-    } else {
+std::size_t RouteInfoManager::remove_broker_addr(std::string_view broker_addr) {
+  // Every group is searched, as Java's onChannelDestroy does: a misconfigured broker may have moved
+  // its address to another brokerName. There are few groups, so the scan is cheap.
+  std::size_t topics_removed = 0;
+  for (auto it = tables_.broker_addr_table.begin(); it != tables_.broker_addr_table.end();) {
+    if (std::erase_if(it->second.broker_addrs, [&](const auto& e) { return e.second == broker_addr; }) == 0) {
       ++it;
+      continue;
     }
+    ++route_version_;
+    if (!it->second.broker_addrs.empty()) {
+      ++it;
+      continue;
+    }
+    const std::string broker_name = it->first;  // the group is empty: it leaves its cluster and topics
+    it = tables_.broker_addr_table.erase(it);
+    topics_removed += remove_broker_group(broker_name);
   }
-  ++route_version_;
+  return topics_removed;
+}
+
+std::size_t RouteInfoManager::remove_broker_group(std::string_view broker_name) {
+  for (auto it = tables_.cluster_addr_table.begin(); it != tables_.cluster_addr_table.end();) {
+    auto& names = it->second;
+    if (const auto name_it = names.find(broker_name); name_it != names.end()) names.erase(name_it);
+    it = names.empty() ? tables_.cluster_addr_table.erase(it) : std::next(it);
+  }
   return remove_topics_of_broker(broker_name);
 }
 
@@ -233,7 +244,7 @@ RemovedBroker RouteInfoManager::drop_live_broker(BrokerLiveTable::iterator it, s
   RemovedBroker removed{it->second.cluster_name, it->second.broker_name, it->first, it->second.broker_id,
                         it->second.connection, now_ms - it->second.last_update_ms};
   broker_live_table_.erase(it);
-  const std::size_t topics = remove_broker_addr(removed.cluster_name, removed.broker_name, removed.broker_addr);
+  const std::size_t topics = remove_broker_addr(removed.broker_addr);
   if (topics > 0) {
     log_info("namesrv: broker group {} is gone; dropped its queues from {} topics", removed.broker_name, topics);
   }

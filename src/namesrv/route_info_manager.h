@@ -148,10 +148,15 @@ class RouteInfoManager {
   using BrokerLiveTable = std::unordered_map<std::string, BrokerLiveInfo, StringHash, std::equal_to<>>;
 
   bool create_and_update_queue_data(std::string_view broker_name, const TopicConfig& config);
+  // Records the broker as alive now; returns whether it was not live before.
+  bool refresh_live_info(const BrokerRegistration& reg, const DataVersion& version, ConnectionId connection,
+                         std::int64_t now_ms);
+  // What a slave of `broker_data` is told: its master's address and HA address, if the master lives.
+  RegisterBrokerResult live_master_of(const BrokerData& broker_data) const;
   // Removes `broker_addr` from its group; when the group empties, drops it from its cluster and
-  // its QueueData from every topic. Returns the number of topics removed.
-  std::size_t remove_broker_addr(std::string_view cluster_name, std::string_view broker_name,
-                                 std::string_view broker_addr);
+  // its QueueData from every topic. Returns the number of QueueData removed.
+  std::size_t remove_broker_addr(std::string_view broker_addr);
+  std::size_t remove_broker_group(std::string_view broker_name);
   std::size_t remove_topics_of_broker(std::string_view broker_name);
   RemovedBroker drop_live_broker(BrokerLiveTable::iterator it, std::int64_t now_ms);
   int operate_write_perm(std::string_view broker_name, bool add);
