@@ -27,7 +27,7 @@ struct BrokerConfig {
   std::int64_t sync_flush_timeout_ms = 5000;              // syncFlushTimeout
   std::int64_t async_flush_interval_ms = 500;             // flushIntervalCommitLog
   bool auto_create_topic = true;                          // autoCreateTopicEnable
-  int default_topic_queue_nums = 4;                       // defaultTopicQueueNums
+  int default_topic_queue_nums = 8;                       // defaultTopicQueueNums (TBW102 queues)
   std::size_t commit_log_segment_bytes = 1ull << 30;      // mapedFileSizeCommitLog
   int retention_hours = 72;                               // fileReservedTime
   int disk_max_used_percent = 75;                         // diskMaxUsedSpaceRatio

@@ -61,6 +61,9 @@ inline constexpr std::size_t kInboxBatchMax = 256;
 // After handling cross-core traffic, a core polls its inboxes this long before sleeping: a waking
 // hop costs tens of microseconds on VMs, a short spin much less.
 inline constexpr std::int64_t kIdleSpinNs = 20 * 1000;
+// ... but only while traffic is recent: a core that saw no cross-core task for this long sleeps at
+// once instead of burning the CPU.
+inline constexpr std::int64_t kIdleSpinWindowNs = 20 * 1000 * 1000;
 
 // Live timers per core.
 inline constexpr std::size_t kTimersPerCoreMax = 1 << 20;

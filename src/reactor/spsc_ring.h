@@ -48,7 +48,7 @@ class SpscRing {
   template <typename Fn>
   std::size_t drain(Fn&& fn, std::size_t max) {
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
-    if (head == tail_cached_) {
+    if (tail_cached_ - head < max) {
       tail_cached_ = tail_.load(std::memory_order_acquire);
       if (head == tail_cached_) return 0;
     }

@@ -30,8 +30,10 @@ bool TimerQueue::stale(const HeapEntry& entry) const {
 void TimerQueue::retire(std::uint32_t index) {
   Slot& slot = slots_[index];
   RINGMQ_ASSERT(slot.live);
+  // The callback's captures are destroyed last, from a local: their destructors may add timers,
+  // which can move slots_.
+  TimerFn dead = std::move(slot.fn);
   slot.live = false;
-  slot.fn.reset();
   ++slot.generation;
   if (slot.generation == 0) slot.generation = 1;  // 0 would make a TimerId look invalid
   free_slots_.push_back(index);
@@ -71,9 +73,12 @@ bool TimerQueue::cancel(TimerId id) {
 }
 
 void TimerQueue::cancel_all() {
+  // Timers added while the old ones are torn down (by capture destructors) survive.
+  std::vector<TimerId> doomed;
   for (std::uint32_t i = 0; i < slots_.size(); ++i)
-    if (slots_[i].live) retire(i);
+    if (slots_[i].live) doomed.push_back(TimerId{(static_cast<std::uint64_t>(slots_[i].generation) << 32) | i});
   heap_.clear();
+  for (TimerId id : doomed) cancel(id);
 }
 
 std::size_t TimerQueue::run_expired(std::int64_t now_ns) {

@@ -20,6 +20,9 @@ namespace ringmq::remoting {
 inline constexpr std::size_t kFrameBytesMax = 16 * 1024 * 1024;
 inline constexpr std::size_t kLengthPrefixBytes = 4;
 inline constexpr std::size_t kHeaderSpecBytes = 4;
+// The header length is the low 24 bits of the header spec word.
+inline constexpr std::size_t kHeaderBytesMax = 0xFFFFFF;
+inline constexpr unsigned kSerializeTypeShift = 24;
 
 // Looks at the start of a receive buffer. Returns:
 //   - the total size of the first frame (length prefix included) when the buffer holds its prefix,
@@ -32,15 +35,31 @@ Result<std::optional<std::size_t>> peek_frame_size(Bytes buffered);
 // peek_frame_size returned). Errors: inconsistent lengths, unknown serialize type, unparsable header.
 Result<RemotingCommand> decode_frame(Bytes frame);
 
+// A whole frame split into views of `frame`, nothing parsed or copied. Same errors as
+// decode_frame, except for header contents. For callers that keep the body where it is (e.g. the
+// broker appending a send's body straight into the CommitLog).
+struct FrameParts {
+  SerializeType serialize_type = SerializeType::json;
+  Bytes header;
+  Bytes body;
+};
+Result<FrameParts> split_frame(Bytes frame);
+
 // Decodes just a header of the given serialization (no length words). Used by decode_frame and
 // benchmarks.
 Result<RemotingCommand> decode_header(SerializeType type, Bytes header);
+// The same into an existing command, reusing its ext_fields capacity; sets serialize_type, leaves
+// body alone. On error `cmd` holds partial results.
+Status decode_header_into(SerializeType type, Bytes header, RemotingCommand& cmd);
 
-// Appends the serialized header (no length words) in the command's serialize_type.
+// Appends the serialized header (no length words) in the command's serialize_type. A ROCKETMQ
+// header truncates code/version/key lengths to int16 as Java does; encode_frame refuses those.
 void encode_header(const RemotingCommand& cmd, std::string& out);
 
 // Appends a whole frame: length prefix, header spec, header, cmd.body.
-// Error (too_large) if it would exceed kFrameBytesMax; nothing is appended then.
+// Error (too_large) if it would exceed kFrameBytesMax or the header kHeaderBytesMax;
+// invalid_argument if a ROCKETMQ header cannot represent the command (code > 32767: use JSON).
+// Nothing is appended on error.
 Status encode_frame(const RemotingCommand& cmd, std::string& out);
 
 // Appends the length prefix, header spec and header of a frame whose body (`body_bytes` long) the

@@ -165,8 +165,8 @@ RemotingCommand RemotingCommand::request(std::int32_t code, SerializeType type) 
   RemotingCommand cmd;
   cmd.code = code;
   cmd.serialize_type = type;
-  // Java requests always carry an extFields map (possibly {}), and peers read it without a null
-  // check, so ours do too.
+  // Requests carry an extFields map even when empty ({} in JSON, as in Appendix B.1): every peer
+  // accepts it, and handlers that add header fields need not remember to set the flag.
   cmd.has_ext_fields = true;
   return cmd;
 }

@@ -61,8 +61,8 @@ class ExtFields {
   // Typed writes: decimal text and "true"/"false", as Java renders header fields.
   void set_int(std::string_view key, std::int64_t value);
   void set_bool(std::string_view key, bool value);
-  // Appends without looking for an existing key: for decoders and builders that know the key is
-  // new (or want Java's "last wins" on repeats handled by get()).
+  // Appends without looking for an existing key, for builders that know the key is new. (A
+  // repeated key would be encoded twice; get() would see the last value.)
   void append(std::string_view key, std::string_view value) { entries_.emplace_back(key, value); }
   void reserve(std::size_t n) { entries_.reserve(n); }
   // Removes `key` if present; returns whether it was.

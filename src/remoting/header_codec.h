@@ -33,6 +33,40 @@ Status check_rocketmq_encodable(const RemotingCommand& cmd);
 bool parse_java_int32(std::string_view text, std::int32_t& out);
 bool parse_java_int64(std::string_view text, std::int64_t& out);
 
+// Adds decoded entries to an ExtFields with HashMap.put semantics (a repeated key keeps one entry,
+// the last value) without scanning the entries on every insert: a 64-bit filter of the keys seen
+// so far sends only possible repeats (rare) down the scanning path. Lives for one decode.
+class ExtFieldsFiller {
+ public:
+  explicit ExtFieldsFiller(ExtFields& fields) : fields_(fields) {}
+
+  void put(std::string_view key, std::string_view value) {
+    const std::uint64_t bit = std::uint64_t{1} << filter_slot(key);
+    if ((seen_ & bit) != 0) {
+      fields_.set(key, value);
+    } else {
+      seen_ |= bit;
+      fields_.append(key, value);
+    }
+  }
+
+ private:
+  // 0..63 from the length and the first and last bytes (header keys differ there: "a".."n",
+  // "topic", "queueId"), mixed by a multiply and fold (the single-letter V2 keys all get
+  // distinct slots).
+  static unsigned filter_slot(std::string_view key) {
+    if (key.empty()) return 0;
+    std::uint64_t x = key.size() | std::uint64_t{static_cast<unsigned char>(key.front())} << 8 |
+                      std::uint64_t{static_cast<unsigned char>(key.back())} << 16;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 32;
+    return static_cast<unsigned>(x & 63);
+  }
+
+  ExtFields& fields_;
+  std::uint64_t seen_ = 0;
+};
+
 // Appends the decimal text of `v` (no allocation beyond `out`'s growth).
 void append_decimal(std::string& out, std::int64_t v);
 

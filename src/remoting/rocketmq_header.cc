@@ -19,7 +19,23 @@ Error malformed(std::string_view what) {
 // The extFields block: (int16 key length, key, int32 value length, value) until the block ends.
 // Java reads it with ByteBuffer.getShort/getInt, so a negative length or one that runs past the
 // block is an error; a repeated key keeps the last value (HashMap.put).
+// Number of entries in a well-formed block (a lower bound otherwise), so the decoder can reserve
+// once instead of growing the vector entry by entry.
+std::size_t count_ext_entries(Bytes block) {
+  std::size_t count = 0;
+  std::size_t pos = 0;
+  while (pos + 2 <= block.size()) {
+    pos += 2 + static_cast<std::size_t>(load_be16(block.data() + pos) & 0x7FFF);
+    if (pos + 4 > block.size()) break;
+    pos += 4 + (load_be32(block.data() + pos) & 0x7FFFFFFFu);
+    ++count;
+  }
+  return count;
+}
+
 Status decode_ext_block(Bytes block, ExtFields& fields) {
+  fields.reserve(count_ext_entries(block));
+  ExtFieldsFiller filler(fields);
   ByteReader r(block);
   while (r.remaining() > 0) {
     const std::int16_t key_len = r.i16();
@@ -31,7 +47,7 @@ Status decode_ext_block(Bytes block, ExtFields& fields) {
     if (!r.ok() || value_len < 0 || static_cast<std::size_t>(value_len) > r.remaining()) {
       return malformed("extFields value length runs past the block");
     }
-    fields.set(key, r.string(static_cast<std::size_t>(value_len)));
+    filler.put(key, r.string(static_cast<std::size_t>(value_len)));
   }
   return {};
 }
@@ -89,6 +105,9 @@ Status check_rocketmq_encodable(const RemotingCommand& cmd) {
 }
 
 void encode_rocketmq_header(const RemotingCommand& cmd, std::string& out) {
+  std::size_t bytes = kRocketmqHeaderFixedBytes + (cmd.remark ? cmd.remark->size() : 0);
+  for (const auto& [key, value] : cmd.ext_fields.entries()) bytes += 2 + key.size() + 4 + value.size();
+  out.reserve(out.size() + bytes);
   ByteWriter w(out);
   w.i16(static_cast<std::int16_t>(cmd.code));
   w.u8(static_cast<std::uint8_t>(cmd.language));

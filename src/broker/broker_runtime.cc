@@ -1,0 +1,250 @@
+#include "broker/broker_runtime.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <thread>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "broker/broker_processors.h"
+#include "broker/broker_registrar.h"
+#include "broker/send_message_processor.h"
+#include "remoting/codec.h"
+
+namespace ringmq::broker {
+
+// Holds a task while it crosses cores: Reactor::post drops a task it cannot queue, so the task
+// the ring carries owns nothing and the envelope survives a full ring to be retried.
+struct PostEnvelope {
+  reactor::Task task;
+};
+
+namespace {
+using Envelope = PostEnvelope;
+
+bool try_post(reactor::Reactor& from, unsigned core, Envelope* env) {
+  return from.post(core, [env] {
+           std::unique_ptr<Envelope> owned(env);
+           owned->task();
+         })
+      .ok();
+}
+
+// The address published to NameServers and put into offset message ids: brokerIP1 if set, the
+// listen address if it is a specific one, else the first non-loopback IPv4 of the machine.
+std::string derive_advertised_ip(const BrokerConfig& config) {
+  if (!config.advertised_ip.empty()) return config.advertised_ip;
+  if (config.listen_host != "0.0.0.0" && config.listen_host != "::" && !config.listen_host.empty()) {
+    return config.listen_host == "localhost" ? "127.0.0.1" : config.listen_host;
+  }
+  std::string found = "127.0.0.1";
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return found;
+  for (ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK)) continue;
+    char text[INET_ADDRSTRLEN];
+    auto* sin = reinterpret_cast<sockaddr_in*>(a->ifa_addr);
+    if (inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text)) {
+      found = text;
+      break;
+    }
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+Result<store::HostAddress> host_address(const std::string& ip, std::uint16_t port) {
+  in_addr addr{};
+  if (inet_pton(AF_INET, ip.c_str(), &addr) != 1) {
+    return make_error(Errc::invalid_argument, "advertised address must be IPv4: " + ip);
+  }
+  const std::uint32_t v = ntohl(addr.s_addr);
+  return store::HostAddress::ipv4(v >> 24, (v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, port);
+}
+
+}  // namespace
+
+BrokerRuntime::BrokerRuntime(BrokerConfig config, StandaloneOptions standalone)
+    : config_(std::move(config)), standalone_(std::move(standalone)) {}
+
+BrokerRuntime::~BrokerRuntime() = default;
+
+CoreState& BrokerRuntime::here() {
+  reactor::Reactor* r = reactor::Reactor::current();
+  RINGMQ_ASSERT(r != nullptr);
+  return *cores_[r->core()];
+}
+
+Status BrokerRuntime::open_store() {
+  unsigned wanted = config_.cores > 0 ? static_cast<unsigned>(config_.cores) : std::thread::hardware_concurrency();
+  wanted = std::clamp(wanted, 1u, store::kShardsMax);
+  struct stat st {};
+  const bool exists = ::stat((config_.store_dir + "/shards").c_str(), &st) == 0;
+  RINGMQ_TRY_ASSIGN(root_, store::StoreRoot::open(config_.store_dir, exists ? 0 : wanted));
+  core_count_ = root_->shard_count();
+  if (core_count_ != wanted) {
+    log_warn("store {} was created with {} shards: running {} cores instead of the {} asked for",
+             config_.store_dir, core_count_, core_count_, wanted);
+  }
+  store::StoreOptions options;
+  options.commit_log.segment_bytes = config_.commit_log_segment_bytes;
+  options.commit_log.body_bytes_max = config_.max_message_bytes;
+  options.retention_hours = config_.retention_hours;
+  options.disk_usage_max_ratio = config_.disk_max_used_percent / 100.0;
+  // Shards are opened (and recovered) here, before the cores run; core i owns shard i afterwards.
+  for (unsigned i = 0; i < core_count_; ++i) {
+    auto cs = std::make_unique<CoreState>();
+    cs->core = i;
+    RINGMQ_TRY_ASSIGN(cs->shard, store::ShardStore::open(*root_, store::ShardId{i}, options));
+    const auto& rec = cs->shard->recovery();
+    log_info("shard {}: {} (log end {}, {} records scanned)", i, rec.crashed ? "recovered after a crash" : "opened",
+             rec.end.value, rec.records_scanned);
+    cores_.push_back(std::move(cs));
+  }
+  return {};
+}
+
+Status BrokerRuntime::start() {
+  boot_timestamp_ms_ = wall_clock_ms();
+  // SIGINT/SIGTERM must reach the Engine's signalfd, not kill the process: block them before any
+  // thread exists (the store's segment preallocators start in open_store) so every thread
+  // inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  RINGMQ_TRY(open_store());
+  TopicConfigManagerOptions topic_options;
+  topic_options.cluster_name = config_.cluster_name;
+  topic_options.broker_name = config_.broker_name;
+  topic_options.auto_create_topic = config_.auto_create_topic;
+  topic_options.default_topic_queue_nums = config_.default_topic_queue_nums;
+  topic_options.config_path = root_->config_dir() + "/" + std::string(store::kTopicsFile);
+  topics_ = std::make_unique<TopicConfigManager>(topic_options);
+  RINGMQ_TRY(topics_->load());
+  for (auto& cs : cores_) cs->topics = topics_->snapshot();
+
+  RINGMQ_TRY_ASSIGN(auto sockets, reactor::open_listen_sockets(config_.listen_host, config_.listen_port, core_count_));
+  listen_sockets_ = std::make_unique<reactor::ListenSockets>(std::move(sockets));
+  listen_port_ = listen_sockets_->port;
+  if (standalone_.enabled) {
+    RINGMQ_TRY_ASSIGN(auto extra, reactor::open_listen_sockets(standalone_.namesrv_host, standalone_.namesrv_port, 1));
+    extra_sockets_ = std::make_unique<reactor::ListenSockets>(std::move(extra));
+    log_info("embedded NameServer listening on {}:{}", standalone_.namesrv_host, extra_sockets_->port);
+  }
+  const std::string ip = derive_advertised_ip(config_);
+  RINGMQ_TRY_ASSIGN(store_host_, host_address(ip, listen_port_));
+  identity_ = BrokerIdentity{config_.cluster_name, config_.broker_name, config_.broker_id,
+                             ip + ":" + std::to_string(listen_port_), ip + ":" + std::to_string(listen_port_ + 1)};
+
+  reactor::EngineOptions engine_options;
+  engine_options.cores = core_count_;
+  engine_options.handle_signals = true;
+  engine_ = std::make_unique<reactor::Engine>(engine_options);
+  // Built before the cores run (core 0 calls update() on topic changes); its thread starts below.
+  registrar_ = std::make_unique<BrokerRegistrar>(identity_, config_.namesrv_addrs, config_.register_period_ms);
+  RINGMQ_TRY(engine_->start([this](reactor::Reactor& r) { on_core_start(r); },
+                            [this](reactor::Reactor& r) { on_core_stop(r); }));
+  log_info("broker {} ({} in {}) serving {} on {} cores, flush {}, role {}", config_.broker_name, identity_.broker_addr,
+           config_.cluster_name, config_.store_dir, core_count_,
+           config_.flush_mode == FlushMode::sync_flush ? "sync" : "async",
+           config_.role == BrokerRole::slave ? "slave" : "master");
+
+  registrar_->start(topics_->snapshot());
+  return {};
+}
+
+void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
+  CoreState& cs = *cores_[reactor.core()];
+  cs.sink = std::make_unique<BrokerRequestSink>(*this, cs);
+  cs.server = std::make_unique<FrameServer>(*cs.sink);
+  if (auto st = reactor.listen(listen_sockets_->release(cs.core), *cs.server); !st.ok()) {
+    log_error("core {} cannot listen: {}", cs.core, st.error().to_string());
+  }
+  if (cs.core == 0 && standalone_.enabled && standalone_.attach) {
+    RequestSink* sink = standalone_.attach(reactor);
+    extra_server_ = std::make_unique<FrameServer>(*sink);
+    if (auto st = reactor.listen(extra_sockets_->release(0), *extra_server_); !st.ok()) {
+      log_error("embedded NameServer cannot listen: {}", st.error().to_string());
+    }
+  }
+  (void)reactor.add_periodic_timer(kHousekeepingIntervalMs, [this, &cs] { housekeeping(cs); });
+  (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
+  if (config_.flush_mode == FlushMode::async_flush) {
+    (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [this, &cs] { flush_round(cs); });
+  }
+}
+
+void BrokerRuntime::on_core_stop(reactor::Reactor& reactor) {
+  CoreState& cs = *cores_[reactor.core()];
+  if (cs.core == 0 && standalone_.detach) standalone_.detach();
+  // Connections are gone: parked sync sends cannot be answered, but their bytes are made durable.
+  cs.durable_waiters.clear();
+  if (auto st = cs.shard->close(); !st.ok()) log_error("shard {} close: {}", cs.core, st.error().to_string());
+}
+
+void BrokerRuntime::wait_for_stop() { engine_->wait(); }
+
+Status BrokerRuntime::shutdown() {
+  if (registrar_) registrar_->stop(/*unregister=*/!standalone_.enabled);
+  if (engine_) engine_->join();
+  cores_.clear();
+  if (root_) RINGMQ_TRY(root_->close_clean());
+  log_info("broker {} stopped cleanly", config_.broker_name);
+  return {};
+}
+
+void BrokerRuntime::post(unsigned core, reactor::Task task) {
+  auto* env = new Envelope{std::move(task)};
+  reactor::Reactor* r = reactor::Reactor::current();
+  if (r == nullptr) {
+    if (!engine_->post(core, [env] { std::unique_ptr<Envelope> owned(env); owned->task(); }).ok()) {
+      log_error("post to core {} from outside the cores failed: task dropped", core);
+    }
+    return;
+  }
+  CoreState& cs = *cores_[r->core()];
+  if (cs.overflow.empty() && try_post(*r, core, env)) return;
+  RINGMQ_ASSERT(cs.overflow.size() < kOverflowTasksMax);
+  cs.overflow.emplace_back(core, env);
+}
+
+void BrokerRuntime::drain_overflow(CoreState& cs) {
+  reactor::Reactor& r = *reactor::Reactor::current();
+  while (!cs.overflow.empty()) {
+    auto [core, env] = cs.overflow.front();
+    if (!try_post(r, core, env)) break;
+    cs.overflow.pop_front();
+  }
+}
+
+void BrokerRuntime::run_on(unsigned core, std::function<void()> fn) {
+  post(core, [f = std::make_unique<std::function<void()>>(std::move(fn))] { (*f)(); });
+}
+
+void BrokerRuntime::reply(const ReplyTarget& target, const RequestRef& ref, remoting::RemotingCommand&& response) {
+  if (ref.oneway) return;
+  std::string frame = encode_response_frame(response);
+  reactor::Reactor* r = reactor::Reactor::current();
+  if (r != nullptr && r->core() == target.core) return send_frame(*r, target.connection, std::move(frame));
+  post(target.core, [conn = target.connection, f = std::make_unique<std::string>(std::move(frame))] {
+    send_frame(*reactor::Reactor::current(), conn, std::move(*f));
+  });
+}
+
+void BrokerRuntime::publish_topics(bool register_now) {
+  TopicSnapshotPtr snapshot = topics_->snapshot();
+  cores_[0]->topics = snapshot;
+  for (unsigned core = 1; core < core_count_; ++core) {
+    post(core, [this, core, s = std::make_unique<TopicSnapshotPtr>(snapshot)] { cores_[core]->topics = *s; });
+  }
+  if (register_now && registrar_) registrar_->update(snapshot);
+}
+
+}  // namespace ringmq::broker

@@ -1,0 +1,197 @@
+#include "broker/send_message_processor.h"
+
+#include <utility>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "broker/broker_runtime.h"
+#include "broker/queue_shard.h"
+#include "broker/send_message_check.h"
+#include "broker/send_message_reply.h"
+#include "remoting/batch_body.h"
+#include "remoting/message_const.h"
+#include "remoting/message_properties.h"
+#include "remoting/message_sysflag.h"
+#include "remoting/response_code.h"
+#include "remoting/topic_validator.h"
+
+namespace ringmq::broker {
+namespace {
+
+namespace rc = remoting::response_code;
+using JobPtr = std::unique_ptr<SendJob>;
+
+// Retry and DLQ topics RocketMQ creates on demand: one queue, read + write.
+constexpr std::int32_t kRetryTopicQueueNums = 1;
+constexpr std::int32_t kRetryTopicPerm = perm::kRead | perm::kWrite;
+
+void reply_error(BrokerRuntime& rt, const SendJob& job, std::int32_t code, std::string remark) {
+  rt.reply(job.target, job.ref, send_error_response_for(job.ref, code, std::move(remark)));
+}
+
+// The response code a store failure maps to (§5.3).
+std::int32_t code_for_store_error(const Error& e) {
+  switch (e.code) {
+    case Errc::too_large:
+    case Errc::invalid_argument:
+    case Errc::malformed: return rc::kMessageIllegal;
+    case Errc::no_space:
+    case Errc::io:
+    case Errc::closed: return rc::kServiceNotAvailable;
+    case Errc::busy: return rc::kSystemBusy;
+    default: return rc::kSystemError;
+  }
+}
+
+store::HostAddress born_host_of(const SendJob& job) {
+  const std::uint32_t ip = job.born_ipv4;
+  return store::HostAddress::ipv4(ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF, job.born_port);
+}
+
+store::MessageInput base_input(BrokerRuntime& rt, const SendJob& job) {
+  const auto& h = job.header;
+  store::MessageInput m;
+  m.topic = h.topic;
+  m.queue_id = store::QueueId{h.queue_id};
+  m.flag = h.flag;
+  m.sys_flag = h.sys_flag;
+  m.born_timestamp_ms = h.born_timestamp;
+  m.born_host = born_host_of(job);
+  m.store_host = rt.store_host();
+  m.reconsume_times = h.reconsume_times;
+  return m;
+}
+
+// Appends a single message. Returns a reply code other than SUCCESS on failure (already answered).
+Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& check) {
+  const std::string props = stored_properties(job.header.properties, rt.config().cluster_name);
+  check = check_message_size(rt.config(), job.body.size(), props.size());
+  if (!check.ok()) return {};
+  store::MessageInput m = base_input(rt, job);
+  m.body = as_bytes(job.body);
+  m.properties = props;
+  m.tags_code = store::tag_hash_of(props);
+  RINGMQ_TRY_ASSIGN(auto appended, cs.shard->put(m, wall_clock_ms()));
+  job.results.push_back(appended);
+  if (auto uk = remoting::find_property(job.header.properties, remoting::property::kUniqClientMessageIdKeyidx)) {
+    job.unique_key.assign(*uk);
+  }
+  return {};
+}
+
+// Appends every message of a batch body as its own record, consecutive in one queue (§5.5).
+Status store_batch(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& check) {
+  if (remoting::is_retry_topic(job.header.topic)) {
+    check = {rc::kMessageIllegal, "batch request does not support retry group " + job.header.topic};
+    return {};
+  }
+  auto decoded = remoting::decode_batch_body(job.body);
+  if (!decoded.ok()) {
+    check = {rc::kMessageIllegal, "bad batch body: " + decoded.error().detail};
+    return {};
+  }
+  const auto& messages = *decoded;
+  std::vector<std::string> props(messages.size());
+  std::vector<store::MessageInput> inputs(messages.size(), base_input(rt, job));
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    props[i] = stored_properties(messages[i].properties, rt.config().cluster_name);
+    check = check_message_size(rt.config(), messages[i].body.size(), props[i].size());
+    if (!check.ok()) return {};
+    inputs[i].flag = messages[i].flag;
+    inputs[i].body = as_bytes(messages[i].body);
+    inputs[i].properties = props[i];
+    inputs[i].tags_code = store::tag_hash_of(props[i]);
+  }
+  job.results.resize(messages.size());
+  return cs.shard->put_batch(inputs, wall_clock_ms(), job.results);
+}
+
+// Step 3, on the core owning the queue.
+void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
+  SendCheck check;
+  const std::int64_t start_ns = monotonic_ns();
+  Status st = job->header.batch ? store_batch(rt, cs, *job, check) : store_single(rt, cs, *job, check);
+  if (!st.ok()) {
+    log_warn("send to {}:{} failed in the store: {}", job->header.topic, job->header.queue_id, st.error().to_string());
+    return reply_error(rt, *job, code_for_store_error(st.error()), st.error().to_string());
+  }
+  if (!check.ok()) return reply_error(rt, *job, check.code, std::move(check.remark));
+  cs.stats.put_messages += job->results.size();
+  for (const auto& r : job->results) cs.stats.put_bytes += r.size;
+  cs.stats.put_time_max_us = std::max(cs.stats.put_time_max_us, (monotonic_ns() - start_ns) / 1000);
+
+  if (rt.config().flush_mode == FlushMode::sync_flush && wait_store_msg_ok(job->header.properties)) {
+    const std::uint64_t token = cs.next_token++;
+    auto waiting = cs.shard->commit_log().wait_durable(job->results.back().end(), token);
+    if (!waiting.ok()) return reply_stored(rt, *job, rc::kFlushDiskTimeout);
+    if (*waiting) {
+      cs.waiter_deadlines.emplace_back(monotonic_ms() + rt.config().sync_flush_timeout_ms, token);
+      cs.durable_waiters.emplace(token, std::move(job));
+      rt.schedule_flush(cs);
+      return;
+    }
+  }
+  reply_stored(rt, *job, rc::kSuccess);
+}
+
+// Step 2, on any core that has the topic's config.
+void route_with_topic(BrokerRuntime& rt, CoreState& cs, JobPtr job, const TopicConfig* topic) {
+  auto& h = job->header;
+  if (SendCheck c = check_send_topic(h, topic); !c.ok()) return reply_error(rt, *job, c.code, std::move(c.remark));
+  if (h.queue_id < 0) h.queue_id = static_cast<std::int32_t>(cs.random() % static_cast<unsigned>(topic->write_queue_nums));
+  if (topic->topic_filter_type == kMultiTagFilterType) h.sys_flag |= remoting::message_sysflag::kMultiTags;
+  const unsigned owner = shard_of_queue(h.topic, h.queue_id, rt.core_count()).value;
+  if (owner == cs.core) return store_on_owner(rt, cs, std::move(job));
+  rt.post(owner, [&rt, owner, j = std::move(job)]() mutable { store_on_owner(rt, rt.core_state(owner), std::move(j)); });
+}
+
+// On core 0: auto-create the topic (or a retry topic), then continue routing from here.
+void create_topic_then_route(BrokerRuntime& rt, JobPtr job) {
+  CoreState& cs = rt.core_state(0);
+  auto& h = job->header;
+  bool changed = false;
+  auto& manager = rt.topic_config_manager();
+  Result<const TopicConfig*> created =
+      remoting::is_retry_topic(h.topic) || remoting::is_dlq_topic(h.topic)
+          ? manager.create_topic_with_queues(h.topic, kRetryTopicQueueNums, kRetryTopicPerm, changed)
+          : manager.create_topic_in_send(h.topic, h.default_topic, h.default_topic_queue_nums, 0, changed);
+  if (!created.ok()) {
+    log_error("auto-creating topic {} failed: {}", h.topic, created.error().to_string());
+    return reply_error(rt, *job, rc::kSystemError, created.error().to_string());
+  }
+  if (changed) rt.publish_topics(true);
+  route_with_topic(rt, cs, std::move(job), *created);
+}
+
+}  // namespace
+
+void process_send_message(BrokerRuntime& rt, CoreState& cs, const ReplyTarget& target, const ConnectionState& peer,
+                          remoting::RemotingCommand&& request) {
+  auto job = std::make_unique<SendJob>();
+  job->target = target;
+  job->ref = RequestRef::of(request);
+  job->request_code = request.code;
+  job->born_ipv4 = peer.peer_ipv4;
+  job->born_port = peer.peer_port;
+  job->received_ns = monotonic_ns();
+  auto header = parse_send_message_header(request.code, request.ext_fields);
+  if (!header.ok()) return reply_error(rt, *job, rc::kSystemError, header.error().detail);
+  job->header = std::move(header).value();
+  job->body = std::move(request.body);
+  if (SendCheck c = check_send_preconditions(rt.config(), job->header); !c.ok()) {
+    return reply_error(rt, *job, c.code, std::move(c.remark));
+  }
+  if (const TopicConfig* topic = cs.topics->find(job->header.topic)) {
+    return route_with_topic(rt, cs, std::move(job), topic);
+  }
+  rt.post(0, [&rt, j = std::move(job)]() mutable { create_topic_then_route(rt, std::move(j)); });
+}
+
+void reply_stored(BrokerRuntime& rt, SendJob& job, std::int32_t code) {
+  auto response = make_response(job.ref, code);
+  response.has_ext_fields = true;
+  fill_send_response(response, job.results, job.header.queue_id, job.unique_key);
+  rt.reply(job.target, job.ref, std::move(response));
+}
+
+}  // namespace ringmq::broker

@@ -1,0 +1,175 @@
+// Reactor: one core's event loop. Each core runs one Reactor on its own pinned thread with its own
+// io_uring (SINGLE_ISSUER | DEFER_TASKRUN when the kernel accepts them), its own listening
+// sockets (SO_REUSEPORT), its own connections, timers and provided receive buffers. Nothing in a
+// Reactor is shared: other threads reach it only through post() (bounded single-producer/
+// single-consumer rings, one per source core, plus a wake-up) and Engine::stop().
+//
+// Every method must be called on the reactor's own thread unless it says otherwise. Callbacks
+// (handlers, timers, tasks) run on that thread, from the loop, one at a time.
+#pragma once
+
+#include <liburing.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "base/result.h"
+#include "reactor/buffer_ring.h"
+#include "reactor/connection.h"
+#include "reactor/inplace_function.h"
+#include "reactor/io_op.h"
+#include "reactor/limits.h"
+#include "reactor/sockets.h"
+#include "reactor/spsc_ring.h"
+#include "reactor/timers.h"
+
+namespace ringmq::reactor {
+
+class Engine;
+
+// Sizes a core's provided receive buffers (defaults: limits.h). `count` must be a power of two.
+struct RecvBufferConfig {
+  unsigned count = kRecvBufferCount;
+  std::size_t bytes = kRecvBufferBytes;
+};
+
+// Counters of one core, for tests and operations; read on the core's thread.
+struct ReactorStats {
+  std::uint64_t accepted = 0;
+  std::uint64_t connected = 0;   // outgoing connects that succeeded
+  std::uint64_t closed = 0;      // connections finished (accepted or outgoing)
+  std::uint64_t recv_rearmed_after_enobufs = 0;
+  std::uint64_t posts_refused_busy = 0;
+};
+
+// Work handed to a core. Captures up to kTaskCaptureBytes inline; no allocation per post.
+using Task = InplaceFunction<void(), kTaskCaptureBytes>;
+using CrossCoreRing = SpscRing<Task, kCrossCoreRingCapacity>;
+
+class Reactor {
+ public:
+  Reactor(Engine& engine, unsigned core, unsigned core_count, RecvBufferConfig recv_buffers = {});
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+  ~Reactor();
+
+  // The reactor running on the calling thread, or nullptr on a thread that is not a core.
+  static Reactor* current();
+
+  unsigned core() const { return core_; }
+  unsigned core_count() const { return core_count_; }
+  Engine& engine() const { return engine_; }
+  // Monotonic time sampled at the top of the current loop iteration.
+  std::int64_t now_ns() const { return now_ns_; }
+  // True once shutdown began: no new listeners or connections are accepted.
+  bool stopping() const { return shutting_down_; }
+  const ReactorStats& stats() const { return stats_; }
+
+  // --- network -------------------------------------------------------------------------------
+  // Accepts connections on `listen_fd` (a bound, listening socket whose ownership moves here) and
+  // gives each to `handler`, which must outlive the core's loop.
+  Status listen(int listen_fd, ConnectionHandler& handler);
+  // Connects to `address`; `done` gets the connection id (handler.on_open ran first) or the error
+  // (Errc::timeout after kConnectTimeoutMs). The handler must outlive the connection.
+  Status connect(const SocketAddress& address, ConnectionHandler& handler, ConnectDone done);
+  // The live (open or closing) connection with this id, or nullptr.
+  Connection* find(ConnectionId id);
+  std::size_t connection_count() const { return live_connections_; }
+
+  // --- timers --------------------------------------------------------------------------------
+  Result<TimerId> add_timer(std::int64_t delay_ms, TimerFn fn);
+  Result<TimerId> add_periodic_timer(std::int64_t interval_ms, TimerFn fn);
+  // True if the timer was pending and now will not fire.
+  bool cancel_timer(TimerId id);
+
+  // --- cross-core ----------------------------------------------------------------------------
+  // Runs `task` on core `target` (this core included: it then runs on a later loop iteration).
+  // Errc::busy when the ring from this core to the target is full; never blocks, never grows.
+  Status post(unsigned target, Task task);
+
+ private:
+  friend class Engine;
+  friend class Connection;
+  struct Listener;
+
+  // Engine-side lifecycle, on the core thread.
+  Status init();
+  void run();
+  void teardown();
+  // Any thread.
+  Status post_external(Task task);
+  void request_stop();
+  void wake();
+
+  // Loop steps.
+  bool drain_inboxes();
+  bool inbox_pending() const;
+  void process_deferred();
+  void flush_sends();
+  void wait_and_dispatch(bool busy);
+  void dispatch_completions();
+  void begin_shutdown();
+  bool shutdown_finished();
+
+  // I/O plumbing for Connection and listeners.
+  io_uring_sqe* get_sqe();
+  void ensure_sqes(unsigned count);
+  void cancel_fd(int fd);
+  void queue_flush(Connection& conn);
+  void queue_close(Connection& conn);
+  void queue_rearm(Connection& conn);
+  Result<Connection*> allocate_connection();
+  void release_connection(Connection& conn);
+  void arm_accept(Listener& listener);
+  void close_listener(Listener& listener);
+  static void on_accept_complete(IoOp& op, const io_uring_cqe& cqe);
+  void handle_accept(Listener& listener, int res, std::uint32_t flags);
+  void arm_wake_read();
+  static void on_wake_read_complete(IoOp& op, const io_uring_cqe& cqe);
+  void send_wake_to(Reactor& target);
+
+  Engine& engine_;
+  const unsigned core_;
+  const unsigned core_count_;
+  io_uring ring_{};
+  bool ring_ready_ = false;
+  std::int64_t now_ns_ = 0;
+  bool shutting_down_ = false;
+  std::int64_t shutdown_deadline_ns_ = 0;
+
+  const RecvBufferConfig recv_buffer_config_;
+  ProvidedBufferRing buffers_;
+  ReactorStats stats_;
+  TimerQueue timers_;
+
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::vector<std::uint32_t> free_connection_slots_;
+  std::size_t live_connections_ = 0;
+  std::vector<Connection*> closing_;
+  std::vector<ConnectionId> flush_queue_;
+  std::vector<ConnectionId> rearm_queue_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+
+  // Cross-core inbox: inbound_[source] is written by core `source` only (it allocates the ring on
+  // its first post) and drained by this core only.
+  std::unique_ptr<std::atomic<CrossCoreRing*>[]> inbound_;
+  // Tasks from threads that are not cores; any thread pushes under the mutex.
+  std::mutex external_mutex_;
+  std::deque<Task> external_;
+  std::atomic<bool> external_pending_{false};
+  // Set while this core sleeps in the kernel; a poster that clears it owes a wake-up.
+  std::atomic<bool> sleeping_{false};
+  std::atomic<bool> stop_requested_{false};
+  std::int64_t last_cross_core_ns_ = 0;
+  // Wake-up for posts from other threads and for stop: an eventfd this ring keeps a read on.
+  int wake_fd_ = -1;
+  std::uint64_t wake_value_ = 0;
+  IoOp wake_op_;
+};
+
+}  // namespace ringmq::reactor

@@ -1,0 +1,40 @@
+#include "rpc/dispatcher.h"
+
+#include <utility>
+
+#include "base/log.h"
+#include "remoting/response_code.h"
+#include "rpc/channel.h"
+#include "rpc/limits.h"
+
+namespace ringmq::rpc {
+
+void Dispatcher::register_handler(std::int32_t code, RequestHandler handler) {
+  RINGMQ_ASSERT(static_cast<bool>(handler));
+  handlers_[code] = std::move(handler);
+}
+
+void Dispatcher::dispatch(Channel& channel, remoting::RemotingCommand request) {
+  reactor::Connection& conn = channel.connection();
+  auto it = handlers_.find(request.code);
+  if (it == handlers_.end()) {
+    log_debug("request code {} from {} not supported", request.code, conn.peer());
+    if (request.is_oneway()) return;  // a oneway sender gets nothing, not even an error
+    auto response = remoting::RemotingCommand::response_to(
+        request, remoting::response_code::kRequestCodeNotSupported,
+        fmt::format(" request type {} not supported", request.code));
+    (void)channel.send_command(response);  // a failure closed the connection already
+    return;
+  }
+  if (!request.is_oneway() && channel.open_requests() >= kOpenRequestsPerConnectionMax) {
+    auto response = remoting::RemotingCommand::response_to(
+        request, remoting::response_code::kSystemBusy,
+        "[OVERLOAD]system busy, start flow control for a while");
+    (void)channel.send_command(response);
+    return;
+  }
+  ReplyContext reply(conn.reactor(), conn.id(), request);
+  it->second(std::move(request), std::move(reply));
+}
+
+}  // namespace ringmq::rpc

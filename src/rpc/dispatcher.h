@@ -1,0 +1,34 @@
+// Dispatcher: the table of request handlers of one side of a connection, keyed by request code.
+// The remoting layer's generic answers live here: unknown code -> REQUEST_CODE_NOT_SUPPORTED,
+// too many open requests -> SYSTEM_BUSY, oneway requests never answered.
+// Owned by a RemotingServer or RemotingClient; used on its core only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+
+#include "remoting/command.h"
+#include "rpc/reply_context.h"
+
+namespace ringmq::rpc {
+
+class Channel;
+
+// Handles one request. `reply` may be answered now or moved away and answered later on this core.
+using RequestHandler = std::function<void(remoting::RemotingCommand request, ReplyContext reply)>;
+
+class Dispatcher {
+ public:
+  // Installs (or replaces) the handler of `code`.
+  void register_handler(std::int32_t code, RequestHandler handler);
+  bool has_handler(std::int32_t code) const { return handlers_.contains(code); }
+
+  // Runs the handler of a request that arrived on `channel`.
+  void dispatch(Channel& channel, remoting::RemotingCommand request);
+
+ private:
+  std::unordered_map<std::int32_t, RequestHandler> handlers_;
+};
+
+}  // namespace ringmq::rpc

@@ -1,0 +1,26 @@
+// Limits of the remoting glue. Frame size limits live in remoting/codec.h (kFrameBytesMax).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ringmq::rpc {
+
+// Requests this side sent on one connection that still wait for their response. invoke() beyond
+// it fails with Errc::busy (the caller backs off; Java's semaphore does the same).
+inline constexpr std::size_t kPendingCallsPerConnectionMax = 4096;
+// Requests received on one connection whose reply is still owed (running or parked, e.g. long
+// polling). Beyond it a request is answered SYSTEM_BUSY at once, as Java does when the processor's
+// executor queue is full.
+inline constexpr std::size_t kOpenRequestsPerConnectionMax = 4096;
+// Calls queued on an outgoing connection that is still being established.
+inline constexpr std::size_t kCallsWaitingForConnectMax = 1024;
+// Timeout of a call when the caller gives none (RocketMQ clients use 3 s for most calls).
+inline constexpr std::int64_t kDefaultCallTimeoutMs = 3000;
+// Bytes a response callback may capture inline.
+inline constexpr std::size_t kResponseCaptureBytes = 64;
+// An encoded frame up to this size is copied into the connection's coalescing buffer; a larger one
+// is handed over whole, without a copy.
+inline constexpr std::size_t kCopyFrameBytesMax = 64 * 1024;
+
+}  // namespace ringmq::rpc

@@ -1,0 +1,36 @@
+// npm ali-ons Producer against ringmq: sends N messages with tags and keys through a plain
+// RocketMQ-protocol NameServer and prints one JSON line per send reply, then a summary line.
+// Usage: node alions_producer.js <nameSrv host:port> <topic> <count>
+'use strict';
+const path = require('path');
+const { Producer, Message } = require(path.join(__dirname, 'node_modules', 'ali-ons'));
+
+async function main() {
+  const [nameSrv, topic, countText] = process.argv.slice(2);
+  const count = Number(countText);
+  const producer = new Producer({
+    nameSrv,
+    httpclient: {},  // required by an assertion, unused when nameSrv is set
+    producerGroup: 'PG_ringmq_compat',
+    logger: { info() {}, warn() {}, error: console.error, debug() {} },
+  });
+  await producer.ready();
+  let failed = 0;
+  for (let i = 0; i < count; i++) {
+    const msg = new Message(topic, i % 2 ? 'TagB' : 'TagA', Buffer.from(`ringmq ali-ons message ${i}`));
+    msg.keys = [`key-${i}`, `k${i}b`];
+    try {
+      const r = await producer.send(msg);
+      console.log(JSON.stringify({ i, sendStatus: r.sendStatus, msgId: r.msgId, brokerName: r.messageQueue.brokerName,
+                                   queueId: r.messageQueue.queueId, queueOffset: r.queueOffset }));
+    } catch (err) {
+      failed++;
+      console.log(JSON.stringify({ i, error: String(err && err.message || err) }));
+    }
+  }
+  await producer.close();
+  console.log(JSON.stringify({ done: count, failed }));
+  process.exit(0);
+}
+
+main().catch(err => { console.error(err); process.exit(1); });

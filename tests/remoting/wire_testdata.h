@@ -1,0 +1,32 @@
+// Loads the byte-exact frames of /work/shared/testdata/wire/*.jsonl (see its README) for tests.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <vector>
+
+namespace ringmq::remoting::testing {
+
+struct CapturedFrame {
+  std::string file;  // e.g. "05a-java-bench-producer.jsonl"
+  int line = 0;      // 1-based
+  std::string line_json;  // the whole .jsonl line, for the `header` field
+  std::int64_t code = 0;
+  std::int64_t flag = 0;
+  std::string serialize;  // "json" or "rocketmq"
+  std::int64_t body_len = 0;
+  std::string frame;  // decoded frame_hex
+};
+
+// The directory holding wire/; set by the build (RINGMQ_TESTDATA_DIR).
+std::string testdata_dir();
+// Every .jsonl file under wire/, sorted by name.
+std::vector<std::string> wire_files();
+// Every frame of one file (base name), in file order. Fails the current test on unreadable input.
+std::vector<CapturedFrame> load_frames(const std::string& file);
+
+std::string from_hex(std::string_view hex);
+std::string to_hex(std::string_view bytes);
+
+}  // namespace ringmq::remoting::testing
