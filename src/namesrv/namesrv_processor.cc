@@ -167,6 +167,20 @@ bool NamesrvProcessor::handles(std::int32_t code) {
   }
 }
 
+const std::vector<std::int32_t>& NamesrvProcessor::handled_codes() {
+  // Derived from handles() so the switch above stays the one list. NameServer codes are below
+  // 1000 (the highest is BROKER_HEARTBEAT, 904).
+  static const std::vector<std::int32_t> codes = [] {
+    constexpr std::int32_t kNamesrvCodeLimit = 1000;
+    std::vector<std::int32_t> out;
+    for (std::int32_t code = 0; code < kNamesrvCodeLimit; ++code) {
+      if (handles(code)) out.push_back(code);
+    }
+    return out;
+  }();
+  return codes;
+}
+
 RemotingCommand NamesrvProcessor::process(const RemotingCommand& request, ConnectionId connection,
                                           std::int64_t now_ms) {
   Result<RemotingCommand> response = dispatch(request, connection, now_ms);

@@ -39,6 +39,8 @@ class NamesrvProcessor {
 
   // Whether `code` is a NameServer request this processor answers.
   static bool handles(std::int32_t code);
+  // Every code handles() accepts, for registering handlers.
+  static const std::vector<std::int32_t>& handled_codes();
   // Whether `code` only reads route tables (servable by process_route_query on any core).
   static bool is_route_query(std::int32_t code);
 
