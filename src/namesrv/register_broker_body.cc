@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -31,7 +32,11 @@ dom::parser& thread_parser() {
 }
 
 void release_parser_after(std::size_t document_bytes) {
-  if (document_bytes > kParserRetainBytesMax) thread_parser() = dom::parser{};
+  // capacity() too: the compressed form parses JSON items of the inflated body, which can be far
+  // larger than the body itself.
+  if (document_bytes > kParserRetainBytesMax || thread_parser().capacity() > kParserRetainBytesMax) {
+    thread_parser() = dom::parser{};
+  }
 }
 
 Error malformed(std::string detail) { return make_error(Errc::malformed, std::move(detail)); }
@@ -199,16 +204,19 @@ Result<std::int32_t> parse_int32(std::string_view text, std::string_view what) {
 
 // TopicConfig#encode text: "name read write perm filterType", 5.x adds " attributesJson".
 Result<TopicConfig> topic_config_from_text(std::string_view text) {
-  std::vector<std::string_view> fields;
+  // Only the first five fields are read, so only they are split off: splitting the whole text
+  // would let one inflated item of spaces build a vector of tens of millions of views.
+  constexpr std::size_t kFields = 5;
+  std::array<std::string_view, kFields> fields;
+  std::size_t found = 0;
   std::size_t start = 0;
-  while (start <= text.size()) {
+  while (found < kFields && start <= text.size()) {
     const std::size_t space = text.find(' ', start);
     const std::size_t end = space == std::string_view::npos ? text.size() : space;
-    fields.push_back(text.substr(start, end - start));
+    fields[found++] = text.substr(start, end - start);
     start = end + 1;
   }
-  constexpr std::size_t kFields = 5;
-  if (fields.size() < kFields || fields[0].empty()) {
+  if (found < kFields || fields[0].empty()) {
     return malformed(fmt::format("compressed topic config \"{}\" has too few fields", text));
   }
   TopicConfig config;
@@ -235,7 +243,12 @@ Result<RegisterBrokerBody> decode_compressed(std::string_view compressed) {
   if (static_cast<std::size_t>(topic_count) > reader.remaining() / 4) {
     return malformed(fmt::format("compressed body: topic count {} exceeds the data", topic_count));
   }
-  body.topic_configs.reserve(static_cast<std::size_t>(topic_count));
+  // A valid entry is at least its length and "t 0 0 0 SINGLE_TAG" (18 bytes). Reserving for the
+  // claimed count alone would let 64 MiB of inflated zeros reserve ~16M TopicConfigs (>1 GiB)
+  // before the first entry fails to parse.
+  constexpr std::size_t kCompressedTopicEntryBytesMin = 4 + 18;
+  body.topic_configs.reserve(
+      std::min(static_cast<std::size_t>(topic_count), reader.remaining() / kCompressedTopicEntryBytesMin));
   for (std::int32_t i = 0; i < topic_count; ++i) {
     RINGMQ_TRY_ASSIGN(const std::string_view text, read_item(reader, "topic config"));
     RINGMQ_TRY_ASSIGN(TopicConfig config, topic_config_from_text(text));
@@ -306,8 +319,7 @@ std::string encode_compressed(const RegisterBrokerBody& body) {
 
 Result<RegisterBrokerBody> decode_register_broker_body(std::string_view body, bool compressed) {
   if (body.empty()) return RegisterBrokerBody{};
-  if (compressed) return decode_compressed(body);
-  Result<RegisterBrokerBody> decoded = decode_plain(body);
+  Result<RegisterBrokerBody> decoded = compressed ? decode_compressed(body) : decode_plain(body);
   release_parser_after(body.size());  // the decoded body owns copies of everything it needs
   return decoded;
 }

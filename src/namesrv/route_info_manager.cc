@@ -255,7 +255,9 @@ std::vector<RemovedBroker> RouteInfoManager::scan_not_active_brokers(std::int64_
   std::vector<RemovedBroker> removed;
   for (auto it = broker_live_table_.begin(); it != broker_live_table_.end();) {
     const BrokerLiveInfo& live = it->second;
-    if (live.last_update_ms + live.timeout_ms >= now_ms) {
+    // timeout_ms is the broker's heartbeatTimeoutMillis (any positive int64 from the wire):
+    // last_update_ms + timeout_ms could overflow, the elapsed time cannot.
+    if (now_ms - live.last_update_ms <= live.timeout_ms) {
       ++it;
       continue;
     }

@@ -23,6 +23,10 @@ inline constexpr std::size_t kHeaderSpecBytes = 4;
 // The header length is the low 24 bits of the header spec word.
 inline constexpr std::size_t kHeaderBytesMax = 0xFFFFFF;
 inline constexpr unsigned kSerializeTypeShift = 24;
+// Most extFields entries a header may carry. Java's custom headers have about twenty fields; the
+// cap bounds the decode's work and memory (a 16 MiB header could otherwise hold ~2M entries, and
+// repeated-key handling is linear per entry) on bytes from the network.
+inline constexpr std::size_t kExtFieldsMax = 1024;
 
 // Looks at the start of a receive buffer. Returns:
 //   - the total size of the first frame (length prefix included) when the buffer holds its prefix,

@@ -17,6 +17,7 @@
 #include <limits>
 #include <memory>
 
+#include "remoting/codec.h"
 #include "remoting/header_codec.h"
 
 namespace ringmq::remoting::detail {
@@ -155,6 +156,9 @@ Status read_ext_fields(dom::element v, RemotingCommand& cmd) {
   }
   dom::object fields;
   if (v.get_object().get(fields) != simdjson::SUCCESS) return malformed("'extFields' is not an object");
+  if (fields.size() > kExtFieldsMax) {
+    return malformed(fmt::format("{} extFields entries, more than {}", fields.size(), kExtFieldsMax));
+  }
   cmd.has_ext_fields = true;
   cmd.ext_fields.clear();
   cmd.ext_fields.reserve(fields.size());

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "remoting/codec.h"
 #include "remoting/header_codec.h"
 
 namespace ringmq::remoting::detail {
@@ -34,7 +35,11 @@ std::size_t count_ext_entries(Bytes block) {
 }
 
 Status decode_ext_block(Bytes block, ExtFields& fields) {
-  fields.reserve(count_ext_entries(block));
+  // The count is exact for every block that decodes (they parse lengths alike), so checking it
+  // first refuses an oversized header before any entry is built.
+  const std::size_t entries = count_ext_entries(block);
+  if (entries > kExtFieldsMax) return malformed(fmt::format("{} extFields entries, more than {}", entries, kExtFieldsMax));
+  fields.reserve(entries);
   ExtFieldsFiller filler(fields);
   ByteReader r(block);
   while (r.remaining() > 0) {

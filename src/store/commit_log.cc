@@ -122,8 +122,14 @@ Result<ScanResult> CommitLog::scan(PhysicalOffset from, PhysicalOffset durable, 
 
 Status CommitLog::recover_to(PhysicalOffset end, PhysicalOffset durable, std::int64_t last_timestamp_ms) {
   RINGMQ_ASSERT(durable <= end);
+  // `end` may come from the checkpoint file (a clean open), i.e. from disk: a log whose segments
+  // were removed behind our back is reported, not asserted on.
+  const bool end_in_log = segments_.empty() ? end == shard_base(shard_)
+                                            : end.value >= segments_.front()->start() && end.value <= write_segment_end();
+  if (!end_in_log)
+    return make_error(Errc::corrupt, fmt::format("commitlog shard {}: recovery end {} lies outside the segments in {}",
+                                                 shard_.value, end.value, dir_));
   if (!segments_.empty()) {
-    RINGMQ_ASSERT(end.value >= segments_.front()->start());
     // Delete every segment after the one holding `end` (a position at a segment's very end
     // belongs to that segment; the next append rolls).
     while (segments_.size() > 1 && segments_.back()->start() >= end.value) {
@@ -134,8 +140,6 @@ Status CommitLog::recover_to(PhysicalOffset end, PhysicalOffset durable, std::in
     const std::size_t pos = static_cast<std::size_t>(end.value - last->start());
     RINGMQ_ASSERT(pos <= last->size());
     zero_nonzero_pages(last->data() + pos, last->size() - pos);
-  } else {
-    RINGMQ_ASSERT(end == shard_base(shard_));
   }
   write_ = end;
   durable_ = durable;

@@ -56,18 +56,32 @@ void ConsumeQueue::find_max(bool thorough) {
   }
   const std::int64_t per_file = static_cast<std::int64_t>(entries_per_file_);
   const QueueOffset first{files_.front()->start() / static_cast<std::int64_t>(kConsumeQueueEntryBytes)};
-  const QueueOffset last_file_first{files_.back()->start() / static_cast<std::int64_t>(kConsumeQueueEntryBytes)};
-  std::int64_t n = 0;  // valid entries in the last file
-  if (thorough) {
-    while (n < per_file && entry_valid(last_file_first + n)) ++n;
-  } else {
+  // Valid entries at the start of the file that begins at queue offset `file_first`.
+  auto count_valid = [&](QueueOffset file_first) {
+    if (thorough) {
+      std::int64_t n = 0;
+      while (n < per_file && entry_valid(file_first + n)) ++n;
+      return n;
+    }
     // Entries are written in order into a zeroed file: valid ones, then zeros.
     std::int64_t lo = 0, hi = per_file;
     while (lo < hi) {
       const std::int64_t mid = lo + (hi - lo) / 2;
-      if (entry_valid(last_file_first + mid)) lo = mid + 1; else hi = mid;
+      if (entry_valid(file_first + mid)) lo = mid + 1; else hi = mid;
     }
-    n = lo;
+    return lo;
+  };
+  // The end may lie before the last file: reserve() makes every file a batch needs before the
+  // CommitLog append, and an append that then fails (or a crash in between) leaves trailing files
+  // with no entry. Taking the end from such a file would skip the rest of the file before it:
+  // phantom zero entries and, after a crash, re-dispatched records dropped as "already indexed".
+  std::size_t last = files_.size() - 1;
+  QueueOffset last_file_first{files_[last]->start() / static_cast<std::int64_t>(kConsumeQueueEntryBytes)};
+  std::int64_t n = count_valid(last_file_first);  // valid entries in file `last`
+  while (n == 0 && last > 0) {
+    --last;
+    last_file_first = QueueOffset{files_[last]->start() / static_cast<std::int64_t>(kConsumeQueueEntryBytes)};
+    n = count_valid(last_file_first);
   }
   min_ = first;
   max_ = durable_ = flushing_to_ = last_file_first + n;

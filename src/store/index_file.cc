@@ -105,7 +105,9 @@ bool IndexFile::put(std::string_view key, PhysicalOffset offset, std::int64_t st
 void IndexFile::lookup(std::string_view key, std::int64_t begin_ms, std::int64_t end_ms, std::size_t max,
                        std::vector<PhysicalOffset>& out) const {
   const std::uint32_t hash = index_key_hash(key);
-  const std::uint32_t count = index_count();
+  // index_count comes from the file: bounded by the item area so a damaged header cannot walk
+  // item() past the mapping (it asserts).
+  const std::uint32_t count = std::min(index_count(), options_.items);
   const std::int64_t file_begin = begin_timestamp_ms();
   std::uint32_t n = load_be32(slot(hash));
   // Each step moves to an older item, so the walk ends within `count` steps even on bad data.

@@ -60,7 +60,11 @@ Status ShardStore::recover(bool crashed) {
     recovery_.scanned_from = recovery_.end = end;
   } else {
     PhysicalOffset from = cp ? cp->logics_durable : log_min;
-    const PhysicalOffset durable = cp ? cp->commitlog_durable : log_min;
+    // The slot on disk lags the log by a checkpoint round, so retention may already have deleted
+    // segments past its commitlog_durable. Everything below log_min was durable before it was
+    // deleted; without the clamp durable_ would sit below the first segment and the next
+    // begin_flush() would find no segment for it (assert).
+    const PhysicalOffset durable = std::max(cp ? cp->commitlog_durable : log_min, log_min);
     if (options_.rebuild_logics || logics_missing) from = log_min;
     from = std::max(from, log_min);
     RINGMQ_TRY_ASSIGN(PhysicalOffset index_from, index_->cut_from(from));
@@ -221,16 +225,26 @@ Status ShardStore::complete_checkpoint(FlushPlan& plan, int result) {
 }
 
 Status ShardStore::close() {
-  FlushPlan plan;
-  std::vector<std::uint64_t> done;
-  if (log_->flush_in_flight()) return make_error(Errc::busy, "close with a CommitLog flush round in flight");
-  if (checkpoint_in_flight_ != 0) return make_error(Errc::busy, "close with a checkpoint round in flight");
-  log_->begin_flush(plan);
-  if (!plan.empty()) RINGMQ_TRY(log_->complete_flush(plan, execute_flush_plan(plan), done));
-  begin_checkpoint(plan);
-  RINGMQ_TRY(complete_checkpoint(plan, execute_flush_plan(plan)));
-  // The slot written by complete_checkpoint() names everything; StoreRoot::close_clean syncs it.
-  return root_.checkpoint().file()->sync();
+  auto rounds = [this]() -> Status {
+    FlushPlan plan;
+    std::vector<std::uint64_t> done;
+    if (log_->flush_in_flight()) return make_error(Errc::busy, "close with a CommitLog flush round in flight");
+    if (checkpoint_in_flight_ != 0) return make_error(Errc::busy, "close with a checkpoint round in flight");
+    log_->begin_flush(plan);
+    if (!plan.empty()) RINGMQ_TRY(log_->complete_flush(plan, execute_flush_plan(plan), done));
+    begin_checkpoint(plan);
+    RINGMQ_TRY(complete_checkpoint(plan, execute_flush_plan(plan)));
+    // A log that failed an earlier flush refuses new rounds, so its tail is still not durable.
+    if (log_->has_unflushed())
+      return make_error(Errc::io, fmt::format("shard {}: CommitLog bytes past offset {} were never synced", shard_.value,
+                                              log_->durable_offset().value));
+    // The slot written by complete_checkpoint() names everything; StoreRoot::close_clean syncs it.
+    return root_.checkpoint().file()->sync();
+  };
+  Status st = rounds();
+  // Whatever failed, the checkpoint slot may not reach the log's end: the next open must scan.
+  if (!st.ok()) root_.shard_close_failed_.store(true);
+  return st;
 }
 
 }  // namespace ringmq::store

@@ -63,6 +63,11 @@ Result<std::unique_ptr<StoreRoot>> StoreRoot::open(std::string root, std::uint32
 }
 
 Status StoreRoot::close_clean() {
+  // A shard that did not close cleanly may have log bytes past its checkpoint slot (a flush round
+  // still in flight, or one that failed). The clean open path trusts the slot and zeroes what
+  // follows it, so removing the marker now would destroy records, even acknowledged ones.
+  if (shard_close_failed_.load())
+    return make_error(Errc::busy, fmt::format("store {}: a shard did not close cleanly; keeping the abort marker", root_));
   RINGMQ_TRY(checkpoint_->file()->sync());
   RINGMQ_TRY(remove_file(root_ + "/abort"));
   return fsync_dir(root_);

@@ -14,6 +14,7 @@
 // slots, which each shard writes for itself.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,16 +43,21 @@ class StoreRoot {
   Checkpoint& checkpoint() const { return *checkpoint_; }
 
   // After every shard closed cleanly: removes the abort marker so the next open skips the scan.
+  // Fails, keeping the marker, if any ShardStore::close() on this root failed: the next open then
+  // scans instead of trusting checkpoint slots that do not describe the log's end.
   Status close_clean();
 
  private:
   explicit StoreRoot(std::string root) : root_(std::move(root)) {}
+  // ShardStore::close() sets shard_close_failed_ (from its own core, hence atomic).
+  friend class ShardStore;
 
   std::string root_;
   std::uint32_t shard_count_ = 0;
   bool crashed_ = false;
   int lock_fd_ = -1;
   std::unique_ptr<Checkpoint> checkpoint_;
+  std::atomic<bool> shard_close_failed_{false};
 };
 
 }  // namespace ringmq::store

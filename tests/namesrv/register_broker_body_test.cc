@@ -226,3 +226,57 @@ TEST_CASE("register_broker_body: DataVersion JSON round-trips with and without 5
 
 }  // namespace
 }  // namespace ringmq::namesrv
+
+namespace ringmq::namesrv {
+namespace {
+
+std::string deflate_raw(const std::string& raw) {
+  std::string out(compressBound(raw.size()), '\0');
+  uLongf size = out.size();
+  REQUIRE(compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
+                    raw.size(), 9) == Z_OK);
+  out.resize(size);
+  return out;
+}
+
+std::string compressed_layout(std::int32_t count, const std::string& topic_text, std::size_t zero_padding) {
+  std::string raw;
+  ByteWriter w(raw);
+  const std::string_view dv = R"({"counter":1,"timestamp":2})";
+  w.i32(static_cast<std::int32_t>(dv.size()));
+  w.bytes(dv);
+  w.i32(count);
+  w.i32(static_cast<std::int32_t>(topic_text.size()));
+  w.bytes(topic_text);
+  w.i32(2);
+  w.bytes(std::string_view("[]"));
+  raw.append(zero_padding, '\0');
+  return raw;
+}
+
+}  // namespace
+
+TEST_CASE("register_broker_body: a compressed body claiming millions of topics fails on the data, not on a reservation") {
+  // 32 MiB of inflated zeros lets the count pass the 4-bytes-per-entry bound (~8M entries); the
+  // reservation is now bounded by what valid entries could fit, and the second entry fails.
+  const std::string raw = compressed_layout(8'000'000, "T 1 1 6 SINGLE_TAG", 32u << 20);
+  auto decoded = decode_register_broker_body(deflate_raw(raw), true);
+  REQUIRE(!decoded.ok());
+  CHECK(decoded.error().code == Errc::malformed);
+}
+
+TEST_CASE("register_broker_body: compressed topic text reads five fields and ignores what follows, however long") {
+  // A 5.x line carries attributes after the filter type; a hostile one carries megabytes of spaces.
+  const std::string with_attributes = "T 1 2 6 SINGLE_TAG {\"a\":\"b c\"}";
+  auto a = decode_register_broker_body(deflate_raw(compressed_layout(1, with_attributes, 0)), true);
+  REQUIRE(a.ok());
+  REQUIRE(a->topic_configs.size() == 1);
+  CHECK(a->topic_configs[0].write_queue_nums == 2);
+  CHECK(a->topic_configs[0].topic_filter_type == "SINGLE_TAG");
+  const std::string spaces = "T 1 2 6 MULTI_TAG" + std::string(8u << 20, ' ');
+  auto b = decode_register_broker_body(deflate_raw(compressed_layout(1, spaces, 0)), true);
+  REQUIRE(b.ok());
+  CHECK(b->topic_configs[0].topic_filter_type == "MULTI_TAG");
+}
+
+}  // namespace ringmq::namesrv

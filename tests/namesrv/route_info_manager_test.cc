@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 
 namespace ringmq::namesrv {
@@ -248,4 +249,17 @@ TEST_CASE("route_info_manager: system topics list clusters and broker names plus
 }
 
 }  // namespace
+}  // namespace ringmq::namesrv
+
+namespace ringmq::namesrv {
+
+TEST_CASE("route_info_manager: a huge heartbeatTimeoutMillis keeps the broker and does not overflow the expiry check") {
+  RouteInfoManager m(120'000);
+  auto reg = broker("broker-a", 0, "a:1", "ha");
+  reg.heartbeat_timeout_ms = std::numeric_limits<std::int64_t>::max();  // any positive int64 from the wire
+  m.register_broker(reg, topics(1, {{"A", 1}}), 1, kT0);
+  CHECK(m.scan_not_active_brokers(kT0 + 365LL * 24 * 3600 * 1000).empty());
+  CHECK(m.live_info("a:1") != nullptr);
+}
+
 }  // namespace ringmq::namesrv

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "remoting/codec.h"
 #include "remoting/header_codec.h"
 #include "remoting/request_code.h"
@@ -397,4 +399,27 @@ TEST_CASE("codec: JSON strings are escaped as fastjson escapes them") {
   auto back = decode_header(SerializeType::json, as_bytes(out));
   REQUIRE(back.ok());
   CHECK(back->remark == cmd.remark);
+}
+
+TEST_CASE("codec: a header with more than kExtFieldsMax extFields entries is malformed, in both serializations") {
+  // Keys of one length with equal first and last bytes share a repeated-key filter slot, the
+  // shape that made decoding quadratic before the cap.
+  auto command_with = [](std::size_t entries, remoting::SerializeType type) {
+    remoting::RemotingCommand cmd = remoting::RemotingCommand::request(10, type);
+    for (std::size_t i = 0; i < entries; ++i) cmd.ext_fields.append(fmt::format("k{:06}k", i), "v");
+    return cmd;
+  };
+  for (const auto type : {remoting::SerializeType::rocketmq, remoting::SerializeType::json}) {
+    CAPTURE(static_cast<int>(type));
+    std::string at_limit;
+    remoting::encode_header(command_with(remoting::kExtFieldsMax, type), at_limit);
+    auto ok = remoting::decode_header(type, as_bytes(at_limit));
+    REQUIRE(ok.ok());
+    CHECK(ok->ext_fields.size() == remoting::kExtFieldsMax);
+    std::string over;
+    remoting::encode_header(command_with(remoting::kExtFieldsMax + 1, type), over);
+    auto refused = remoting::decode_header(type, as_bytes(over));
+    REQUIRE(!refused.ok());
+    CHECK(refused.error().code == Errc::malformed);
+  }
 }

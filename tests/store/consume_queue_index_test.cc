@@ -77,3 +77,20 @@ TEST_CASE("index: a full file starts a new one; queries span files") {
   CHECK(svc.value()->query("T", "k", 0, 1 << 30, 100).size() == 10);
   CHECK(svc.value()->query("T", "k", 0, 1 << 30, 3).size() == 3);
 }
+
+TEST_CASE("index: a damaged item count in the header bounds lookups instead of asserting") {
+  TempDir tmp;
+  IndexOptions o;
+  o.slots = 64;
+  o.items = 32;
+  auto f = IndexFile::create(tmp.sub("idx"), o);
+  REQUIRE(f.ok());
+  IndexFile& idx = *f.value();
+  REQUIRE(idx.put("T#k", PhysicalOffset{100}, 1700000000000));
+  std::uint8_t* base = idx.file()->data();
+  store_be32(base + 36, 1000);                                     // index_count far past the items
+  store_be32(base + 40 + (index_key_hash("T#k") % 64) * 4, 500);  // a slot pointing past them too
+  std::vector<PhysicalOffset> out;
+  idx.lookup("T#k", 0, INT64_MAX, 10, out);
+  CHECK(out.empty());
+}

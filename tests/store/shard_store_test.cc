@@ -359,3 +359,125 @@ TEST_CASE("shard_store: shards share a root; each reclaims only its own queues a
   CHECK(!s1.value()->message_at(a_off).ok());
   CHECK(s1.value()->message_at(b_off).ok());
 }
+
+namespace {
+
+void flush_log(ShardStore& s) {
+  FlushPlan plan;
+  std::vector<std::uint64_t> done;
+  s.commit_log().begin_flush(plan);
+  if (!plan.empty()) REQUIRE(s.commit_log().complete_flush(plan, execute_flush_plan(plan), done).ok());
+}
+
+// Two rounds: the second syncs the slot the first wrote.
+void checkpoint_twice(ShardStore& s) {
+  FlushPlan plan;
+  for (int i = 0; i < 2; ++i) {
+    s.begin_checkpoint(plan);
+    REQUIRE(s.complete_checkpoint(plan, execute_flush_plan(plan)).ok());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("shard_store: after retention deleted segments past the checkpoint's durable offset, crash recovery flushes again") {
+  TempDir tmp;
+  Harness h(tmp.path());
+  const std::string body(1000, 'r');
+  put(*h.shard, "T", 0, body);
+  flush_log(*h.shard);
+  checkpoint_twice(*h.shard);  // the slot on disk: durable ~1 KB into segment 0
+  for (int i = 0; i < 20; ++i) put(*h.shard, "T", 0, body);
+  flush_log(*h.shard);
+  auto r = h.shard->run_retention(1000, 0.99);  // disk pressure: segment 0 goes before any checkpoint
+  REQUIRE(r.ok());
+  REQUIRE(r->segments_deleted == 1);
+  h.crash();
+  h.open();
+  CHECK(h.shard->recovery().crashed);
+  CHECK(h.shard->commit_log().durable_offset() >= h.shard->commit_log().min_offset());
+  put(*h.shard, "T", 0, "after");
+  flush_log(*h.shard);  // asserted (no segment for the durable offset) before the fix
+  CHECK(h.shard->commit_log().durable_offset() == h.shard->commit_log().write_offset());
+}
+
+TEST_CASE("shard_store: a batch refused after its ConsumeQueue files were made leaves the queue end where it was on reopen") {
+  TempDir tmp;
+  Harness h(tmp.path());  // 16 ConsumeQueue entries per file, 8 KiB segments
+  for (int i = 0; i < 8; ++i) put(*h.shard, "T", 0, numbered("m", i));
+  const std::string too_big(9000, 'x');  // under the body limit, over the segment: refused in the append
+  std::vector<MessageInput> ms;
+  for (int i = 0; i < 9; ++i) ms.push_back(message("T", 0, "b"));
+  ms.push_back(message("T", 0, too_big));
+  std::vector<AppendResult> out(ms.size());
+  REQUIRE(!h.shard->put_batch(ms, 5, out).ok());
+  REQUIRE(path_exists(tmp.sub("consumequeue/T/0/00000000000000000320")));  // made by reserve()
+  CHECK(h.shard->max_offset("T", QueueId{0}).value == 8);
+
+  SUBCASE("clean reopen") { h.close_clean(); }
+  SUBCASE("crash") {
+    flush_log(*h.shard);
+    h.crash();
+  }
+  h.open();
+  CHECK(h.shard->max_offset("T", QueueId{0}).value == 8);  // was 16: the empty file's start
+  CHECK(put(*h.shard, "T", 0, "m8").queue_offset.value == 8);
+  CHECK(bodies(get_all(*h.shard, "T", 0)).size() == 9);
+}
+
+TEST_CASE("shard_store: after a failed flush, close fails and the store stays marked crashed so nothing is zeroed") {
+  TempDir tmp;
+  Harness h(tmp.path());
+  for (int i = 0; i < 5; ++i) put(*h.shard, "T", 0, numbered("m", i));
+  FlushPlan plan;
+  std::vector<std::uint64_t> done;
+  h.shard->commit_log().begin_flush(plan);
+  REQUIRE(!h.shard->commit_log().complete_flush(plan, -EIO, done).ok());
+  CHECK(!h.shard->close().ok());
+  h.shard.reset();
+  CHECK(!h.root->close_clean().ok());  // the abort marker stays
+  h.root.reset();
+  h.open();
+  CHECK(h.shard->recovery().crashed);
+  CHECK(h.shard->max_offset("T", QueueId{0}).value == 5);
+}
+
+TEST_CASE("shard_store: a close refused for a flush in flight keeps the abort marker, so acknowledged records survive") {
+  TempDir tmp;
+  Harness h(tmp.path());
+  put(*h.shard, "T", 0, "m0");
+  flush_log(*h.shard);
+  checkpoint_twice(*h.shard);  // slot: one record durable
+  for (int i = 1; i < 6; ++i) put(*h.shard, "T", 0, numbered("m", i));
+  flush_log(*h.shard);  // durable now: a sync-flush broker has acknowledged these
+  put(*h.shard, "T", 0, "m6");
+  FlushPlan in_flight;
+  h.shard->commit_log().begin_flush(in_flight);
+  REQUIRE(!in_flight.empty());
+  const Status closed = h.shard->close();
+  REQUIRE(!closed.ok());
+  CHECK(closed.error().code == Errc::busy);
+  in_flight.clear();
+  h.shard.reset();
+  CHECK(!h.root->close_clean().ok());  // before the fix: removed the marker, and the clean open
+  h.root.reset();                      // cut the log back to the slot's one record
+  h.open();
+  CHECK(h.shard->recovery().crashed);
+  CHECK(h.shard->max_offset("T", QueueId{0}).value == 7);
+}
+
+TEST_CASE("shard_store: a clean open whose checkpoint lies past the remaining segments is an error, not an abort") {
+  TempDir tmp;
+  Harness h(tmp.path());
+  const std::string body(1000, 'r');
+  for (int i = 0; i < 12; ++i) put(*h.shard, "T", 0, body);
+  REQUIRE(h.shard->commit_log().segment_count() == 2);
+  const std::string last = h.shard->commit_log().segment_at(1)->path();
+  h.close_clean();
+  REQUIRE(remove_file(last).ok());  // e.g. an operator's mistake
+  auto root = StoreRoot::open(tmp.path(), 1);
+  REQUIRE(root.ok());
+  auto s = ShardStore::open(*root.value(), ShardId{0}, h.options);
+  REQUIRE(!s.ok());
+  CHECK(s.error().code == Errc::corrupt);
+}
