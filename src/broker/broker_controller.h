@@ -1,13 +1,14 @@
 // BrokerController: the running broker (RocketMQ B/BrokerController.java). Starts the Engine with
 // one core per store shard; each core owns its ShardStore (CommitLog + the ConsumeQueues of the
-// queues shard_of_queue() gives it), a FrameServer on the shared SO_REUSEPORT port, and a copy of
-// the topic snapshot. Core 0 also owns the TopicConfigManager and, in standalone mode, the embedded
-// NameServer. A request is decoded on the core owning its connection; work on a queue owned by
-// another core crosses over as a heap job through the reactor's SPSC rings and the encoded reply
+// queues shard_of_queue() gives it), an rpc::RemotingServer on the shared SO_REUSEPORT port, and
+// copies of the published snapshots. Core 0 also owns the topic, group, offset and client tables
+// and the NameServer registrar. A request is decoded on the core owning its connection; work on a
+// queue owned by another core crosses over as a job through the reactor's SPSC rings and the reply
 // comes back the same way (no socket ever changes core).
 //
-// Lifetime: built and run from the main thread: start() -> wait_for_stop() (SIGINT/SIGTERM) ->
-// shutdown() (unregisters from the NameServers, closes the shards cleanly).
+// Lifetime: built and run from the main thread: start() -> wait_for_stop() (SIGINT/SIGTERM: the
+// broker unregisters from its NameServers, then the cores stop) -> shutdown() (closes the shards
+// cleanly).
 #pragma once
 
 #include <cstdint>
@@ -18,20 +19,25 @@
 
 #include "base/result.h"
 #include "broker/broker_config.h"
-#include "broker/frame_server.h"
+#include "reactor/reactor.h"
+#include "rpc/remoting_server.h"
 
 namespace ringmq::broker {
 
-// A second listener served on core 0 only, e.g. the embedded NameServer of `ringmq standalone`
-// (the broker module cannot depend on namesrv; the CLI plugs it in here).
+// A second listener, the embedded NameServer of `ringmq standalone` (the broker module cannot
+// depend on namesrv; the CLI plugs it in here). The broker opens the port and gives each serving
+// core a RemotingServer for it; `attach` registers the NameServer's handlers on it before it
+// listens, `detach` runs on the same core in its stop hook, before that server is destroyed.
 struct StandaloneOptions {
   bool enabled = false;
   std::string namesrv_host = "0.0.0.0";
   std::uint16_t namesrv_port = 9876;
-  // Called on core 0 before it starts listening: the sink for the extra listener's requests. It
-  // must stay valid until `detach` runs (on core 0, when the core stops).
-  std::function<RequestSink*(reactor::Reactor&)> attach;
-  std::function<void()> detach;
+  // Serve the NameServer port on every core (a NameServer safe on all cores) or on core 0 only.
+  bool namesrv_on_every_core = false;
+  // Called once the core count is known (it comes from the store), before the cores start.
+  std::function<void(unsigned core_count)> prepare;
+  std::function<void(reactor::Reactor&, rpc::RemotingServer&)> attach;
+  std::function<void(reactor::Reactor&)> detach;
 };
 
 class BrokerRuntime;  // broker_runtime.h: everything the cores share

@@ -7,14 +7,22 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <charconv>
 #include <thread>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_processors.h"
 #include "broker/broker_registrar.h"
+#include "broker/client_manager.h"
+#include "broker/consumer_offset_manager.h"
+#include "broker/metadata_writer.h"
+#include "broker/pull_message_processor.h"
+#include "broker/pull_request_hold_service.h"
+#include "broker/schedule_message_service.h"
+#include "broker/subscription_group_manager.h"
 #include "broker/send_message_processor.h"
-#include "remoting/codec.h"
+#include "rpc/channel.h"
 
 namespace ringmq::broker {
 
@@ -111,8 +119,8 @@ Status BrokerRuntime::open_store() {
 
 Status BrokerRuntime::start() {
   boot_timestamp_ms_ = wall_clock_ms();
-  // SIGINT/SIGTERM must reach the Engine's signalfd, not kill the process: block them before any
-  // thread exists (the store's segment preallocators start in open_store) so every thread
+  // SIGINT/SIGTERM must reach wait_for_stop()'s sigwait, not kill the process: block them before
+  // any thread exists (the store's segment preallocators start in open_store) so every thread
   // inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -128,15 +136,18 @@ Status BrokerRuntime::start() {
   topic_options.config_path = root_->config_dir() + "/" + std::string(store::kTopicsFile);
   topics_ = std::make_unique<TopicConfigManager>(topic_options);
   RINGMQ_TRY(topics_->load());
+  RINGMQ_TRY(load_core0_tables());
   for (auto& cs : cores_) cs->topics = topics_->snapshot();
 
   RINGMQ_TRY_ASSIGN(auto sockets, reactor::open_listen_sockets(config_.listen_host, config_.listen_port, core_count_));
   listen_sockets_ = std::make_unique<reactor::ListenSockets>(std::move(sockets));
   listen_port_ = listen_sockets_->port;
   if (standalone_.enabled) {
-    RINGMQ_TRY_ASSIGN(auto extra, reactor::open_listen_sockets(standalone_.namesrv_host, standalone_.namesrv_port, 1));
-    extra_sockets_ = std::make_unique<reactor::ListenSockets>(std::move(extra));
-    log_info("embedded NameServer listening on {}:{}", standalone_.namesrv_host, extra_sockets_->port);
+    namesrv_cores_ = standalone_.namesrv_on_every_core ? core_count_ : 1;
+    RINGMQ_TRY_ASSIGN(auto extra,
+                      reactor::open_listen_sockets(standalone_.namesrv_host, standalone_.namesrv_port, namesrv_cores_));
+    namesrv_sockets_ = std::make_unique<reactor::ListenSockets>(std::move(extra));
+    log_info("embedded NameServer listening on {}:{}", standalone_.namesrv_host, namesrv_sockets_->port);
   }
   const std::string ip = derive_advertised_ip(config_);
   RINGMQ_TRY_ASSIGN(store_host_, host_address(ip, listen_port_));
@@ -145,34 +156,83 @@ Status BrokerRuntime::start() {
 
   reactor::EngineOptions engine_options;
   engine_options.cores = core_count_;
-  engine_options.handle_signals = true;
+  // Signals are taken by wait_for_stop() so the broker can unregister before the cores stop.
+  engine_options.handle_signals = false;
   engine_ = std::make_unique<reactor::Engine>(engine_options);
-  // Built before the cores run (core 0 calls update() on topic changes); its thread starts below.
-  registrar_ = std::make_unique<BrokerRegistrar>(identity_, config_.namesrv_addrs, config_.register_period_ms);
+  if (standalone_.enabled && standalone_.prepare) standalone_.prepare(core_count_);
   RINGMQ_TRY(engine_->start([this](reactor::Reactor& r) { on_core_start(r); },
                             [this](reactor::Reactor& r) { on_core_stop(r); }));
   log_info("broker {} ({} in {}) serving {} on {} cores, flush {}, role {}", config_.broker_name, identity_.broker_addr,
            config_.cluster_name, config_.store_dir, core_count_,
            config_.flush_mode == FlushMode::sync_flush ? "sync" : "async",
            config_.role == BrokerRole::slave ? "slave" : "master");
-
-  registrar_->start(topics_->snapshot());
   return {};
+}
+
+Status BrokerRuntime::load_core0_tables() {
+  RINGMQ_TRY_ASSIGN(delay_levels_, DelayLevels::parse(config_.delay_levels));
+  const std::string dir = root_->config_dir() + "/";
+  writer_ = std::make_unique<MetadataWriter>();
+  groups_ = std::make_unique<SubscriptionGroupManager>(dir + std::string(store::kSubscriptionGroupsFile),
+                                                       config_.auto_create_subscription_group, *writer_);
+  RINGMQ_TRY(groups_->load());
+  offsets_ = std::make_unique<ConsumerOffsetManager>(dir + std::string(store::kConsumerOffsetsFile), *writer_);
+  RINGMQ_TRY(offsets_->load());
+  clients_ = std::make_unique<ClientManager>();
+  delay_offsets_path_ = dir + std::string(store::kDelayOffsetsFile);
+  auto text = store::load_config_file(delay_offsets_path_);
+  if (text.ok()) {
+    RINGMQ_TRY_ASSIGN(delay_offsets_, store::decode_delay_offsets(*text));
+  } else if (text.error().code != Errc::not_found) {
+    return text.take_error();
+  }
+  auto snapshot = std::make_shared<ConsumerSnapshot>();
+  snapshot->group_configs.insert(groups_->table().groups.begin(), groups_->table().groups.end());
+  for (auto& cs : cores_) cs->consumers = snapshot;
+  return {};
+}
+
+void BrokerRuntime::publish_consumers() {
+  auto snapshot = std::make_shared<ConsumerSnapshot>();
+  snapshot->group_configs.insert(groups_->table().groups.begin(), groups_->table().groups.end());
+  snapshot->groups = clients_->consumers.views();
+  ConsumerSnapshotPtr published = snapshot;
+  cores_[0]->consumers = published;
+  for (unsigned core = 1; core < core_count_; ++core) {
+    post(core, [this, core, s = std::make_unique<ConsumerSnapshotPtr>(published)] { cores_[core]->consumers = *s; });
+  }
+}
+
+void BrokerRuntime::commit_delay_offset(std::int32_t level, std::int64_t offset) {
+  auto& slot = delay_offsets_.offsets[level];
+  if (slot == offset) return;
+  slot = offset;
+  writer_->save(delay_offsets_path_, store::encode_delay_offsets(delay_offsets_));
 }
 
 void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   CoreState& cs = *cores_[reactor.core()];
-  cs.sink = std::make_unique<BrokerRequestSink>(*this, cs);
-  cs.server = std::make_unique<FrameServer>(*cs.sink);
-  if (auto st = reactor.listen(listen_sockets_->release(cs.core), *cs.server); !st.ok()) {
+  cs.server = std::make_unique<rpc::RemotingServer>(reactor);
+  register_broker_handlers(*this, cs, *cs.server);
+  const unsigned core = cs.core;
+  cs.server->set_connection_listeners(nullptr, [this, core](reactor::ConnectionId id, const std::string&) {
+    post(0, [this, core, id] { on_client_connection_closed(*this, core, id); });
+  });
+  cs.holds = std::make_unique<PullRequestHoldService>(reactor, [this, &cs](std::unique_ptr<PullJob> job) {
+    execute_pull(*this, cs, std::move(job));
+  });
+  cs.schedule = std::make_unique<ScheduleMessageService>(*this, cs, delay_offsets_.offsets);
+  cs.schedule->start();
+  if (auto st = cs.server->listen(listen_sockets_->release(cs.core)); !st.ok()) {
     log_error("core {} cannot listen: {}", cs.core, st.error().to_string());
   }
-  if (cs.core == 0 && standalone_.enabled && standalone_.attach) {
-    RequestSink* sink = standalone_.attach(reactor);
-    extra_server_ = std::make_unique<FrameServer>(*sink);
-    if (auto st = reactor.listen(extra_sockets_->release(0), *extra_server_); !st.ok()) {
-      log_error("embedded NameServer cannot listen: {}", st.error().to_string());
-    }
+  if (cs.core < namesrv_cores_) start_namesrv_listener(reactor, cs);
+  if (cs.core == 0) {
+    registrar_ = std::make_unique<BrokerRegistrar>(reactor, identity_, config_.namesrv_addrs,
+                                                   config_.register_period_ms);
+    registrar_->start(topics_->snapshot());
+    (void)reactor.add_periodic_timer(kClientScanIntervalMs, [this] { scan_expired_clients(*this); });
+    (void)reactor.add_periodic_timer(kConsumerOffsetPersistIntervalMs, [this] { offsets_->persist(); });
   }
   (void)reactor.add_periodic_timer(kHousekeepingIntervalMs, [this, &cs] { housekeeping(cs); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
@@ -181,19 +241,58 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   }
 }
 
-void BrokerRuntime::on_core_stop(reactor::Reactor& reactor) {
-  CoreState& cs = *cores_[reactor.core()];
-  if (cs.core == 0 && standalone_.detach) standalone_.detach();
-  // Connections are gone: parked sync sends cannot be answered, but their bytes are made durable.
-  cs.durable_waiters.clear();
-  if (auto st = cs.shard->close(); !st.ok()) log_error("shard {} close: {}", cs.core, st.error().to_string());
+void BrokerRuntime::start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs) {
+  cs.namesrv_server = std::make_unique<rpc::RemotingServer>(reactor);
+  if (standalone_.attach) standalone_.attach(reactor, *cs.namesrv_server);
+  if (auto st = cs.namesrv_server->listen(namesrv_sockets_->release(cs.core)); !st.ok()) {
+    log_error("embedded NameServer cannot listen on core {}: {}", cs.core, st.error().to_string());
+  }
 }
 
-void BrokerRuntime::wait_for_stop() { engine_->wait(); }
+void BrokerRuntime::on_core_stop(reactor::Reactor& reactor) {
+  CoreState& cs = *cores_[reactor.core()];
+  if (cs.namesrv_server && standalone_.detach) standalone_.detach(reactor);
+  if (cs.core == 0) {
+    registrar_.reset();
+    offsets_->persist();
+  }
+  cs.schedule.reset();
+  cs.holds.reset();
+  // Connections are gone: parked replies and sync sends cannot be answered, but their bytes are
+  // made durable by the clean close below.
+  cs.durable_waiters.clear();
+  cs.replies.clear();
+  if (auto st = cs.shard->close(); !st.ok()) log_error("shard {} close: {}", cs.core, st.error().to_string());
+  cs.namesrv_server.reset();
+  cs.server.reset();
+}
+
+void BrokerRuntime::wait_for_stop() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  int sig = 0;
+  while (sigwait(&stop_signals, &sig) != 0) {
+  }
+  log_info("signal {}: stopping", sig);
+  if (!engine_->post(0, [this] { begin_graceful_stop(); }).ok()) engine_->stop();
+  engine_->wait();
+}
+
+// On core 0: UNREGISTER_BROKER to every NameServer while the cores still run, then stop them.
+void BrokerRuntime::begin_graceful_stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  reactor::Engine* engine = engine_.get();
+  (void)reactor::Reactor::current()->add_timer(kUnregisterWaitMs, [engine] { engine->stop(); });
+  if (!registrar_) return engine->stop();
+  registrar_->unregister_all([engine] { engine->stop(); });
+}
 
 Status BrokerRuntime::shutdown() {
-  if (registrar_) registrar_->stop(/*unregister=*/!standalone_.enabled);
   if (engine_) engine_->join();
+  if (writer_) writer_->flush();
   cores_.clear();
   if (root_) RINGMQ_TRY(root_->close_clean());
   log_info("broker {} stopped cleanly", config_.broker_name);
@@ -228,14 +327,45 @@ void BrokerRuntime::run_on(unsigned core, std::function<void()> fn) {
   post(core, [f = std::make_unique<std::function<void()>>(std::move(fn))] { (*f)(); });
 }
 
+ReplyTarget BrokerRuntime::park_reply(CoreState& cs, rpc::ReplyContext reply) {
+  if (reply.is_oneway()) return ReplyTarget{cs.core, 0};
+  return ReplyTarget{cs.core, cs.replies.park(std::move(reply))};
+}
+
+std::optional<rpc::ReplyContext> BrokerRuntime::take_reply(const ReplyTarget& target) {
+  if (target.token == 0) return std::nullopt;
+  return cores_[target.core]->replies.take(target.token);
+}
+
 void BrokerRuntime::reply(const ReplyTarget& target, const RequestRef& ref, remoting::RemotingCommand&& response) {
-  if (ref.oneway) return;
-  std::string frame = encode_response_frame(response);
+  if (ref.oneway || target.token == 0) return;
   reactor::Reactor* r = reactor::Reactor::current();
-  if (r != nullptr && r->core() == target.core) return send_frame(*r, target.connection, std::move(frame));
-  post(target.core, [conn = target.connection, f = std::make_unique<std::string>(std::move(frame))] {
-    send_frame(*reactor::Reactor::current(), conn, std::move(*f));
+  if (r != nullptr && r->core() == target.core) {
+    auto context = take_reply(target);
+    if (!context) return;  // answered already
+    if (auto st = context->reply(std::move(response)); !st.ok() && st.error().code != Errc::closed) {
+      log_warn("reply to opaque {} failed: {}", ref.opaque, st.error().to_string());
+    }
+    return;
+  }
+  post(target.core, [this, target, ref, r = std::make_unique<remoting::RemotingCommand>(std::move(response))] {
+    reply(target, ref, std::move(*r));
   });
+}
+
+PeerAddress BrokerRuntime::peer_of(reactor::ConnectionId connection) {
+  PeerAddress out;
+  reactor::Reactor* r = reactor::Reactor::current();
+  const reactor::Connection* conn = r ? r->find(connection) : nullptr;
+  if (conn == nullptr) return out;
+  const std::string& peer = conn->peer();
+  const auto colon = peer.rfind(':');
+  if (colon == std::string::npos) return out;
+  in_addr addr{};
+  if (inet_pton(AF_INET, peer.substr(0, colon).c_str(), &addr) != 1) return out;
+  out.ipv4 = ntohl(addr.s_addr);
+  std::from_chars(peer.data() + colon + 1, peer.data() + peer.size(), out.port);
+  return out;
 }
 
 void BrokerRuntime::publish_topics(bool register_now) {

@@ -1,9 +1,15 @@
 // BrokerRuntime: what the cores of a running broker share, and CoreState, what each core owns.
 //
-// Ownership: cores_[i] is touched only by core i. topics_ (TopicConfigManager) only by core 0,
-// which publishes each new TopicSnapshot to every core by posting it. registrar_ runs its own
-// thread (blocking NameServer calls, off the data path). Everything else is read-only once the
-// cores run.
+// Ownership (DESIGN.md §3):
+// - cores_[i] is touched only by core i: its ShardStore (CommitLog + the ConsumeQueues of the
+//   queues shard_of_queue() gives it), its RemotingServer on the shared SO_REUSEPORT port, its
+//   parked replies, its waiting pulls (PullRequestHoldService) and the delay levels whose
+//   SCHEDULE_TOPIC_XXXX queue it owns (ScheduleMessageService).
+// - core 0 alone owns the small, rarely changing tables: topics (TopicConfigManager), subscription
+//   groups, consumer offsets, the client/consumer/producer tables, and the NameServer registrar.
+//   It publishes immutable snapshots (topics, groups + subscriptions) to every core by posting
+//   them, so the data path reads its own core's copy and never locks.
+// - everything else is read-only once the cores run.
 #pragma once
 
 #include <cstdint>
@@ -19,17 +25,25 @@
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
 #include "broker/broker_controller.h"
-#include "broker/frame_server.h"
+#include "broker/consumer_snapshot.h"
+#include "broker/delay_levels.h"
+#include "broker/reply_target.h"
 #include "broker/topic_config.h"
 #include "broker/topic_config_manager.h"
 #include "reactor/engine.h"
+#include "rpc/remoting_server.h"
 #include "store/shard_store.h"
 #include "store/store_root.h"
 
 namespace ringmq::broker {
 
 class BrokerRegistrar;
-class BrokerRequestSink;
+struct ClientManager;
+class ConsumerOffsetManager;
+class SubscriptionGroupManager;
+class MetadataWriter;
+class PullRequestHoldService;
+class ScheduleMessageService;
 struct SendJob;
 struct PostEnvelope;  // broker_runtime.cc
 
@@ -40,20 +54,33 @@ inline constexpr std::int64_t kHousekeepingIntervalMs = 5;
 inline constexpr std::int64_t kCheckpointIntervalMs = 1000;
 // Tasks parked because a cross-core ring was full, per core, before requests are refused.
 inline constexpr std::size_t kOverflowTasksMax = 1 << 16;
+// On SIGTERM the broker unregisters from its NameServers before the cores stop; it waits at most
+// this long for their answers.
+inline constexpr std::int64_t kUnregisterWaitMs = 3000;
 
 // Per-core statistics, summed over the cores for GET_BROKER_RUNTIME_INFO.
 struct CoreStats {
   std::uint64_t put_messages = 0;
   std::uint64_t put_bytes = 0;
   std::int64_t put_time_max_us = 0;
+  std::uint64_t get_messages = 0;
+  std::uint64_t get_bytes = 0;
+};
+
+// The IPv4 address and port of a client connection (born host of what it sends).
+struct PeerAddress {
+  std::uint32_t ipv4 = 0;
+  std::int32_t port = 0;
 };
 
 struct CoreState {
   unsigned core = 0;
   std::unique_ptr<store::ShardStore> shard;
   TopicSnapshotPtr topics;
-  std::unique_ptr<BrokerRequestSink> sink;
-  std::unique_ptr<FrameServer> server;
+  ConsumerSnapshotPtr consumers;
+  std::unique_ptr<rpc::RemotingServer> server;
+  std::unique_ptr<rpc::RemotingServer> namesrv_server;  // standalone's NameServer listener
+  PendingReplies replies;
   CoreStats stats;
   std::minstd_rand random{std::random_device{}()};
 
@@ -64,6 +91,15 @@ struct CoreState {
   bool flush_scheduled = false;
   store::FlushPlan flush_plan;
   store::FlushPlan checkpoint_plan;
+  // Completions still owed to the round in flight (io_uring fsyncs), and its first error.
+  std::size_t flush_pending = 0;
+  int flush_result = 0;
+  std::size_t checkpoint_pending = 0;
+  int checkpoint_result = 0;
+
+  // Long polling and delay levels of the queues this core owns.
+  std::unique_ptr<PullRequestHoldService> holds;
+  std::unique_ptr<ScheduleMessageService> schedule;
 
   // Cross-core posts that found the ring full: (target core, task), retried by housekeeping.
   std::deque<std::pair<unsigned, PostEnvelope*>> overflow;
@@ -88,29 +124,49 @@ class BrokerRuntime {
   CoreState& here();
   std::int64_t boot_timestamp_ms() const { return boot_timestamp_ms_; }
   std::uint16_t listen_port() const { return listen_port_; }
+  reactor::Engine& engine() { return *engine_; }
 
   // Runs `task` on `core` (inline-later on the same core). Never drops it: a full ring parks the
   // task on the calling core and housekeeping retries it.
   void post(unsigned core, reactor::Task task);
   // Runs a heap closure on `core` (for rare requests; the send path has its own job type).
   void run_on(unsigned core, std::function<void()> fn);
-  // Sends an encoded reply frame to `target`, crossing cores if needed. Oneway requests get none.
+  // Parks `reply` on the calling core and returns where its answer must go.
+  ReplyTarget park_reply(CoreState& cs, rpc::ReplyContext reply);
+  // Sends `response` to `target`, crossing back to its home core if needed. Oneway requests get
+  // nothing.
   void reply(const ReplyTarget& target, const RequestRef& ref, remoting::RemotingCommand&& response);
+  // The parked context of `target`, taken out; call on target.core only.
+  std::optional<rpc::ReplyContext> take_reply(const ReplyTarget& target);
+  // The peer of one of this core's connections.
+  PeerAddress peer_of(reactor::ConnectionId connection);
 
   // Core 0 only: the topic manager, and publishing its snapshot to every core + the registrar.
   TopicConfigManager& topic_config_manager() { return *topics_; }
   void publish_topics(bool register_now);
+  // Core 0 only: the consumer-side tables and publishing their snapshot (groups + subscriptions).
+  ClientManager& client_manager() { return *clients_; }
+  ConsumerOffsetManager& offsets() { return *offsets_; }
+  SubscriptionGroupManager& groups() { return *groups_; }
+  const store::DelayOffsetTable& delay_offsets() const { return delay_offsets_; }
+  void commit_delay_offset(std::int32_t level, std::int64_t offset);
+  void publish_consumers();
+  const DelayLevels& delay_levels() const { return delay_levels_; }
 
   // Sync flush bookkeeping (broker_flush.cc), on the shard's core.
   void schedule_flush(CoreState& cs);
 
  private:
   Status open_store();
+  Status load_core0_tables();
   void on_core_start(reactor::Reactor& reactor);
   void on_core_stop(reactor::Reactor& reactor);
+  void start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs);
+  void begin_graceful_stop();
   void housekeeping(CoreState& cs);
   void drain_overflow(CoreState& cs);
   void flush_round(CoreState& cs);
+  void finish_flush_round(CoreState& cs);
   void checkpoint_round(CoreState& cs);
   void expire_waiters(CoreState& cs);
 
@@ -119,17 +175,25 @@ class BrokerRuntime {
   BrokerIdentity identity_;
   store::HostAddress store_host_;
   unsigned core_count_ = 1;
+  unsigned namesrv_cores_ = 0;
   std::uint16_t listen_port_ = 0;
   std::int64_t boot_timestamp_ms_ = 0;
 
   std::unique_ptr<store::StoreRoot> root_;
   std::unique_ptr<TopicConfigManager> topics_;
+  DelayLevels delay_levels_;
+  std::unique_ptr<MetadataWriter> writer_;
+  std::unique_ptr<SubscriptionGroupManager> groups_;
+  std::unique_ptr<ConsumerOffsetManager> offsets_;
+  std::unique_ptr<ClientManager> clients_;
+  store::DelayOffsetTable delay_offsets_;  // core 0 (loaded before the cores start)
+  std::string delay_offsets_path_;
   std::unique_ptr<reactor::Engine> engine_;
   std::vector<std::unique_ptr<CoreState>> cores_;
   std::unique_ptr<reactor::ListenSockets> listen_sockets_;
-  std::unique_ptr<reactor::ListenSockets> extra_sockets_;
-  std::unique_ptr<FrameServer> extra_server_;  // standalone's NameServer listener, core 0
-  std::unique_ptr<BrokerRegistrar> registrar_;
+  std::unique_ptr<reactor::ListenSockets> namesrv_sockets_;
+  std::unique_ptr<BrokerRegistrar> registrar_;  // core 0, between its start and stop hooks
+  bool stopping_ = false;                       // core 0
 };
 
 }  // namespace ringmq::broker

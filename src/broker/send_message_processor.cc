@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_runtime.h"
+#include "broker/inner_message.h"
 #include "broker/queue_shard.h"
 #include "broker/send_message_check.h"
 #include "broker/send_message_reply.h"
@@ -70,9 +71,11 @@ Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& c
   store::MessageInput m = base_input(rt, job);
   m.body = as_bytes(job.body);
   m.properties = props;
-  m.tags_code = store::tag_hash_of(props);
-  RINGMQ_TRY_ASSIGN(auto appended, cs.shard->put(m, wall_clock_ms()));
+  const std::int64_t now = wall_clock_ms();
+  m.tags_code = tags_code_for(rt, job.header.topic, job.header.queue_id, props, now);
+  RINGMQ_TRY_ASSIGN(auto appended, cs.shard->put(m, now));
   job.results.push_back(appended);
+  on_appended(rt, cs, job.header.topic, job.header.queue_id, m.tags_code, now);
   if (auto uk = remoting::find_property(job.header.properties, remoting::property::kUniqClientMessageIdKeyidx)) {
     job.unique_key.assign(*uk);
   }
@@ -103,7 +106,10 @@ Status store_batch(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& ch
     inputs[i].tags_code = store::tag_hash_of(props[i]);
   }
   job.results.resize(messages.size());
-  return cs.shard->put_batch(inputs, wall_clock_ms(), job.results);
+  const std::int64_t now = wall_clock_ms();
+  RINGMQ_TRY(cs.shard->put_batch(inputs, now, job.results));
+  for (const auto& in : inputs) on_appended(rt, cs, job.header.topic, job.header.queue_id, in.tags_code, now);
+  return {};
 }
 
 // Step 3, on the core owning the queue.
@@ -140,6 +146,10 @@ void route_with_topic(BrokerRuntime& rt, CoreState& cs, JobPtr job, const TopicC
   if (SendCheck c = check_send_topic(h, topic); !c.ok()) return reply_error(rt, *job, c.code, std::move(c.remark));
   if (h.queue_id < 0) h.queue_id = static_cast<std::int32_t>(cs.random() % static_cast<unsigned>(topic->write_queue_nums));
   if (topic->topic_filter_type == kMultiTagFilterType) h.sys_flag |= remoting::message_sysflag::kMultiTags;
+  if (!h.batch) {
+    const std::int32_t queue = h.queue_id;
+    if (apply_delay_rewrite(rt, h.topic, h.queue_id, h.properties, h.sys_flag)) job->origin_queue_id = queue;
+  }
   const unsigned owner = shard_of_queue(h.topic, h.queue_id, rt.core_count()).value;
   if (owner == cs.core) return store_on_owner(rt, cs, std::move(job));
   rt.post(owner, [&rt, owner, j = std::move(job)]() mutable { store_on_owner(rt, rt.core_state(owner), std::move(j)); });
@@ -165,14 +175,16 @@ void create_topic_then_route(BrokerRuntime& rt, JobPtr job) {
 
 }  // namespace
 
-void process_send_message(BrokerRuntime& rt, CoreState& cs, const ReplyTarget& target, const ConnectionState& peer,
-                          remoting::RemotingCommand&& request) {
+void process_send_message(const RequestContext& ctx, remoting::RemotingCommand&& request) {
+  BrokerRuntime& rt = ctx.rt;
+  CoreState& cs = ctx.cs;
   auto job = std::make_unique<SendJob>();
-  job->target = target;
-  job->ref = RequestRef::of(request);
+  job->target = ctx.target;
+  job->ref = ctx.ref;
   job->request_code = request.code;
-  job->born_ipv4 = peer.peer_ipv4;
-  job->born_port = peer.peer_port;
+  const PeerAddress peer = rt.peer_of(ctx.connection);
+  job->born_ipv4 = peer.ipv4;
+  job->born_port = peer.port;
   job->received_ns = monotonic_ns();
   auto header = parse_send_message_header(request.code, request.ext_fields);
   if (!header.ok()) return reply_error(rt, *job, rc::kSystemError, header.error().detail);
@@ -190,7 +202,8 @@ void process_send_message(BrokerRuntime& rt, CoreState& cs, const ReplyTarget& t
 void reply_stored(BrokerRuntime& rt, SendJob& job, std::int32_t code) {
   auto response = make_response(job.ref, code);
   response.has_ext_fields = true;
-  fill_send_response(response, job.results, job.header.queue_id, job.unique_key);
+  const std::int32_t queue = job.origin_queue_id >= 0 ? job.origin_queue_id : job.header.queue_id;
+  fill_send_response(response, job.results, queue, job.unique_key);
   rt.reply(job.target, job.ref, std::move(response));
 }
 

@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "broker/frame_server.h"
+#include "broker/broker_processors.h"
+#include "broker/reply_target.h"
 #include "broker/send_message_header.h"
 #include "store/commit_log.h"
 
@@ -34,14 +35,16 @@ struct SendJob {
   std::uint32_t born_ipv4 = 0;
   std::int32_t born_port = 0;
   std::int64_t received_ns = 0;
+  // The queue the producer addressed, when a delay level moved the message to
+  // SCHEDULE_TOPIC_XXXX (the reply names the producer's queue, as 4.9.4 does); -1 otherwise.
+  std::int32_t origin_queue_id = -1;
   // Filled by the owning core.
   std::vector<store::AppendResult> results;
   std::string unique_key;
 };
 
 // Entry point on the receiving core.
-void process_send_message(BrokerRuntime& rt, CoreState& cs, const ReplyTarget& target, const ConnectionState& peer,
-                          remoting::RemotingCommand&& request);
+void process_send_message(const RequestContext& ctx, remoting::RemotingCommand&& request);
 
 // Answers a stored job (SUCCESS, or `code` such as FLUSH_DISK_TIMEOUT with the header filled).
 void reply_stored(BrokerRuntime& rt, SendJob& job, std::int32_t code);

@@ -1,6 +1,6 @@
 #include "broker/send_message_reply.h"
 
-#include "broker/frame_server.h"
+#include "broker/reply_target.h"
 #include "remoting/message_const.h"
 #include "remoting/message_properties.h"
 

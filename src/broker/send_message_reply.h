@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "broker/reply_target.h"
 #include "remoting/command.h"
 #include "store/commit_log.h"
 
@@ -32,7 +33,7 @@ void fill_send_response(remoting::RemotingCommand& response, std::span<const sto
 // clients read extFields without a null check).
 remoting::RemotingCommand send_error_response(const remoting::RemotingCommand& request, std::int32_t code,
                                               std::string remark);
-// The same from a RequestRef (frame_server.h), for replies built away from the request.
+// The same from a RequestRef (reply_target.h), for replies built away from the request.
 struct RequestRef;
 remoting::RemotingCommand send_error_response_for(const RequestRef& ref, std::int32_t code, std::string remark);
 

@@ -1,69 +1,46 @@
 // `ringmq broker` and `ringmq standalone`.
 #include <memory>
+#include <string>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_controller.h"
-#include "broker/frame_server.h"
 #include "cli/broker_flags.h"
 #include "cli/commands.h"
-#include "namesrv/namesrv_processor.h"
+#include "namesrv/namesrv_service.h"
 #include "reactor/reactor.h"
+#include "rpc/remoting_server.h"
 
 namespace ringmq::cli {
+
 namespace {
-
-// The NameServer embedded in `ringmq standalone`: NamesrvProcessor behind the broker's frame layer
-// on a second listener served by core 0 only, so the processor needs no locks.
-class EmbeddedNamesrv final : public broker::RequestSink {
- public:
-  void attach(reactor::Reactor& reactor) {
-    reactor_ = &reactor;
-    (void)reactor.add_periodic_timer(namesrv::kScanNotActiveBrokerIntervalMs, [this] { scan(); });
-  }
-
-  void on_request(reactor::Connection& conn, broker::ConnectionState&, remoting::RemotingCommand&& request) override {
-    const auto ref = broker::RequestRef::of(request);
-    remoting::RemotingCommand response;
-    if (namesrv::NamesrvProcessor::handles(request.code)) {
-      response = processor_.process(request, conn.id().value, wall_clock_ms());
-    } else {
-      response = broker::make_response(ref, 3, " request type " + std::to_string(request.code) + " not supported");
-    }
-    if (!ref.oneway) broker::send_frame(*reactor_, conn.id(), broker::encode_response_frame(response));
-  }
-
-  void on_connection_closed(reactor::Connection& conn) override {
-    for (const auto& b : processor_.on_connection_closed(conn.id().value, wall_clock_ms())) {
-      log_info("namesrv: broker {} ({}) left", b.broker_name, b.broker_addr);
-    }
-  }
-
- private:
-  void scan() {
-    for (const auto& b : processor_.scan_not_active_brokers(wall_clock_ms())) {
-      log_warn("namesrv: broker {} ({}) expired", b.broker_name, b.broker_addr);
-      if (auto* conn = reactor_->find(reactor::ConnectionId{b.connection})) {
-        conn->close(make_error(Errc::timeout, "broker expired"));
-      }
-    }
-  }
-
-  namesrv::NamesrvProcessor processor_;
-  reactor::Reactor* reactor_ = nullptr;
+// Consumer-side flags (issue 5) that BrokerFlags does not carry yet.
+struct ConsumerFlags {
+  std::string delay_levels;
 };
 
+void add_consumer_flags(CLI::App& app, ConsumerFlags& flags) {
+  app.add_option("--delay-levels", flags.delay_levels,
+                 "delay levels, e.g. \"1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h\" (messageDelayLevel)");
+}
+
+void apply_consumer_flags(const ConsumerFlags& flags, broker::BrokerConfig& config) {
+  if (!flags.delay_levels.empty()) config.delay_levels = flags.delay_levels;
+}
 }  // namespace
 
 RunFn add_broker_command(CLI::App& app) {
   auto flags = std::make_shared<BrokerFlags>();
+  auto consumer = std::make_shared<ConsumerFlags>();
   add_broker_flags(app, *flags);
-  return [flags]() -> int {
+  add_consumer_flags(app, *consumer);
+  return [flags, consumer]() -> int {
     auto config = resolve_broker_config(*flags);
     if (!config.ok()) {
       log_error("broker: {}", config.error().to_string());
       return 2;
     }
+    apply_consumer_flags(*consumer, *config);
     return broker::run_broker(std::move(config).value());
   };
 }
@@ -73,13 +50,16 @@ RunFn add_standalone_command(CLI::App& app) {
   auto namesrv_listen = std::make_shared<std::string>("0.0.0.0:9876");
   app.add_option("--namesrv-listen", *namesrv_listen, "address and port of the embedded NameServer")
       ->capture_default_str();
+  auto consumer = std::make_shared<ConsumerFlags>();
   add_broker_flags(app, *flags);
-  return [flags, namesrv_listen]() -> int {
+  add_consumer_flags(app, *consumer);
+  return [flags, namesrv_listen, consumer]() -> int {
     auto config = resolve_broker_config(*flags);
     if (!config.ok()) {
       log_error("standalone: {}", config.error().to_string());
       return 2;
     }
+    apply_consumer_flags(*consumer, *config);
     broker::StandaloneOptions standalone;
     standalone.enabled = true;
     if (auto st = parse_host_port(*namesrv_listen, standalone.namesrv_host, standalone.namesrv_port); !st.ok()) {
@@ -89,11 +69,15 @@ RunFn add_standalone_command(CLI::App& app) {
     // The broker registers with its own embedded NameServer (and any others given).
     const std::string host = standalone.namesrv_host == "0.0.0.0" ? "127.0.0.1" : standalone.namesrv_host;
     config->namesrv_addrs.insert(config->namesrv_addrs.begin(), host + ":" + std::to_string(standalone.namesrv_port));
-    auto embedded = std::make_shared<EmbeddedNamesrv>();
-    standalone.attach = [embedded](reactor::Reactor& r) -> broker::RequestSink* {
-      embedded->attach(r);
-      return embedded.get();
+    // The embedded NameServer serves its port on every core (NamesrvService: core 0 owns the
+    // tables, the other cores answer route queries from snapshots and forward the rest).
+    auto service = std::make_shared<std::unique_ptr<namesrv::NamesrvService>>();
+    standalone.namesrv_on_every_core = true;
+    standalone.prepare = [service](unsigned cores) {
+      *service = std::make_unique<namesrv::NamesrvService>(namesrv::NamesrvConfig{}, cores);
     };
+    standalone.attach = [service](reactor::Reactor& r, rpc::RemotingServer& server) { (*service)->attach(r, server); };
+    standalone.detach = [service](reactor::Reactor& r) { (*service)->detach(r); };
     return broker::run_broker(std::move(config).value(), std::move(standalone));
   };
 }

@@ -1,4 +1,4 @@
-// `ringmq admin` and `ringmq bench`.
+// `ringmq admin` (`ringmq bench` is in bench_command.cc).
 #include "cli/commands.h"
 
 namespace ringmq::cli {
@@ -6,11 +6,6 @@ namespace ringmq::cli {
 RunFn add_admin_command(CLI::App& app) {
   app.allow_extras();
   return []() -> int { return not_finished("admin", "needs the broker and client issues"); };
-}
-
-RunFn add_bench_command(CLI::App& app) {
-  app.allow_extras();
-  return []() -> int { return not_finished("bench", "issue #6: client library and ringmq bench"); };
 }
 
 }  // namespace ringmq::cli

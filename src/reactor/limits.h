@@ -58,12 +58,23 @@ inline constexpr std::size_t kExternalInboxCapacity = 65536;
 inline constexpr std::size_t kTaskCaptureBytes = 48;
 // Tasks run from one inbox before the loop looks at I/O again.
 inline constexpr std::size_t kInboxBatchMax = 256;
-// After handling cross-core traffic, a core polls its inboxes this long before sleeping: a waking
-// hop costs tens of microseconds on VMs, a short spin much less.
+// After handling cross-core traffic, a core may poll its inboxes before sleeping: a waking hop
+// costs tens of microseconds on VMs, a short spin that catches the next task much less. The spin
+// is adaptive (Reactor::wait_and_dispatch): a spin that ends with nothing to do halves the
+// budget, a sleep that a posted task ends within the maximum doubles it (from the minimum). So a
+// core whose peers answer quickly spins up to kIdleSpinNs, and one that only wastes CPU (e.g. on
+// an oversubscribed machine, where the spinner steals the time its peer needs) stops spinning.
 inline constexpr std::int64_t kIdleSpinNs = 20 * 1000;
+inline constexpr std::int64_t kIdleSpinMinNs = 2 * 1000;
+// Inbox polls between two clock reads while spinning (a clock read costs more than a poll).
+inline constexpr unsigned kIdleSpinPollsPerClockRead = 16;
 // ... but only while traffic is recent: a core that saw no cross-core task for this long sleeps at
 // once instead of burning the CPU.
 inline constexpr std::int64_t kIdleSpinWindowNs = 20 * 1000 * 1000;
+
+// fsync/fdatasync operations in flight per core (Reactor::fsync). Their records live in a fixed pool,
+// so a flush round allocates nothing; a submission beyond it fails with Errc::busy.
+inline constexpr std::size_t kFsyncsInFlightMax = 256;
 
 // Live timers per core.
 inline constexpr std::size_t kTimersPerCoreMax = 1 << 20;

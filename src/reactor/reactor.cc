@@ -3,7 +3,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <utility>
 
@@ -15,6 +17,15 @@ namespace ringmq::reactor {
 
 namespace {
 thread_local Reactor* t_current = nullptr;
+
+// Tells the CPU this is a spin-wait (saves power, yields the pipeline to a hyper-thread sibling).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
 
 // Tries the flags the design asks for, then plain ones (older kernels reject SINGLE_ISSUER and
 // DEFER_TASKRUN with EINVAL).
@@ -121,14 +132,16 @@ bool Reactor::drain_inboxes() {
     if (ring->drain([](Task& task) { task(); }, kInboxBatchMax) > 0) ran = true;
   }
   if (external_pending_.load(std::memory_order_acquire)) {
-    std::deque<Task> batch;
+    // The whole inbox is taken in one swap (one lock round per batch, not per task); both vectors
+    // keep their capacity, so the steady state allocates nothing.
     {
       std::lock_guard lock(external_mutex_);
-      batch.swap(external_);
+      external_batch_.swap(external_);
       external_pending_.store(false, std::memory_order_relaxed);
     }
-    for (Task& task : batch) task();
-    ran = ran || !batch.empty();
+    for (Task& task : external_batch_) task();
+    ran = ran || !external_batch_.empty();
+    external_batch_.clear();
   }
   if (ran) last_cross_core_ns_ = now_ns_;
   return ran;
@@ -180,11 +193,23 @@ void Reactor::flush_sends() {
   flush_queue_.clear();
 }
 
+bool Reactor::spin_for_inbox(std::int64_t budget_ns) const {
+  const std::int64_t spin_until = monotonic_ns() + budget_ns;
+  while (true) {
+    for (unsigned i = 0; i < kIdleSpinPollsPerClockRead; ++i) {
+      if (inbox_pending()) return true;
+      cpu_relax();
+    }
+    if (monotonic_ns() >= spin_until) return false;
+  }
+}
+
 void Reactor::wait_and_dispatch(bool busy) {
-  if (!busy && now_ns_ - last_cross_core_ns_ < kIdleSpinWindowNs) {
+  if (!busy && spin_budget_ns_ > 0 && now_ns_ - last_cross_core_ns_ < kIdleSpinWindowNs) {
     // Cross-core traffic is flowing: a short spin answers the next message without a wake-up.
-    const std::int64_t spin_until = monotonic_ns() + kIdleSpinNs;
-    while (!busy && monotonic_ns() < spin_until) busy = inbox_pending();
+    busy = spin_for_inbox(spin_budget_ns_);
+    // A spin that caught nothing only burnt CPU (which a peer on the same CPU may have needed).
+    if (!busy) spin_budget_ns_ = spin_budget_ns_ / 2 < kIdleSpinMinNs ? 0 : spin_budget_ns_ / 2;
   }
   if (!busy) {
     sleeping_.store(true, std::memory_order_seq_cst);
@@ -197,6 +222,7 @@ void Reactor::wait_and_dispatch(bool busy) {
   if (busy) {
     ret = io_uring_submit_and_get_events(&ring_);
   } else {
+    const std::int64_t sleep_start_ns = monotonic_ns();
     __kernel_timespec timeout{};
     __kernel_timespec* timeout_ptr = nullptr;
     std::optional<std::int64_t> deadline = timers_.next_deadline_ns();
@@ -210,6 +236,9 @@ void Reactor::wait_and_dispatch(bool busy) {
     io_uring_cqe* cqe = nullptr;
     ret = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, timeout_ptr, nullptr);
     sleeping_.store(false, std::memory_order_relaxed);
+    // Woken by a posted task soon after falling asleep: a spin would have saved the wake-up.
+    if (spin_budget_ns_ < kIdleSpinNs && inbox_pending() && monotonic_ns() - sleep_start_ns < kIdleSpinNs)
+      spin_budget_ns_ = std::min(std::max(spin_budget_ns_ * 2, kIdleSpinMinNs), kIdleSpinNs);
   }
   if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
     log_error("core {}: io_uring_enter failed: {}", core_, std::strerror(-ret));
@@ -258,11 +287,54 @@ void Reactor::begin_shutdown() {
 }
 
 bool Reactor::shutdown_finished() {
+  // An fsync in flight names caller memory and a file the caller keeps open: always wait for it
+  // (the kernel completes it; there is no cancelling a sync already issued).
+  if (fsyncs_in_flight_ > 0) return false;
   if (live_connections_ == 0 && listeners_.empty()) return true;
   if (now_ns_ < shutdown_deadline_ns_) return false;
   log_warn("core {}: stopping with {} connections and {} listeners still closing", core_, live_connections_,
            listeners_.size());
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// File durability.
+
+Status Reactor::fsync(int fd, std::int64_t offset, std::int64_t length, bool datasync, FsyncDone done) {
+  if (shutting_down_) return make_error(Errc::closed, "core is stopping");
+  if (fd < 0 || offset < 0 || length < 0) return make_error(Errc::invalid_argument, "bad fsync range");
+  if (!fsync_ops_) {
+    fsync_ops_ = std::make_unique<FsyncOp[]>(kFsyncsInFlightMax);
+    free_fsync_slots_.reserve(kFsyncsInFlightMax);
+    for (std::size_t i = kFsyncsInFlightMax; i > 0; --i) free_fsync_slots_.push_back(static_cast<std::uint32_t>(i - 1));
+  }
+  if (free_fsync_slots_.empty()) return make_error(Errc::busy, "too many fsyncs in flight");
+  const std::uint32_t slot = free_fsync_slots_.back();
+  free_fsync_slots_.pop_back();
+  FsyncOp& rec = fsync_ops_[slot];
+  rec.op = IoOp{&Reactor::on_fsync_complete, &rec};
+  rec.done = std::move(done);
+  io_uring_sqe* sqe = get_sqe();
+  io_uring_prep_fsync(sqe, fd, datasync ? IORING_FSYNC_DATASYNC : 0);
+  // The kernel reads off/len as the sync range (vfs_fsync_range(off, len ? off + len - 1 : max)).
+  sqe->off = static_cast<std::uint64_t>(offset);
+  sqe->len = static_cast<std::uint32_t>(std::min<std::int64_t>(length, UINT32_MAX));
+  set_op(sqe, rec.op);
+  ++fsyncs_in_flight_;
+  return {};
+}
+
+void Reactor::on_fsync_complete(IoOp& op, const io_uring_cqe& cqe) {
+  FsyncOp& rec = *static_cast<FsyncOp*>(op.owner);
+  RINGMQ_ASSERT(t_current != nullptr);
+  Reactor& self = *t_current;  // completions run on the ring's own thread
+  const auto slot = static_cast<std::uint32_t>(&rec - self.fsync_ops_.get());
+  RINGMQ_ASSERT(slot < kFsyncsInFlightMax && self.fsyncs_in_flight_ > 0);
+  FsyncDone done = std::move(rec.done);
+  rec.done = nullptr;
+  --self.fsyncs_in_flight_;
+  self.free_fsync_slots_.push_back(slot);
+  done(cqe.res);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -50,6 +49,8 @@ struct ReactorStats {
 // Work handed to a core. Captures up to kTaskCaptureBytes inline; no allocation per post.
 using Task = InplaceFunction<void(), kTaskCaptureBytes>;
 using CrossCoreRing = SpscRing<Task, kCrossCoreRingCapacity>;
+// Told the outcome of Reactor::fsync(): 0, or -errno as the kernel returned it.
+using FsyncDone = InplaceFunction<void(int result), kTaskCaptureBytes>;
 
 class Reactor {
  public:
@@ -87,6 +88,16 @@ class Reactor {
   // True if the timer was pending and now will not fire.
   bool cancel_timer(TimerId id);
 
+  // --- file durability -----------------------------------------------------------------------
+  // Submits IORING_OP_FSYNC on `fd`: fdatasync (IORING_FSYNC_DATASYNC) when `datasync`, else a
+  // full fsync, limited to [offset, offset + length) (length 0 = to the end of the file, as
+  // sync_file_range reads it). The core never blocks; `done` runs on this core with the result
+  // once the kernel completes it. The caller keeps `fd` open until then. `done` runs iff this
+  // returns ok. Errors: Errc::busy past kFsyncsInFlightMax, Errc::closed once stopping.
+  // Shutdown waits for fsyncs in flight, so every accepted one completes before the stop hooks.
+  Status fsync(int fd, std::int64_t offset, std::int64_t length, bool datasync, FsyncDone done);
+  std::size_t fsyncs_in_flight() const { return fsyncs_in_flight_; }
+
   // --- cross-core ----------------------------------------------------------------------------
   // Runs `task` on core `target` (this core included: it then runs on a later loop iteration).
   // Errc::busy when the ring from this core to the target is full; never blocks, never grows.
@@ -96,6 +107,10 @@ class Reactor {
   friend class Engine;
   friend class Connection;
   struct Listener;
+  struct FsyncOp {
+    IoOp op;  // op.owner points back at this record
+    FsyncDone done;
+  };
 
   // Engine-side lifecycle, on the core thread.
   Status init();
@@ -112,6 +127,8 @@ class Reactor {
   void process_deferred();
   void flush_sends();
   void wait_and_dispatch(bool busy);
+  // Polls the inboxes for up to `budget_ns`; true if a task (or stop) arrived.
+  bool spin_for_inbox(std::int64_t budget_ns) const;
   void dispatch_completions();
   void begin_shutdown();
   bool shutdown_finished();
@@ -129,6 +146,7 @@ class Reactor {
   void close_listener(Listener& listener);
   static void on_accept_complete(IoOp& op, const io_uring_cqe& cqe);
   void handle_accept(Listener& listener, int res, std::uint32_t flags);
+  static void on_fsync_complete(IoOp& op, const io_uring_cqe& cqe);
   void arm_wake_read();
   static void on_wake_read_complete(IoOp& op, const io_uring_cqe& cqe);
   void send_wake_to(Reactor& target);
@@ -154,18 +172,26 @@ class Reactor {
   std::vector<ConnectionId> flush_queue_;
   std::vector<ConnectionId> rearm_queue_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  // Fixed pool of fsync records (allocated on first use) and the free slots in it.
+  std::unique_ptr<FsyncOp[]> fsync_ops_;
+  std::vector<std::uint32_t> free_fsync_slots_;
+  std::size_t fsyncs_in_flight_ = 0;
 
   // Cross-core inbox: inbound_[source] is written by core `source` only (it allocates the ring on
   // its first post) and drained by this core only.
   std::unique_ptr<std::atomic<CrossCoreRing*>[]> inbound_;
-  // Tasks from threads that are not cores; any thread pushes under the mutex.
+  // Tasks from threads that are not cores; any thread pushes under the mutex. The core swaps the
+  // vector with external_batch_ (its own, touched only by the core) to run a batch.
   std::mutex external_mutex_;
-  std::deque<Task> external_;
+  std::vector<Task> external_;
+  std::vector<Task> external_batch_;
   std::atomic<bool> external_pending_{false};
   // Set while this core sleeps in the kernel; a poster that clears it owes a wake-up.
   std::atomic<bool> sleeping_{false};
   std::atomic<bool> stop_requested_{false};
   std::int64_t last_cross_core_ns_ = 0;
+  // Current idle-spin budget (0 .. kIdleSpinNs), adapted to whether spinning pays off.
+  std::int64_t spin_budget_ns_ = kIdleSpinNs;
   // Wake-up for posts from other threads and for stop: an eventfd this ring keeps a read on.
   int wake_fd_ = -1;
   std::uint64_t wake_value_ = 0;

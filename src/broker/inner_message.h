@@ -1,0 +1,52 @@
+// Messages the broker writes on its own behalf (RocketMQ MessageExtBrokerInner built in
+// consumerSendMsgBack and ScheduleMessageService): retry and dead-letter copies and delayed
+// messages delivered to their real topic. Owned data, so a job can carry one across cores.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+#include "store/commit_log.h"
+#include "store/record_format.h"
+
+namespace ringmq::broker {
+
+class BrokerRuntime;
+struct CoreState;
+
+struct InnerMessage {
+  std::string topic;
+  std::int32_t queue_id = 0;
+  std::int32_t flag = 0;
+  std::string body;
+  std::string properties;  // encoded
+  std::int32_t sys_flag = 0;
+  std::int64_t born_timestamp_ms = 0;
+  store::HostAddress born_host;
+  store::HostAddress store_host;
+  std::int32_t reconsume_times = 0;
+};
+
+// The born host of a stored record, read from its raw bytes (the parser does not expose it).
+store::HostAddress born_host_of_record(Bytes record, std::int32_t sys_flag);
+
+// Store-time delay rewrite (§11.1): a message whose DELAY level is > 0 (and that is not a
+// prepared/rolled-back transaction) goes to SCHEDULE_TOPIC_XXXX queue level-1 with REAL_TOPIC and
+// REAL_QID. Returns whether it was rewritten. `properties` is the encoded string.
+bool apply_delay_rewrite(BrokerRuntime& rt, std::string& topic, std::int32_t& queue_id, std::string& properties,
+                         std::int32_t sys_flag);
+
+// On the core owning (m.topic, m.queue_id): appends it and wakes what waits on that queue.
+Result<store::AppendResult> put_inner_message(BrokerRuntime& rt, CoreState& owner, const InnerMessage& m);
+
+// Every append's follow-up on the owning core: wake parked pulls, and the delay level's
+// delivery for SCHEDULE_TOPIC_XXXX appends.
+void on_appended(BrokerRuntime& rt, CoreState& owner, std::string_view topic, std::int32_t queue_id,
+                 std::int64_t tags_code, std::int64_t store_timestamp_ms);
+
+// ConsumeQueue tag code of a message: TAGS hash, or for SCHEDULE_TOPIC_XXXX the time it is due.
+std::int64_t tags_code_for(BrokerRuntime& rt, std::string_view topic, std::int32_t queue_id, std::string_view properties,
+                           std::int64_t store_timestamp_ms);
+
+}  // namespace ringmq::broker

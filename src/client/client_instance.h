@@ -1,0 +1,139 @@
+// ClientInstance: the machinery every producer and consumer stands on (Java's MQClientInstance).
+// It owns one reactor thread (an Engine with one unpinned core) that does all network I/O through
+// an rpc::RemotingClient, a CallbackPool on which user-visible callbacks run, the route cache, and
+// the heartbeat registry.
+//
+// Threading: every public method may be called from any thread. The RemotingClient and the timers
+// live on the reactor thread only; calls reach it through Engine::post. The route cache and the
+// heartbeat registry are guarded by mutexes. Callbacks given to invoke_async/schedule run on the
+// pool, never on the reactor thread; invoke_sync blocks its caller on a semaphore while the
+// reactor does the I/O (it must therefore not be called on the reactor thread).
+//
+// Lifetime: create() starts the threads; shutdown() (or the destructor) closes the connections,
+// fails pending calls with Errc::closed, runs queued callbacks and joins everything.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "client/callback_pool.h"
+#include "client/client_limits.h"
+#include "client/heartbeat.h"
+#include "client/topic_route.h"
+#include "remoting/command.h"
+
+namespace ringmq::reactor { class Engine; }
+namespace ringmq::rpc { class RemotingClient; class ReplyContext; }
+
+namespace ringmq::client {
+
+struct ClientConfig {
+  // "host:port;host:port". Empty: $NAMESRV_ADDR, then 127.0.0.1:9876.
+  std::string namesrv_addr;
+  // Part of the client id (ip@instance_name). Empty: "<pid>#<nanoseconds>", unique per instance.
+  std::string instance_name;
+  // Empty: the first non-loopback IPv4 address, else 127.0.0.1.
+  std::string client_ip;
+  unsigned callback_threads = kDefaultCallbackThreads;
+  // Header encoding of requests (JSON is Java's default; ROCKETMQ binary is cheaper to encode).
+  remoting::SerializeType serialize_type = remoting::SerializeType::json;
+};
+
+// The namesrv list in effect for `configured` (the rules of ClientConfig::namesrv_addr).
+std::vector<std::string> resolve_namesrv_addrs(std::string_view configured);
+
+class ClientInstance {
+ public:
+  using ResponseCallback = std::function<void(Result<remoting::RemotingCommand>)>;
+  using ConsumerDataFn = std::function<ConsumerData()>;
+  using RequestHandlerFn = std::function<void(const remoting::RemotingCommand& request)>;
+
+  static Result<std::shared_ptr<ClientInstance>> create(ClientConfig config);
+  ~ClientInstance();
+  ClientInstance(const ClientInstance&) = delete;
+  ClientInstance& operator=(const ClientInstance&) = delete;
+
+  void shutdown();
+  const std::string& client_id() const { return client_id_; }
+  const ClientConfig& config() const { return config_; }
+  remoting::SerializeType serialize_type() const { return config_.serialize_type; }
+
+  // --- calls ---------------------------------------------------------------------------------
+  // `done` runs once on the pool iff this returns ok.
+  Status invoke_async(std::string address, remoting::RemotingCommand request, std::int64_t timeout_ms,
+                      ResponseCallback done);
+  Result<remoting::RemotingCommand> invoke_sync(std::string address, remoting::RemotingCommand request,
+                                                std::int64_t timeout_ms);
+  Status invoke_oneway(std::string address, remoting::RemotingCommand request);
+  // Asks each NameServer in turn until one answers.
+  Result<remoting::RemotingCommand> invoke_namesrv(remoting::RemotingCommand request, std::int64_t timeout_ms);
+
+  // --- tasks ---------------------------------------------------------------------------------
+  Status execute(std::function<void()> task) { return pool_->submit(std::move(task)); }
+  // Runs `task` on the pool after `delay_ms`.
+  Status schedule(std::int64_t delay_ms, std::function<void()> task);
+  // Runs `task` on the pool every `interval_ms` until shutdown.
+  Status schedule_periodic(std::int64_t interval_ms, std::function<void()> task);
+  // Handles requests brokers send on our connections (e.g. NOTIFY_CONSUMER_IDS_CHANGED); the
+  // handler runs on the pool. Oneway requests get no answer; others get SUCCESS.
+  Status register_request_handler(std::int32_t code, RequestHandlerFn handler);
+
+  // --- routes --------------------------------------------------------------------------------
+  // Asks the NameServer and caches the answer. Errc::not_found when the topic has no route.
+  Result<TopicRouteData> update_route(const std::string& topic);
+  // The cached route, or the NameServer's when none is cached.
+  Result<TopicRouteData> route(const std::string& topic);
+  std::optional<TopicRouteData> cached_route(const std::string& topic) const;
+  // Refreshes every cached route (the periodic poll runs this).
+  void refresh_routes();
+
+  // --- heartbeats ----------------------------------------------------------------------------
+  void register_producer(const std::string& group);
+  void unregister_producer(const std::string& group);
+  void register_consumer(const std::string& group, ConsumerDataFn data);
+  void unregister_consumer(const std::string& group);
+  // Sends HEART_BEAT to every broker of every cached route (consumers: every replica; producers
+  // only: masters) and waits for the answers. Errors: the last failure, if no broker answered.
+  Status send_heartbeat_to_all_brokers();
+
+ private:
+  struct OutgoingCall;
+  struct Periodic;
+
+  explicit ClientInstance(ClientConfig config);
+  Status start();
+  Status submit(std::unique_ptr<OutgoingCall> call);
+  void run_call(std::unique_ptr<OutgoingCall> call);  // reactor thread
+  Status arm_periodic(std::shared_ptr<Periodic> periodic);
+  void handle_broker_request(const remoting::RemotingCommand& request, rpc::ReplyContext& reply);
+  std::vector<std::string> heartbeat_targets() const;
+
+  ClientConfig config_;
+  std::vector<std::string> namesrv_addrs_;
+  std::string client_id_;
+
+  std::unique_ptr<reactor::Engine> engine_;
+  rpc::RemotingClient* rpc_ = nullptr;  // reactor thread only; created and destroyed there
+  std::unique_ptr<CallbackPool> pool_;
+  std::mutex lifecycle_mutex_;
+  bool shut_down_ = false;
+
+  mutable std::mutex routes_mutex_;
+  std::map<std::string, TopicRouteData> routes_;
+  std::size_t namesrv_cursor_ = 0;  // under routes_mutex_
+
+  mutable std::mutex registry_mutex_;
+  std::vector<std::string> producer_groups_;
+  std::map<std::string, ConsumerDataFn> consumers_;
+  std::map<std::int32_t, RequestHandlerFn> handlers_;
+};
+
+}  // namespace ringmq::client

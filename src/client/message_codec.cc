@@ -1,0 +1,200 @@
+#include "client/message_codec.h"
+
+#include <zlib.h>
+
+#include <fmt/format.h>
+
+#include "base/bytes.h"
+#include "remoting/batch_body.h"
+#include "remoting/message_id.h"
+#include "remoting/message_sysflag.h"
+#include "remoting/request_code.h"
+#include "remoting/response_code.h"
+
+namespace ringmq::client {
+
+namespace sysflag = remoting::message_sysflag;
+namespace code = remoting::response_code;
+
+namespace {
+
+// Stored record constants (§8.2).
+constexpr std::uint32_t kMagicV1 = 0xDAA320A7;
+constexpr std::uint32_t kMagicV2 = 0xDAA320AB;
+constexpr std::size_t kIpv4Bytes = 4;
+constexpr std::size_t kIpv6Bytes = 16;
+
+std::string format_host(Bytes ip, std::int32_t port) {
+  if (ip.size() == kIpv4Bytes) return fmt::format("{}.{}.{}.{}:{}", ip[0], ip[1], ip[2], ip[3], port);
+  std::string out = "[";
+  for (std::size_t i = 0; i < ip.size(); i += 2) {
+    if (i != 0) out += ':';
+    out += fmt::format("{:x}", (ip[i] << 8) | ip[i + 1]);
+  }
+  return out + fmt::format("]:{}", port);
+}
+
+// One record at the reader's position; false when it does not decode.
+bool decode_record(ByteReader& reader, std::string_view broker_name, MessageExt& msg) {
+  const std::size_t start = reader.position();
+  msg.store_size = reader.i32();
+  const std::uint32_t magic = reader.u32();
+  if (!reader.ok() || (magic != kMagicV1 && magic != kMagicV2) || msg.store_size <= 0) return false;
+  msg.body_crc = reader.i32();
+  msg.queue_id = reader.i32();
+  msg.set_flag(reader.i32());
+  msg.queue_offset = reader.i64();
+  msg.commit_log_offset = reader.i64();
+  msg.sys_flag = reader.i32();
+  msg.born_timestamp_ms = reader.i64();
+  Bytes born_ip = reader.bytes((msg.sys_flag & sysflag::kBornHostV6) ? kIpv6Bytes : kIpv4Bytes);
+  const std::int32_t born_port = reader.i32();
+  msg.store_timestamp_ms = reader.i64();
+  Bytes store_ip = reader.bytes((msg.sys_flag & sysflag::kStoreHostAddressV6) ? kIpv6Bytes : kIpv4Bytes);
+  const std::int32_t store_port = reader.i32();
+  msg.reconsume_times = reader.i32();
+  msg.prepared_transaction_offset = reader.i64();
+  const std::int32_t body_len = reader.i32();
+  if (!reader.ok() || body_len < 0) return false;
+  std::string_view body = reader.string(static_cast<std::size_t>(body_len));
+  const std::size_t topic_len = magic == kMagicV1 ? reader.u8() : reader.u16();
+  std::string_view topic = reader.string(topic_len);
+  const std::int16_t props_len = reader.i16();
+  if (!reader.ok() || props_len < 0) return false;
+  std::string_view props = reader.string(static_cast<std::size_t>(props_len));
+  if (!reader.ok() || reader.position() - start != static_cast<std::size_t>(msg.store_size)) return false;
+
+  if (msg.sys_flag & sysflag::kCompressed) {
+    if (sysflag::compression(msg.sys_flag) != sysflag::Compression::zlib) return false;
+    auto inflated = zlib_inflate(body);
+    if (!inflated) return false;
+    msg.set_body(std::move(inflated).value());
+    msg.sys_flag &= ~sysflag::kCompressed;
+  } else {
+    msg.set_body(std::string(body));
+  }
+  msg.set_topic(std::string(topic));
+  msg.mutable_properties() = remoting::MessageProperties::decode(props);
+  msg.born_host = format_host(born_ip, born_port);
+  msg.store_host = format_host(store_ip, store_port);
+  msg.broker_name = std::string(broker_name);
+  if (store_ip.size() == kIpv4Bytes) {
+    msg.offset_msg_id = remoting::encode_offset_msg_id(
+        {load_be32(store_ip.data()), store_port, msg.commit_log_offset});
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> zlib_compress(std::string_view data, int level) {
+  uLongf bound = compressBound(static_cast<uLong>(data.size()));
+  std::string out(bound, '\0');
+  int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &bound, reinterpret_cast<const Bytef*>(data.data()),
+                     static_cast<uLong>(data.size()), level);
+  if (rc != Z_OK) return make_error(Errc::io, fmt::format("zlib compress2 failed: {}", rc));
+  out.resize(bound);
+  return out;
+}
+
+Result<std::string> zlib_inflate(std::string_view data, std::size_t max_bytes) {
+  z_stream stream{};
+  if (inflateInit(&stream) != Z_OK) return make_error(Errc::io, "zlib inflateInit failed");
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    const std::size_t used = out.size();
+    if (used >= max_bytes) break;
+    out.resize(std::min(max_bytes, std::max<std::size_t>(used * 2, data.size() * 4 + 64)));
+    stream.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    stream.avail_out = static_cast<uInt>(out.size() - used);
+    rc = inflate(&stream, Z_NO_FLUSH);
+    out.resize(out.size() - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  if (rc != Z_STREAM_END) return make_error(Errc::malformed, fmt::format("zlib inflate failed: {}", rc));
+  return out;
+}
+
+remoting::RemotingCommand build_send_request(const SendHeader& header, std::string body,
+                                             remoting::SerializeType type) {
+  auto request = remoting::RemotingCommand::request(
+      header.batch ? remoting::request_code::kSendBatchMessage : remoting::request_code::kSendMessageV2, type);
+  auto& ext = request.ext_fields;
+  ext.reserve(12);
+  ext.append("a", header.producer_group);
+  ext.append("b", header.topic);
+  ext.append("c", "TBW102");
+  ext.append("d", std::to_string(header.default_topic_queue_nums));
+  ext.append("e", std::to_string(header.queue_id));
+  ext.append("f", std::to_string(header.sys_flag));
+  ext.append("g", std::to_string(header.born_timestamp_ms));
+  ext.append("h", std::to_string(header.flag));
+  ext.append("i", header.properties);
+  ext.append("j", "0");
+  ext.append("k", "false");
+  ext.append("m", header.batch ? "true" : "false");
+  request.has_ext_fields = true;
+  request.body = std::move(body);
+  return request;
+}
+
+Result<std::int32_t> compress_if_large(std::string& body, std::size_t compress_over_bytes) {
+  if (body.size() < compress_over_bytes) return 0;
+  RINGMQ_TRY_ASSIGN(std::string compressed, zlib_compress(body, kCompressLevel));
+  body = std::move(compressed);
+  return sysflag::kCompressed | sysflag::kCompressionZlib;
+}
+
+Status append_to_batch(const Message& message, std::string_view properties, std::string& out) {
+  return remoting::append_batch_message({message.flag(), message.body(), properties}, out);
+}
+
+Result<SendResult> parse_send_response(const remoting::RemotingCommand& response, const MessageQueue& queue,
+                                       std::string msg_id) {
+  SendResult result;
+  switch (response.code) {
+    case code::kSuccess: result.send_status = SendStatus::send_ok; break;
+    case code::kFlushDiskTimeout: result.send_status = SendStatus::flush_disk_timeout; break;
+    case code::kFlushSlaveTimeout: result.send_status = SendStatus::flush_slave_timeout; break;
+    case code::kSlaveNotAvailable: result.send_status = SendStatus::slave_not_available; break;
+    default: {
+      const Errc errc = response.code == code::kMessageIllegal  ? Errc::invalid_argument
+                        : response.code == code::kTopicNotExist ? Errc::not_found
+                        : response.code == code::kSystemBusy    ? Errc::busy
+                                                                : Errc::io;
+      return make_error(errc, fmt::format("broker answered code {} ({})", response.code,
+                                          response.remark.value_or("")));
+    }
+  }
+  const auto& ext = response.ext_fields;
+  auto queue_id = ext.get_int32("queueId");
+  auto queue_offset = ext.get_int64("queueOffset");
+  if (!queue_id || !queue_offset) return make_error(Errc::malformed, "send response without queueId/queueOffset");
+  result.message_queue = queue;
+  result.message_queue.queue_id = *queue_id;
+  result.queue_offset = *queue_offset;
+  result.offset_msg_id = std::string(ext.get("msgId").value_or(""));
+  result.msg_id = std::move(msg_id);
+  result.transaction_id = std::string(ext.get("transactionId").value_or(""));
+  result.region_id = std::string(ext.get("MSG_REGION").value_or("DefaultRegion"));
+  result.trace_on = ext.get("TRACE_ON").value_or("true") != "false";
+  return result;
+}
+
+bool send_error_retryable(const Error& error) { return error.code != Errc::invalid_argument; }
+
+std::vector<MessageExt> decode_messages(std::string_view body, std::string_view broker_name) {
+  std::vector<MessageExt> out;
+  ByteReader reader(as_bytes(body));
+  while (reader.remaining() > 0) {
+    MessageExt msg;
+    if (!decode_record(reader, broker_name, msg)) break;
+    out.push_back(std::move(msg));
+  }
+  return out;
+}
+
+}  // namespace ringmq::client
