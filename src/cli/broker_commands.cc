@@ -13,34 +13,16 @@
 
 namespace ringmq::cli {
 
-namespace {
-// Consumer-side flags (issue 5) that BrokerFlags does not carry yet.
-struct ConsumerFlags {
-  std::string delay_levels;
-};
-
-void add_consumer_flags(CLI::App& app, ConsumerFlags& flags) {
-  app.add_option("--delay-levels", flags.delay_levels,
-                 "delay levels, e.g. \"1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h\" (messageDelayLevel)");
-}
-
-void apply_consumer_flags(const ConsumerFlags& flags, broker::BrokerConfig& config) {
-  if (!flags.delay_levels.empty()) config.delay_levels = flags.delay_levels;
-}
-}  // namespace
 
 RunFn add_broker_command(CLI::App& app) {
   auto flags = std::make_shared<BrokerFlags>();
-  auto consumer = std::make_shared<ConsumerFlags>();
   add_broker_flags(app, *flags);
-  add_consumer_flags(app, *consumer);
-  return [flags, consumer]() -> int {
+  return [flags]() -> int {
     auto config = resolve_broker_config(*flags);
     if (!config.ok()) {
       log_error("broker: {}", config.error().to_string());
       return 2;
     }
-    apply_consumer_flags(*consumer, *config);
     return broker::run_broker(std::move(config).value());
   };
 }
@@ -50,16 +32,13 @@ RunFn add_standalone_command(CLI::App& app) {
   auto namesrv_listen = std::make_shared<std::string>("0.0.0.0:9876");
   app.add_option("--namesrv-listen", *namesrv_listen, "address and port of the embedded NameServer")
       ->capture_default_str();
-  auto consumer = std::make_shared<ConsumerFlags>();
   add_broker_flags(app, *flags);
-  add_consumer_flags(app, *consumer);
-  return [flags, namesrv_listen, consumer]() -> int {
+  return [flags, namesrv_listen]() -> int {
     auto config = resolve_broker_config(*flags);
     if (!config.ok()) {
       log_error("standalone: {}", config.error().to_string());
       return 2;
     }
-    apply_consumer_flags(*consumer, *config);
     broker::StandaloneOptions standalone;
     standalone.enabled = true;
     if (auto st = parse_host_port(*namesrv_listen, standalone.namesrv_host, standalone.namesrv_port); !st.ok()) {

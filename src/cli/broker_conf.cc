@@ -89,6 +89,7 @@ const std::map<std::string, Setter>& setters() {
       {"fileReservedTime", int_setter<int>("fileReservedTime", &BrokerConfig::retention_hours)},
       {"diskMaxUsedSpaceRatio", int_setter<int>("diskMaxUsedSpaceRatio", &BrokerConfig::disk_max_used_percent)},
       {"maxMessageSize", int_setter<std::size_t>("maxMessageSize", &BrokerConfig::max_message_bytes)},
+      {"messageDelayLevel", [](BrokerConfig& c, const std::string& v) -> Status { c.delay_levels = v; return {}; }},
       {"registerNameServerPeriod", int_setter<int>("registerNameServerPeriod", &BrokerConfig::register_period_ms)},
   };
   return table;

@@ -42,6 +42,9 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
       "fileReservedTime");
   add(app.add_option("--max-message-bytes", c.max_message_bytes, "largest message body accepted")->capture_default_str(),
       "maxMessageSize");
+  add(app.add_option("--delay-levels", c.delay_levels, "delay levels of delayed and retried messages")
+          ->capture_default_str(),
+      "messageDelayLevel");
   app.add_option("--cores", c.cores, "reactor threads, one per core (0 = all cores)")->capture_default_str();
 }
 

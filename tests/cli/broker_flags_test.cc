@@ -38,7 +38,7 @@ TEST_CASE("broker flags: broker.conf keys apply, and flags win over them") {
   const std::string path = write_temp_conf(
       "brokerClusterName=C1\nbrokerName=broker-x\nlistenPort=20911\nflushDiskType=SYNC_FLUSH\n"
       "namesrvAddr=127.0.0.1:1;127.0.0.1:2\nmapedFileSizeCommitLog=65536\nfileReservedTime=5\n"
-      "maxMessageSize=1024\nunknownKey=1\n");
+      "maxMessageSize=1024\nmessageDelayLevel=1s 2s 3s\nunknownKey=1\n");
   auto config = parse({"-c", path, "--broker-name", "from-flag"});
   std::remove(path.c_str());
   REQUIRE(config.ok());
@@ -49,6 +49,15 @@ TEST_CASE("broker flags: broker.conf keys apply, and flags win over them") {
   CHECK(config->namesrv_addrs == std::vector<std::string>{"127.0.0.1:1", "127.0.0.1:2"});
   CHECK(config->commit_log_segment_bytes == 65536);
   CHECK(config->retention_hours == 5);
+  CHECK(config->delay_levels == "1s 2s 3s");
+}
+
+TEST_CASE("broker flags: --delay-levels wins over messageDelayLevel") {
+  const std::string path = write_temp_conf("messageDelayLevel=1s 2s\n");
+  auto config = parse({"-c", path, "--delay-levels", "5s 10s"});
+  std::remove(path.c_str());
+  REQUIRE(config.ok());
+  CHECK(config->delay_levels == "5s 10s");
 }
 
 TEST_CASE("broker flags: --listen wins over listenPort, and a non-zero id makes a slave") {
