@@ -20,7 +20,7 @@ while [[ $# -gt 0 ]]; do
 done
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 if [[ -z "$BIN" ]]; then
-  for b in "$ROOT/build/src/cli/ringmq" "$ROOT/build-client/src/cli/ringmq"; do [[ -x "$b" ]] && BIN="$b" && break; done
+  BIN="$ROOT/build/src/cli/ringmq"
 fi
 [[ -x "$BIN" ]] || { echo "ringmq binary not found; pass --bin" >&2; exit 2; }
 
@@ -59,6 +59,8 @@ run() {
   echo "== $name (flush $flush, broker cores $CORES): ringmq bench $*" >&2
   "$BIN" --log-level warn bench "$@" --namesrv "$NS" --duration "$DURATION" --warmup "$WARMUP" --size 1024 --json \
     > "$WORK/run.json" 2> "$WORK/run.err" || { echo "  failed: $(tail -1 "$WORK/run.err")" >&2; }
+  # A run full of errors usually means the broker died; its log goes with the temp dir, so show it.
+  kill -0 "$BROKER_PID" 2>/dev/null || { echo "  broker exited during the run; last log lines:"; tail -5 "$WORK/broker.log"; } >&2
   python3 - "$name" "$WORK/run.json" >> "$RESULTS" <<'PY'
 import json, sys
 name, path = sys.argv[1], sys.argv[2]
