@@ -6,7 +6,7 @@
 // Threading: every public method may be called from any thread. The RemotingClient and the timers
 // live on the reactor thread only; calls reach it through Engine::post. The route cache and the
 // heartbeat registry are guarded by mutexes. Callbacks given to invoke_async/schedule run on the
-// pool, never on the reactor thread; invoke_sync blocks its caller on a semaphore while the
+// pool, never on the reactor thread; invoke_sync blocks its caller on a SyncWaiter (futex) while the
 // reactor does the I/O (it must therefore not be called on the reactor thread).
 //
 // Lifetime: create() starts the threads; shutdown() (or the destructor) closes the connections,
