@@ -11,6 +11,11 @@
 // store's FlushPlan and hands the plan back with complete_flush() when the last completion is in:
 // the core keeps serving while the disk works. Appends made meanwhile go into the next round.
 // Checkpoint rounds (ConsumeQueues, index files, checkpoint slot) work the same way.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_runtime.h"
@@ -23,27 +28,45 @@ namespace rc = remoting::response_code;
 
 namespace {
 
-// Submits every range of `plan`; `on_one(result)` runs per completion on this core. Returns the
-// number submitted; ranges that could not be submitted count as failed with `failed_result`.
+// Fsyncs a checkpoint round keeps at the disk at once. The rest of the reactor's
+// kFsyncsInFlightMax stays free for the CommitLog's rounds, whose submissions must not be refused:
+// a refused one fails the round (FLUSH_DISK_TIMEOUT) and the log then takes no more writes.
+constexpr std::size_t kCheckpointFsyncsInFlightMax = reactor::kFsyncsInFlightMax / 4;
+
+// Blocking fdatasync of one range's file, for ranges the reactor cannot take.
+int sync_range_now(const store::FlushRange& range) { return ::fdatasync(range.fd) == 0 ? 0 : -errno; }
+
+// Submits ranges of `round` while fewer than `window` are in flight; `on_one(result)` runs per
+// completion on this core and must call feed_round again. A range the reactor refuses while
+// nothing of this round is in flight to free a slot (every slot busy, or the core is stopping and
+// takes no new work) is synced here with a blocking fdatasync: slower, never a failed round.
+// Returns true when every range of the round is done.
 template <typename OnOne>
-std::size_t submit_plan(const store::FlushPlan& plan, int& failed_result, OnOne on_one) {
+bool feed_round(FsyncRound& round, std::size_t window, const OnOne& on_one) {
   reactor::Reactor& r = *reactor::Reactor::current();
-  if (r.stopping()) {
-    // The ring takes no new work while stopping; the core has nothing else left to serve.
-    failed_result = store::execute_flush_plan(plan);
-    return 0;
-  }
-  std::size_t submitted = 0;
-  for (const store::FlushRange& range : plan.ranges) {
-    auto st = r.fsync(range.fd, range.file_offset, range.length, /*datasync=*/true, on_one);
+  while (round.next < round.plan.ranges.size() && round.in_flight < window) {
+    const store::FlushRange& range = round.plan.ranges[round.next];
+    Status st = r.fsync(range.fd, range.file_offset, range.length, /*datasync=*/true, on_one);
     if (st.ok()) {
-      ++submitted;
-    } else if (failed_result == 0) {
-      failed_result = -EIO;
-      log_error("fsync submission failed: {}", st.error().to_string());
+      ++round.in_flight;
+      ++round.next;
+      continue;
     }
+    if (st.error().code == Errc::busy && round.in_flight > 0) break;  // resumed by the next completion
+    const int result = sync_range_now(range);
+    if (result < 0 && round.result == 0) {
+      round.result = result;
+      log_error("fdatasync failed: {}", std::strerror(-result));
+    }
+    ++round.next;
   }
-  return submitted;
+  return round.next == round.plan.ranges.size() && round.in_flight == 0;
+}
+
+void start_round(FsyncRound& round) {
+  round.next = 0;
+  round.in_flight = 0;
+  round.result = 0;
 }
 
 }  // namespace
@@ -60,23 +83,27 @@ void BrokerRuntime::schedule_flush(CoreState& cs) {
 void BrokerRuntime::flush_round(CoreState& cs) {
   store::CommitLog& log = cs.shard->commit_log();
   if (log.flush_in_flight() || !log.has_unflushed()) return;
-  log.begin_flush(cs.flush_plan);
-  if (cs.flush_plan.empty()) return;
-  cs.flush_result = 0;
-  cs.flush_pending = cs.flush_plan.ranges.size() + 1;  // +1: held until every range is submitted
-  auto on_one = [this, &cs](int result) {
-    if (result < 0 && cs.flush_result == 0) cs.flush_result = result;
-    if (--cs.flush_pending == 0) finish_flush_round(cs);
-  };
-  const std::size_t submitted = submit_plan(cs.flush_plan, cs.flush_result, on_one);
-  cs.flush_pending -= cs.flush_plan.ranges.size() - submitted;
-  if (--cs.flush_pending == 0) finish_flush_round(cs);
+  log.begin_flush(cs.flush.plan);
+  if (cs.flush.plan.empty()) return;
+  start_round(cs.flush);
+  if (feed_round(cs.flush, reactor::kFsyncsInFlightMax, [this, &cs](int result) { on_flush_fsync(cs, result); })) {
+    finish_flush_round(cs);
+  }
+}
+
+void BrokerRuntime::on_flush_fsync(CoreState& cs, int result) {
+  FsyncRound& round = cs.flush;
+  --round.in_flight;
+  if (result < 0 && round.result == 0) round.result = result;
+  if (feed_round(round, reactor::kFsyncsInFlightMax, [this, &cs](int r) { on_flush_fsync(cs, r); })) {
+    finish_flush_round(cs);
+  }
 }
 
 void BrokerRuntime::finish_flush_round(CoreState& cs) {
   store::CommitLog& log = cs.shard->commit_log();
   std::vector<std::uint64_t> done;
-  auto st = log.complete_flush(cs.flush_plan, cs.flush_result, done);
+  auto st = log.complete_flush(cs.flush.plan, cs.flush.result, done);
   if (!st.ok()) log_error("shard {}: flush failed, refusing writes: {}", cs.core, st.error().to_string());
   const std::int32_t code = st.ok() ? rc::kSuccess : rc::kFlushDiskTimeout;
   for (std::uint64_t token : done) {
@@ -91,23 +118,29 @@ void BrokerRuntime::finish_flush_round(CoreState& cs) {
 }
 
 void BrokerRuntime::checkpoint_round(CoreState& cs) {
-  if (cs.checkpoint_pending > 0) return;  // the previous round is still at the disk
-  cs.shard->begin_checkpoint(cs.checkpoint_plan);
-  if (cs.checkpoint_plan.empty()) return;
-  cs.checkpoint_result = 0;
-  cs.checkpoint_pending = cs.checkpoint_plan.ranges.size() + 1;
-  auto finish = [this, &cs] {
-    if (auto st = cs.shard->complete_checkpoint(cs.checkpoint_plan, cs.checkpoint_result); !st.ok()) {
-      log_error("shard {}: checkpoint failed: {}", cs.core, st.error().to_string());
-    }
-  };
-  auto on_one = [&cs, finish](int result) {
-    if (result < 0 && cs.checkpoint_result == 0) cs.checkpoint_result = result;
-    if (--cs.checkpoint_pending == 0) finish();
-  };
-  const std::size_t submitted = submit_plan(cs.checkpoint_plan, cs.checkpoint_result, on_one);
-  cs.checkpoint_pending -= cs.checkpoint_plan.ranges.size() - submitted;
-  if (--cs.checkpoint_pending == 0) finish();
+  if (!cs.checkpoint.plan.empty()) return;  // the previous round is still at the disk
+  cs.shard->begin_checkpoint(cs.checkpoint.plan);
+  if (cs.checkpoint.plan.empty()) return;
+  start_round(cs.checkpoint);
+  if (feed_round(cs.checkpoint, kCheckpointFsyncsInFlightMax,
+                 [this, &cs](int result) { on_checkpoint_fsync(cs, result); })) {
+    finish_checkpoint_round(cs);
+  }
+}
+
+void BrokerRuntime::on_checkpoint_fsync(CoreState& cs, int result) {
+  FsyncRound& round = cs.checkpoint;
+  --round.in_flight;
+  if (result < 0 && round.result == 0) round.result = result;
+  if (feed_round(round, kCheckpointFsyncsInFlightMax, [this, &cs](int r) { on_checkpoint_fsync(cs, r); })) {
+    finish_checkpoint_round(cs);
+  }
+}
+
+void BrokerRuntime::finish_checkpoint_round(CoreState& cs) {
+  if (auto st = cs.shard->complete_checkpoint(cs.checkpoint.plan, cs.checkpoint.result); !st.ok()) {
+    log_error("shard {}: checkpoint failed: {}", cs.core, st.error().to_string());
+  }
 }
 
 void BrokerRuntime::expire_waiters(CoreState& cs) {

@@ -20,6 +20,11 @@ using Processor = void (*)(RequestContext, remoting::RemotingCommand&&);
 
 void add(BrokerRuntime& rt, CoreState& cs, rpc::RemotingServer& server, std::int32_t code, Processor fn) {
   server.register_handler(code, [&rt, &cs, fn](remoting::RemotingCommand request, rpc::ReplyContext reply) {
+    if (cs.overflow.size() >= kOverflowTasksRefuseRequests) {
+      // Cross-core rings are full and work is piling up on this core: say so rather than park more.
+      (void)reply.reply(rc::kSystemBusy, "[REJECTREQUEST]system busy, start flow control for a while");
+      return;
+    }
     const reactor::ConnectionId connection = reply.connection();
     RequestContext ctx{rt, cs, rt.park_reply(cs, std::move(reply)), RequestRef::of(request), connection};
     fn(ctx, std::move(request));

@@ -259,10 +259,11 @@ void BrokerRuntime::on_core_stop(reactor::Reactor& reactor) {
   cs.schedule.reset();
   cs.holds.reset();
   // Connections are gone: parked replies and sync sends cannot be answered, but their bytes are
-  // made durable by the clean close below.
+  // made durable by the clean close below. The reactor ran every fsync in flight to completion
+  // before this hook, so no flush or checkpoint round is still open here.
   cs.durable_waiters.clear();
   cs.replies.clear();
-  if (auto st = cs.shard->close(); !st.ok()) log_error("shard {} close: {}", cs.core, st.error().to_string());
+  close_shard(cs);
   cs.namesrv_server.reset();
   cs.server.reset();
 }
@@ -293,10 +294,42 @@ void BrokerRuntime::begin_graceful_stop() {
 Status BrokerRuntime::shutdown() {
   if (engine_) engine_->join();
   if (writer_) writer_->flush();
+  // A shard whose core never ran its stop hook (start failed after open_store, or a core never
+  // started) is still open, perhaps with bytes recovered after a crash that no checkpoint names:
+  // close it here (no core runs any more). Before this, cores_.clear() dropped such shards and
+  // close_clean() then removed the abort marker, so the next start trusted a stale checkpoint and
+  // zeroed the acknowledged records after it.
+  // A shard that failed to open (open_store stopped part way) has no CoreState: it counts as not
+  // closed, so the marker stays for it too.
+  std::size_t closed = 0;
+  for (auto& cs : cores_) {
+    if (cs->shard && !cs->shard_closed) close_shard(*cs);
+    if (cs->shard_closed) ++closed;
+  }
   cores_.clear();
-  if (root_) RINGMQ_TRY(root_->close_clean());
+  const bool all_closed = root_ && closed == root_->shard_count();
+  if (root_ && !all_closed) {
+    log_error("store {}: {} of {} shards closed cleanly; the abort marker stays and the next start recovers the log",
+              config_.store_dir, closed, root_->shard_count());
+    return make_error(Errc::io, "a shard did not close cleanly");
+  }
+  if (root_) {
+    if (auto st = root_->close_clean(); !st.ok()) {
+      log_error("store {} not closed cleanly ({}): the abort marker stays and the next start recovers the log",
+                config_.store_dir, st.error().to_string());
+      return st;
+    }
+  }
   log_info("broker {} stopped cleanly", config_.broker_name);
   return {};
+}
+
+void BrokerRuntime::close_shard(CoreState& cs) {
+  if (auto st = cs.shard->close(); !st.ok()) {
+    log_error("shard {} did not close cleanly: {}; its store keeps the abort marker", cs.core, st.error().to_string());
+    return;
+  }
+  cs.shard_closed = true;
 }
 
 void BrokerRuntime::post(unsigned core, reactor::Task task) {
@@ -310,7 +343,12 @@ void BrokerRuntime::post(unsigned core, reactor::Task task) {
   }
   CoreState& cs = *cores_[r->core()];
   if (cs.overflow.empty() && try_post(*r, core, env)) return;
-  RINGMQ_ASSERT(cs.overflow.size() < kOverflowTasksMax);
+  // Was an assert, reachable by load (pipelined oneway sends to a queue of a slower core): the
+  // broker crashed. New requests are refused SYSTEM_BUSY from kOverflowTasksRefuseRequests on
+  // (broker_handlers.cc); a task already owed (a reply, a continuation) is never dropped.
+  if (cs.overflow.size() == kOverflowTasksMax) {
+    log_error("core {}: {} cross-core tasks parked behind full rings", cs.core, cs.overflow.size());
+  }
   cs.overflow.emplace_back(core, env);
 }
 

@@ -54,6 +54,9 @@ inline constexpr std::int64_t kHousekeepingIntervalMs = 5;
 inline constexpr std::int64_t kCheckpointIntervalMs = 1000;
 // Tasks parked because a cross-core ring was full, per core, before requests are refused.
 inline constexpr std::size_t kOverflowTasksMax = 1 << 16;
+// From this many parked tasks on, the core answers new requests SYSTEM_BUSY at the door instead
+// of taking on more cross-core work (what is already in flight still completes).
+inline constexpr std::size_t kOverflowTasksRefuseRequests = kOverflowTasksMax / 2;
 // On SIGTERM the broker unregisters from its NameServers before the cores stop; it waits at most
 // this long for their answers.
 inline constexpr std::int64_t kUnregisterWaitMs = 3000;
@@ -73,6 +76,17 @@ struct PeerAddress {
   std::int32_t port = 0;
 };
 
+// One round of fsyncs over a FlushPlan (broker_flush.cc). The reactor takes at most
+// reactor::kFsyncsInFlightMax fsyncs at once and a checkpoint plan names one range per dirty
+// ConsumeQueue file (hundreds on a busy core), so a round's ranges are fed through a window: more
+// are submitted as completions come in, and the plan goes back to the store after the last one.
+struct FsyncRound {
+  store::FlushPlan plan;
+  std::size_t next = 0;       // first range not yet submitted
+  std::size_t in_flight = 0;  // submitted, completion not in yet
+  int result = 0;             // first failure (-errno), 0 if none
+};
+
 struct CoreState {
   unsigned core = 0;
   std::unique_ptr<store::ShardStore> shard;
@@ -89,13 +103,11 @@ struct CoreState {
   std::deque<std::pair<std::int64_t, std::uint64_t>> waiter_deadlines;  // (monotonic ms, token)
   std::uint64_t next_token = 1;
   bool flush_scheduled = false;
-  store::FlushPlan flush_plan;
-  store::FlushPlan checkpoint_plan;
-  // Completions still owed to the round in flight (io_uring fsyncs), and its first error.
-  std::size_t flush_pending = 0;
-  int flush_result = 0;
-  std::size_t checkpoint_pending = 0;
-  int checkpoint_result = 0;
+  // The CommitLog's flush round and the checkpoint round (ConsumeQueues, index, checkpoint slot).
+  FsyncRound flush;
+  FsyncRound checkpoint;
+  // Set by on_core_stop once the shard closed cleanly (everything synced, checkpoint written).
+  bool shard_closed = false;
 
   // Long polling and delay levels of the queues this core owns.
   std::unique_ptr<PullRequestHoldService> holds;
@@ -161,13 +173,18 @@ class BrokerRuntime {
   Status load_core0_tables();
   void on_core_start(reactor::Reactor& reactor);
   void on_core_stop(reactor::Reactor& reactor);
+  // ShardStore::close(); marks cs.shard_closed, or logs why the store stays marked as crashed.
+  void close_shard(CoreState& cs);
   void start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs);
   void begin_graceful_stop();
   void housekeeping(CoreState& cs);
   void drain_overflow(CoreState& cs);
   void flush_round(CoreState& cs);
   void finish_flush_round(CoreState& cs);
+  void on_flush_fsync(CoreState& cs, int result);
   void checkpoint_round(CoreState& cs);
+  void on_checkpoint_fsync(CoreState& cs, int result);
+  void finish_checkpoint_round(CoreState& cs);
   void expire_waiters(CoreState& cs);
 
   BrokerConfig config_;

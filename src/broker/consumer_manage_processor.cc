@@ -132,7 +132,9 @@ void process_get_consume_stats(RequestContext ctx, remoting::RemotingCommand&& r
     auto job = std::make_shared<StatsJob>(StatsJob{ctx, {}});
     std::vector<std::string> topics = topic.empty() ? ctx.rt.offsets().topics_of_group(g) : std::vector{topic};
     for (const std::string& t : topics) {
-      const TopicConfig* config = ctx.cs.topics->find(t);
+      // Core 0's own snapshot: ctx.cs is the receiving core's state, whose `topics` that core may
+      // replace (and free) while this runs here.
+      const TopicConfig* config = ctx.rt.here().topics->find(t);
       if (config == nullptr) continue;
       for (std::int32_t q = 0; q < config->read_queue_nums; ++q) {
         ConsumeStatsEntry e{t, q, 0, ctx.rt.offsets().query(g, t, q).value_or(0), 0};

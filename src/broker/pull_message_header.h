@@ -37,6 +37,10 @@ Result<PullMessageRequestHeader> parse_pull_message_header(const remoting::ExtFi
 // (maxTransferBytesOnMessageInMemory; one message is always returned).
 inline constexpr std::int32_t kPullMessagesMax = 32;
 inline constexpr std::size_t kPullTransferBytesMax = 256 * 1024;
+// Longest a pull is parked whatever suspendTimeoutMillis asks (clients send 15-30 s). The value
+// comes from the client: unbounded, it overflowed the timer deadline (ms * 10^6) and could keep
+// a dead connection's pull in a per-queue slot for ever.
+inline constexpr std::int64_t kPullSuspendTimeoutMaxMs = 60'000;
 
 struct PullJob {
   ReplyTarget target;

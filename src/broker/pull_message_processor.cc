@@ -183,7 +183,8 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
   owner.stats.get_messages += job->result.messages.size();
   owner.stats.get_bytes += job->result.total_bytes;
   if (job->code == rc::kPullNotFound && job->may_suspend && (h.sys_flag & psf::kSuspend) != 0) {
-    const std::int64_t hold_ms = rt.config().long_polling_enable ? h.suspend_timeout_ms : rt.config().short_polling_time_ms;
+    const std::int64_t asked_ms = rt.config().long_polling_enable ? h.suspend_timeout_ms : rt.config().short_polling_time_ms;
+    const std::int64_t hold_ms = std::clamp<std::int64_t>(asked_ms, 0, kPullSuspendTimeoutMaxMs);
     job->result = {};  // nothing pinned while parked
     job = owner.holds->hold(std::move(job), hold_ms);
     if (!job) return;

@@ -22,6 +22,13 @@ SendCheck check_send_preconditions(const BrokerConfig& config, const SendMessage
   if (remoting::is_not_allowed_send_topic(header.topic)) {
     return {rc::kNoPermission, fmt::format("Sending message to topic[{}] is forbidden.", header.topic)};
   }
+  // Checked here, before anything decodes them: MessageProperties::decode is quadratic in the
+  // number of pairs, and the delay rewrite and stored_properties() decode the client's string
+  // before check_message_size() sees the result. A header may carry up to 16 MiB.
+  if (header.properties.size() > remoting::kPropertiesBytesMax) {
+    return {rc::kMessageIllegal, fmt::format("the message properties size over max value, MAX: {}",
+                                             remoting::kPropertiesBytesMax)};
+  }
   return {};
 }
 

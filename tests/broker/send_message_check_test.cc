@@ -85,3 +85,18 @@ TEST_CASE("send response: msgId list, queue fields, transactionId, region and tr
   CHECK(r.ext_fields.get("MSG_REGION") == "DefaultRegion");
   CHECK(r.ext_fields.get("TRACE_ON") == "true");
 }
+
+TEST_CASE("send checks: oversized client properties are MESSAGE_ILLEGAL before anything decodes them") {
+  // Regression: the limit was only checked on the re-encoded properties, after the delay rewrite
+  // and stored_properties() had run the quadratic decode over a string of up to 16 MiB.
+  BrokerConfig config;
+  auto h = header("T");
+  h.properties.assign(remoting::kPropertiesBytesMax, 'x');
+  CHECK(check_send_preconditions(config, h).ok());
+  std::string pairs;
+  while (pairs.size() <= remoting::kPropertiesBytesMax) pairs += "k\x01v\x02";
+  h.properties = pairs;
+  const SendCheck c = check_send_preconditions(config, h);
+  CHECK(c.code == rc::kMessageIllegal);
+  CHECK(c.remark.find("properties size") != std::string::npos);
+}

@@ -54,5 +54,68 @@ def sigkill_under_sync_flush_loses_nothing_acknowledged():
     print(f"  {total} acknowledged sends checked after SIGKILL", flush=True)
 
 
+@test
+def a_start_that_fails_after_a_crash_loses_nothing():
+    # Regression: when start() failed after the store was opened (here: the listen port is taken),
+    # shutdown() dropped the shards unclosed and StoreRoot::close_clean() removed the abort marker;
+    # the next start trusted the stale checkpoint and zeroed the acknowledged records after it.
+    import os
+    import socket
+    import subprocess
+    proc, ns, port, store = start_standalone(cores=2, extra=["--flush", "sync"])
+    c = h.Connection(port)
+    create_topic(c, "FailStartT", queues=2)
+    acked = []
+    for i in range(50):
+        r = send_v2(c, "FailStartT", i % 2, b"fs-%d" % i, props(WAIT="true"))
+        assert r["code"] == 0, r
+        acked.append((b"fs-%d" % i, r["extFields"]["msgId"]))
+    proc.stop(signal.SIGKILL)
+    assert os.path.exists(os.path.join(store, "abort"))
+
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    taken = busy.getsockname()[1]
+    try:
+        failed = subprocess.run([h.RINGMQ, "standalone", "--namesrv-listen", f"127.0.0.1:{h.free_port()}",
+                                 "--listen", f"127.0.0.1:{taken}", "--store", store, "--cores", "2",
+                                 *SEGMENT_ARGS], capture_output=True, timeout=30)
+    finally:
+        busy.close()
+    assert failed.returncode != 0, failed.stdout
+    # The failed run recovered the log; it must either close the shards (sync + checkpoint) or
+    # leave the abort marker so the next run recovers again.
+    out = failed.stdout.decode(errors="replace") + failed.stderr.decode(errors="replace")
+    assert "stopped cleanly" in out or os.path.exists(os.path.join(store, "abort")), out
+
+    proc2, _, port2, _ = start_standalone(store=store, cores=2, extra=["--flush", "sync"])
+    c2 = h.Connection(port2)
+    for body, msg_id in acked:
+        assert view(c2, msg_id)["body"] == body
+    assert max_offset(c2, "FailStartT", 0) + max_offset(c2, "FailStartT", 1) == len(acked)
+
+
+@test
+def a_core_with_more_dirty_queues_than_fsync_slots_still_checkpoints_and_takes_writes():
+    # Regression: a checkpoint round submitted one fsync per dirty ConsumeQueue file at once; past
+    # the reactor's 256 slots the submissions failed, the round failed every second, and a
+    # CommitLog round finding the slots taken failed the log for good (no more writes).
+    proc, ns, port, store = start_standalone(cores=1, extra=["--flush", "sync"])
+    c = h.Connection(port)
+    create_topic(c, "ManyQ", queues=400)
+    for q in range(400):
+        r = send_v2(c, "ManyQ", q, b"q%d" % q, props(WAIT="true"))
+        assert r["code"] == 0, r
+    time.sleep(2.5)  # two checkpoint rounds
+    for q in range(0, 400, 7):
+        r = send_v2(c, "ManyQ", q, b"again", props(WAIT="true"))
+        assert r["code"] == 0, r
+    log = proc.log_text()
+    assert "checkpoint failed" not in log and "refusing" not in log, log[-3000:]
+    assert proc.stop() == 0, proc.log_text()[-3000:]
+    assert "stopped cleanly" in proc.log_text()
+
+
 if __name__ == "__main__":
     sys.exit(run_tests())

@@ -87,6 +87,27 @@ def a_held_pull_is_answered_the_moment_a_matching_message_lands():
 
 
 @test
+def a_huge_suspend_timeout_still_parks_the_pull():
+    # Regression: suspendTimeoutMillis went unclamped into the timer (ms * 10^6 overflowed), so the
+    # pull was answered PULL_NOT_FOUND at once instead of waiting for a message.
+    _, _, port, _ = start_standalone(cores=1)
+    c, sender = h.Connection(port), h.Connection(port)
+    create_topic(c, "HugeSuspendT", 1)
+
+    def send_later():
+        time.sleep(0.5)
+        send_v2(sender, "HugeSuspendT", 0, b"late", props(TAGS="TagA"))
+    t = threading.Thread(target=send_later)
+    t0 = time.monotonic()
+    t.start()
+    r = pull(c, "g", "HugeSuspendT", 0, 0, suspend_ms=(1 << 62) // 1000)
+    waited = time.monotonic() - t0
+    t.join()
+    assert r["code"] == 0 and [x["body"] for x in records(r["body"])] == [b"late"], r
+    assert waited > 0.4, waited
+
+
+@test
 def consumer_offsets_commit_query_and_survive_a_restart():
     proc, ns, port, store = start_standalone()
     c = h.Connection(port)
