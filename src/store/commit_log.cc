@@ -32,6 +32,10 @@ CommitLog::~CommitLog() = default;
 
 std::string CommitLog::segment_path(std::int64_t start) const { return dir_ + "/" + offset_file_name(start); }
 
+SegmentSpec CommitLog::segment_spec() const {
+  return SegmentSpec{options_.segment_bytes, options_.segment_prewrite, options_.segment_prefault};
+}
+
 Result<std::unique_ptr<CommitLog>> CommitLog::open(std::string dir, ShardId shard, const CommitLogOptions& options) {
   RINGMQ_ASSERT(options.segment_bytes >= 4096 && options.segment_bytes <= (std::size_t{1} << 32) - 1);
   RINGMQ_ASSERT(shard.value < kShardsMax);
@@ -55,7 +59,7 @@ Result<std::unique_ptr<CommitLog>> CommitLog::open(std::string dir, ShardId shar
     log->segments_.push_back(std::move(seg));
   }
   if (!log->segments_.empty()) log->write_ = log->durable_ = PhysicalOffset{log->segments_.front()->start()};
-  if (options.preallocate_in_background) log->preallocator_ = std::make_unique<SegmentPreallocator>(options.segment_bytes);
+  if (options.preallocate_in_background) log->preallocator_ = std::make_unique<SegmentPreallocator>(log->segment_spec());
   return log;
 }
 
@@ -163,11 +167,11 @@ Status CommitLog::prepare_next_segment() {
   }
   if (segments_.empty()) {
     // The first segment is the write segment itself.
-    RINGMQ_TRY_ASSIGN(MappedFilePtr seg, MappedFile::create(segment_path(write_.value), write_.value, options_.segment_bytes, FileFill::prewritten));
+    RINGMQ_TRY_ASSIGN(MappedFilePtr seg, make_segment(segment_path(write_.value), write_.value, segment_spec()));
     segments_.push_back(std::move(seg));
     return {};
   }
-  RINGMQ_TRY_ASSIGN(next_, MappedFile::create(segment_path(next), next, options_.segment_bytes, FileFill::prewritten));
+  RINGMQ_TRY_ASSIGN(next_, make_segment(segment_path(next), next, segment_spec()));
   return {};
 }
 
@@ -192,7 +196,7 @@ Status CommitLog::roll() {
     RINGMQ_TRY_ASSIGN(seg, std::move(*ready));
   } else {
     ++roll_stalls_;
-    RINGMQ_TRY_ASSIGN(seg, MappedFile::create(segment_path(next), next, options_.segment_bytes, FileFill::prewritten));
+    RINGMQ_TRY_ASSIGN(seg, make_segment(segment_path(next), next, segment_spec()));
   }
   segments_.push_back(std::move(seg));
   write_ = PhysicalOffset{next};

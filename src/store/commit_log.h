@@ -45,6 +45,13 @@ struct CommitLogOptions {
   RecordCrc record_crc = RecordCrc::whole_record;
   // Prepare the next segment on a helper thread; when false the owner calls prepare_next_segment().
   bool preallocate_in_background = true;
+  // How new segments reserve their blocks (segment_preallocator.h): zero_fill when appends wait
+  // for fdatasync (--flush sync), allocate_only when they do not (--flush async), where writing
+  // every byte twice buys nothing.
+  SegmentPrewrite segment_prewrite = SegmentPrewrite::zero_fill;
+  // Fault each new segment's pages in writable where it is made, not on the owner core's first
+  // append to each page.
+  bool segment_prefault = true;
   // Group-commit waiters allowed at once; wait_durable() beyond it fails with Errc::busy.
   std::size_t durable_waiters_max = 64 * 1024;
 };
@@ -138,11 +145,15 @@ class CommitLog {
   ShardId shard() const { return shard_; }
   std::size_t segment_bytes() const { return options_.segment_bytes; }
   std::uint64_t roll_stalls() const { return roll_stalls_; }
+  // CPU time the helper thread spent making segments (0 without it), for metrics and benchmarks.
+  std::uint64_t preallocator_cpu_ns() const { return preallocator_ ? preallocator_->cpu_ns() : 0; }
+  std::uint64_t preallocator_segments_made() const { return preallocator_ ? preallocator_->segments_made() : 0; }
 
  private:
   CommitLog(std::string dir, ShardId shard, const CommitLogOptions& options);
   const MappedFilePtr* find_segment(PhysicalOffset offset) const;
   std::string segment_path(std::int64_t start) const;
+  SegmentSpec segment_spec() const;
   std::int64_t write_segment_end() const;
   // Makes room for `bytes` at the write position, rolling (blank marker + next segment) if needed.
   Status reserve(std::size_t bytes);

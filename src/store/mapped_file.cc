@@ -6,10 +6,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <vector>
 
+#include "base/log.h"
 #include "store/file_util.h"
+
+// Linux 5.14+; older libc headers lack the constant (the kernel then answers EINVAL).
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 namespace ringmq::store {
 namespace {
@@ -29,6 +36,24 @@ Status prewrite_zeros(int fd, std::size_t size_bytes, const std::string& path) {
     }
     done += static_cast<std::size_t>(w);
   }
+  if (::fdatasync(fd) != 0) return make_sys_error(errno, "fdatasync " + path);
+  return {};
+}
+
+// Reserves the blocks without writing them. ext4 and xfs support mode 0 fallocate; others (tmpfs
+// before 5.x, some network file systems) answer EOPNOTSUPP, and then the ftruncate already done
+// leaves a sparse file, which is still correct, only slower to first write.
+Status allocate_blocks(int fd, std::size_t size_bytes, const std::string& path) {
+  int rc;
+  do {
+    rc = ::fallocate(fd, 0, 0, static_cast<off_t>(size_bytes));
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    if (errno != EOPNOTSUPP) return make_sys_error(errno, "fallocate " + path);
+    static std::atomic<bool> logged{false};
+    if (!logged.exchange(true)) log_warn("fallocate is not supported for {}; segments stay sparse", path);
+  }
+  // Makes the size and the allocation durable, so a crash cannot leave a short segment file.
   if (::fdatasync(fd) != 0) return make_sys_error(errno, "fdatasync " + path);
   return {};
 }
@@ -74,6 +99,7 @@ Result<std::shared_ptr<MappedFile>> MappedFile::create(std::string path, std::in
   Status st;
   if (::ftruncate(fd, static_cast<off_t>(size_bytes)) != 0) st = make_sys_error(errno, "ftruncate " + tmp);
   if (st.ok() && fill == FileFill::prewritten) st = prewrite_zeros(fd, size_bytes, tmp);
+  if (st.ok() && fill == FileFill::allocated) st = allocate_blocks(fd, size_bytes, tmp);
   if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = make_sys_error(errno, "rename " + tmp);
   // Without this a crash could lose the name, and with it data fdatasync had made durable.
   if (st.ok()) st = fsync_dir(parent_dir(path));
@@ -83,6 +109,16 @@ Result<std::shared_ptr<MappedFile>> MappedFile::create(std::string path, std::in
     return st.take_error();
   }
   return map(std::move(path), start, fd, size_bytes);
+}
+
+Status MappedFile::prefault_for_write() const {
+  if (::madvise(data_, size_, MADV_POPULATE_WRITE) == 0) return {};
+  if (errno == EINVAL) {  // a kernel before 5.14: nothing to gain, nothing wrong
+    static std::atomic<bool> logged{false};
+    if (!logged.exchange(true)) log_info("madvise(MADV_POPULATE_WRITE) is not supported; segments are not prefaulted");
+    return {};
+  }
+  return make_sys_error(errno, "madvise(MADV_POPULATE_WRITE) " + path_);
 }
 
 Status MappedFile::sync() const {

@@ -18,8 +18,13 @@
 namespace ringmq::store {
 
 enum class FileFill {
-  sparse,     // ftruncate only: blocks are allocated when first written
-  prewritten  // zeros written and fdatasync'ed, so later fdatasync only writes data, not allocation
+  sparse,      // ftruncate only: blocks are allocated when first written
+  prewritten,  // zeros written and fdatasync'ed, so later fdatasync only writes data, not allocation
+  // Blocks reserved with fallocate (unwritten extents, which read as zeros) and the size
+  // fdatasync'ed, without writing the zeros. A later fdatasync must also convert the extents it
+  // covers, so it costs more than on a prewritten file. Falls back to sparse where the file system
+  // refuses fallocate.
+  allocated,
 };
 
 class MappedFile {
@@ -39,6 +44,12 @@ class MappedFile {
   int fd() const { return fd_; }
   std::int64_t start() const { return start_; }
   const std::string& path() const { return path_; }
+
+  // Faults every page in writable (MADV_POPULATE_WRITE) so the first writer takes no page faults.
+  // This dirties every page: the zeros reach the disk through writeback unless they are
+  // overwritten first. An optimisation only: on kernels without it (before 5.14) it logs once and
+  // returns ok; other failures are returned for the caller to log, the file stays usable.
+  Status prefault_for_write() const;
 
   // fdatasync of the whole file (the blocking form of what a FlushPlan asks for).
   Status sync() const;

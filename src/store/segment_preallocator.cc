@@ -1,9 +1,31 @@
 #include "store/segment_preallocator.h"
 
-namespace ringmq::store {
+#include <time.h>
 
-SegmentPreallocator::SegmentPreallocator(std::size_t segment_bytes)
-    : segment_bytes_(segment_bytes), thread_([this] { run(); }) {}
+#include "base/log.h"
+
+namespace ringmq::store {
+namespace {
+
+std::uint64_t thread_cpu_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+Result<MappedFilePtr> make_segment(std::string path, std::int64_t start, const SegmentSpec& spec) {
+  const FileFill fill = spec.prewrite == SegmentPrewrite::zero_fill ? FileFill::prewritten : FileFill::allocated;
+  RINGMQ_TRY_ASSIGN(MappedFilePtr seg, MappedFile::create(std::move(path), start, spec.segment_bytes, fill));
+  if (spec.prefault) {
+    const Status st = seg->prefault_for_write();
+    if (!st.ok()) log_warn("segment {} not prefaulted: {}", seg->path(), st.error().to_string());
+  }
+  return seg;
+}
+
+SegmentPreallocator::SegmentPreallocator(const SegmentSpec& spec) : spec_(spec), thread_([this] { run(); }) {}
 
 SegmentPreallocator::~SegmentPreallocator() {
   {
@@ -47,7 +69,10 @@ void SegmentPreallocator::run() {
     pending_.reset();
     working_on_ = start;
     lock.unlock();
-    Result<MappedFilePtr> made = MappedFile::create(std::move(path), start, segment_bytes_, FileFill::prewritten);
+    const std::uint64_t cpu_before_ns = thread_cpu_ns();
+    Result<MappedFilePtr> made = make_segment(std::move(path), start, spec_);
+    cpu_ns_.fetch_add(thread_cpu_ns() - cpu_before_ns, std::memory_order_relaxed);
+    segments_made_.fetch_add(1, std::memory_order_relaxed);
     lock.lock();
     working_on_ = -1;
     ready_.emplace(start, std::move(made));

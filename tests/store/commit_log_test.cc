@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
@@ -16,15 +18,21 @@ namespace {
 
 constexpr std::size_t kSegmentBytes = 4096;
 
-CommitLogOptions small_options(bool background = false) {
+constexpr SegmentPrewrite kPrewriteModes[] = {SegmentPrewrite::zero_fill, SegmentPrewrite::allocate_only};
+
+const char* prewrite_name(SegmentPrewrite p) { return p == SegmentPrewrite::zero_fill ? "zero_fill" : "allocate_only"; }
+
+CommitLogOptions small_options(bool background = false, SegmentPrewrite prewrite = SegmentPrewrite::zero_fill) {
   CommitLogOptions o;
   o.segment_bytes = kSegmentBytes;
   o.preallocate_in_background = background;
+  o.segment_prewrite = prewrite;
   return o;
 }
 
-std::unique_ptr<CommitLog> open_fresh(const std::string& dir, ShardId shard = {}, bool background = false) {
-  auto log = CommitLog::open(dir, shard, small_options(background));
+std::unique_ptr<CommitLog> open_fresh(const std::string& dir, ShardId shard = {}, bool background = false,
+                                      SegmentPrewrite prewrite = SegmentPrewrite::zero_fill) {
+  auto log = CommitLog::open(dir, shard, small_options(background, prewrite));
   REQUIRE(log.ok());
   REQUIRE(log.value()->recover_to(shard_base(shard), shard_base(shard), 0).ok());
   return std::move(log).value();
@@ -117,14 +125,40 @@ TEST_CASE("commit_log: physical offsets carry the shard and segments are named b
 }
 
 TEST_CASE("commit_log: with the helper thread, rolling takes the segment it prepared") {
+  for (const SegmentPrewrite prewrite : kPrewriteModes) {
+    CAPTURE(prewrite_name(prewrite));
+    TempDir tmp;
+    auto log = open_fresh(tmp.path(), {}, true, prewrite);
+    std::string body;
+    for (int i = 0; i < 40; ++i) REQUIRE(log->append(sized_message(body, 1000), QueueOffset{i}, i).ok());
+    CHECK(log->segment_count() == 10);  // 4 records of 1000 bytes per 4 KiB segment
+    auto rec = log->read_record(PhysicalOffset{9 * static_cast<std::int64_t>(kSegmentBytes) + 3000});
+    REQUIRE(rec.ok());
+    CHECK(rec->queue_offset.value == 39);
+    CHECK(log->preallocator_segments_made() >= 10);
+  }
+}
+
+TEST_CASE("commit_log: an allocate_only segment has its full size and blocks, and reads as zeros past the data") {
   TempDir tmp;
-  auto log = open_fresh(tmp.path(), {}, true);
-  std::string body;
-  for (int i = 0; i < 40; ++i) REQUIRE(log->append(sized_message(body, 1000), QueueOffset{i}, i).ok());
-  CHECK(log->segment_count() == 10);  // 4 records of 1000 bytes per 4 KiB segment
-  auto rec = log->read_record(PhysicalOffset{9 * static_cast<std::int64_t>(kSegmentBytes) + 3000});
-  REQUIRE(rec.ok());
-  CHECK(rec->queue_offset.value == 39);
+  std::size_t end = 0;
+  {
+    auto log = open_fresh(tmp.path(), {}, false, SegmentPrewrite::allocate_only);
+    auto r = log->append(message("T", 0, "x"), QueueOffset{0}, 1);
+    REQUIRE(r.ok());
+    end = static_cast<std::size_t>(r->end().value);
+  }
+  struct stat st {};
+  REQUIRE(::stat(segment_file(tmp.path(), 0).c_str(), &st) == 0);
+  CHECK(static_cast<std::size_t>(st.st_size) == kSegmentBytes);
+  // fallocate reserved every block (ext4, xfs); a file system without it would leave a hole.
+  CHECK(static_cast<std::size_t>(st.st_blocks) * 512 >= kSegmentBytes);
+  auto log = CommitLog::open(tmp.path(), {}, small_options(false, SegmentPrewrite::allocate_only));
+  REQUIRE(log.ok());
+  const MappedFilePtr& seg = log.value()->segment_at(0);
+  bool zeros = true;
+  for (std::size_t i = end; i < seg->size(); ++i) zeros = zeros && seg->data()[i] == 0;
+  CHECK(zeros);
 }
 
 TEST_CASE("commit_log: group commit: one flush covers every append before it and returns their waiters") {
@@ -204,32 +238,35 @@ TEST_CASE("commit_log: a torn tail cut at every byte of the last record recovers
   const MessageInput a = message("TopicTest", 0, body_a, "TAGS\x01x\x02");
   const MessageInput b = message("TopicTest", 0, body_b, "TAGS\x01y\x02");
   const std::size_t size_a = encoded_size(a, RecordCrc::whole_record), size_b = encoded_size(b, RecordCrc::whole_record);
-  for (std::size_t cut = 0; cut <= size_b; ++cut) {
-    CAPTURE(cut);
-    TempDir tmp;
-    {
-      auto log = open_fresh(tmp.path());
-      REQUIRE(log->append(a, QueueOffset{0}, 1).ok());
-      REQUIRE(log->append(b, QueueOffset{1}, 2).ok());
+  for (const SegmentPrewrite prewrite : kPrewriteModes) {
+    for (std::size_t cut = 0; cut <= size_b; ++cut) {
+      CAPTURE(prewrite_name(prewrite));
+      CAPTURE(cut);
+      TempDir tmp;
+      {
+        auto log = open_fresh(tmp.path(), {}, false, prewrite);
+        REQUIRE(log->append(a, QueueOffset{0}, 1).ok());
+        REQUIRE(log->append(b, QueueOffset{1}, 2).ok());
+      }
+      // Bytes [cut, size_b) of the last record never reached the disk.
+      if (cut < size_b) overwrite(segment_file(tmp.path(), 0), size_a + cut, std::string(size_b - cut, '\0'));
+      auto log = CommitLog::open(tmp.path(), {}, small_options(false, prewrite));
+      REQUIRE(log.ok());
+      std::uint64_t visited = 0;
+      auto scan = log.value()->scan(PhysicalOffset{0}, PhysicalOffset{0}, [&](const RecordView&) -> Status {
+        ++visited;
+        return {};
+      });
+      REQUIRE(scan.ok());
+      const std::size_t expect_end = cut == size_b ? size_a + size_b : size_a;
+      CHECK(scan->end.value == static_cast<std::int64_t>(expect_end));
+      CHECK(visited == (cut == size_b ? 2u : 1u));
+      REQUIRE(log.value()->recover_to(scan->end, PhysicalOffset{0}, 1).ok());
+      // Appending goes on from the cut, and the cut bytes are gone.
+      auto c = log.value()->append(a, QueueOffset{1}, 3);
+      REQUIRE(c.ok());
+      CHECK(c->offset.value == static_cast<std::int64_t>(expect_end));
     }
-    // Bytes [cut, size_b) of the last record never reached the disk.
-    if (cut < size_b) overwrite(segment_file(tmp.path(), 0), size_a + cut, std::string(size_b - cut, '\0'));
-    auto log = CommitLog::open(tmp.path(), {}, small_options());
-    REQUIRE(log.ok());
-    std::uint64_t visited = 0;
-    auto scan = log.value()->scan(PhysicalOffset{0}, PhysicalOffset{0}, [&](const RecordView&) -> Status {
-      ++visited;
-      return {};
-    });
-    REQUIRE(scan.ok());
-    const std::size_t expect_end = cut == size_b ? size_a + size_b : size_a;
-    CHECK(scan->end.value == static_cast<std::int64_t>(expect_end));
-    CHECK(visited == (cut == size_b ? 2u : 1u));
-    REQUIRE(log.value()->recover_to(scan->end, PhysicalOffset{0}, 1).ok());
-    // Appending goes on from the cut, and the cut bytes are gone.
-    auto c = log.value()->append(a, QueueOffset{1}, 3);
-    REQUIRE(c.ok());
-    CHECK(c->offset.value == static_cast<std::int64_t>(expect_end));
   }
 }
 

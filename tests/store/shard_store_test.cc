@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -260,46 +261,81 @@ TEST_CASE("shard_store: retention deletes expired segments, waits for a held one
 }
 
 TEST_CASE("shard_store: random batches appended, reopened (cleanly and after a crash) and read back equal") {
-  TempDir tmp;
-  Harness h(tmp.path());
-  std::mt19937 rng(42);
-  std::vector<std::vector<std::string>> expect(4);
-  auto append_some = [&](int rounds) {
-    for (int round = 0; round < rounds; ++round) {
-      const int qid = static_cast<int>(rng() % 4);
-      const std::size_t n = 1 + rng() % 5;
-      std::vector<std::string> bs;
-      for (std::size_t i = 0; i < n; ++i) bs.push_back(std::string(1 + rng() % 700, static_cast<char>('a' + rng() % 26)));
-      std::vector<MessageInput> ms;
-      for (const auto& b : bs) ms.push_back(message("Rand", qid, b, "TAGS\x01t\x02"));
-      std::vector<AppendResult> out(n);
-      REQUIRE(h.shard->put_batch(ms, 1000 + round, out).ok());
-      for (auto& b : bs) expect[static_cast<std::size_t>(qid)].push_back(b);
-    }
-  };
-  auto check_all = [&] {
-    for (int q = 0; q < 4; ++q) {
-      std::vector<std::string> got;
-      QueueOffset at{0};
-      for (;;) {
-        const GetResult g = h.shard->get_messages("Rand", QueueId{q}, at, 7, 4096, {});
-        if (g.status != GetStatus::found) break;
-        for (auto& b : bodies(g)) got.push_back(b);
-        at = g.next_begin_offset;
+  for (const SegmentPrewrite prewrite : {SegmentPrewrite::zero_fill, SegmentPrewrite::allocate_only}) {
+    CAPTURE(prewrite == SegmentPrewrite::zero_fill ? "zero_fill" : "allocate_only");
+    StoreOptions options = small_store_options();
+    options.commit_log.segment_prewrite = prewrite;
+    TempDir tmp;
+    Harness h(tmp.path(), options);
+    std::mt19937 rng(42);
+    std::vector<std::vector<std::string>> expect(4);
+    auto append_some = [&](int rounds) {
+      for (int round = 0; round < rounds; ++round) {
+        const int qid = static_cast<int>(rng() % 4);
+        const std::size_t n = 1 + rng() % 5;
+        std::vector<std::string> bs;
+        for (std::size_t i = 0; i < n; ++i) bs.push_back(std::string(1 + rng() % 700, static_cast<char>('a' + rng() % 26)));
+        std::vector<MessageInput> ms;
+        for (const auto& b : bs) ms.push_back(message("Rand", qid, b, "TAGS\x01t\x02"));
+        std::vector<AppendResult> out(n);
+        REQUIRE(h.shard->put_batch(ms, 1000 + round, out).ok());
+        for (auto& b : bs) expect[static_cast<std::size_t>(qid)].push_back(b);
       }
-      CHECK(got == expect[static_cast<std::size_t>(q)]);
-    }
-  };
-  append_some(60);
-  check_all();
-  h.close_clean();
-  h.open();
-  check_all();
-  append_some(60);
-  h.crash();
-  h.open();
+    };
+    auto check_all = [&] {
+      for (int q = 0; q < 4; ++q) {
+        std::vector<std::string> got;
+        QueueOffset at{0};
+        for (;;) {
+          const GetResult g = h.shard->get_messages("Rand", QueueId{q}, at, 7, 4096, {});
+          if (g.status != GetStatus::found) break;
+          for (auto& b : bodies(g)) got.push_back(b);
+          at = g.next_begin_offset;
+        }
+        CHECK(got == expect[static_cast<std::size_t>(q)]);
+      }
+    };
+    append_some(60);
+    check_all();
+    h.close_clean();
+    h.open();
+    check_all();
+    append_some(60);
+    h.crash();
+    h.open();
+    CHECK(h.shard->recovery().crashed);
+    check_all();
+  }
+}
+
+// A crash while the last record was half written: its later bytes never reached the disk and
+// read as the zeros the segment was prepared with.
+TEST_CASE("shard_store: an allocate_only store with the helper thread, crashed mid-append across segments, recovers") {
+  TempDir tmp;
+  StoreOptions options = small_store_options();
+  options.commit_log.preallocate_in_background = true;
+  options.commit_log.segment_prewrite = SegmentPrewrite::allocate_only;
+  const std::string body(700, 'a');
+  AppendResult last;
+  {
+    Harness h(tmp.path(), options);
+    for (int i = 0; i < 40; ++i) last = put(*h.shard, "T", 0, body);
+    REQUIRE(h.shard->commit_log().segment_count() >= 3);
+    // Tear the last record inside the mapping: the bytes after its first half never got there.
+    CommitLog& log = h.shard->commit_log();
+    const MappedFilePtr& seg = log.segment_at(log.segment_count() - 1);
+    const auto pos = static_cast<std::size_t>(last.offset.value - seg->start());
+    std::memset(seg->data() + pos + last.size / 2, 0, last.size - last.size / 2);
+    h.crash();
+  }
+  Harness h(tmp.path(), options);
   CHECK(h.shard->recovery().crashed);
-  check_all();
+  CHECK(h.shard->recovery().end == last.offset);
+  CHECK(h.shard->max_offset("T", QueueId{0}).value == 39);
+  const GetResult g = get_all(*h.shard, "T", 0, 38);
+  REQUIRE(g.messages.size() == 1);
+  CHECK(put(*h.shard, "T", 0, "after").offset == last.offset);
+  CHECK(bodies(get_all(*h.shard, "T", 0, 39)) == std::vector<std::string>{"after"});
 }
 
 TEST_CASE("shard_store: a second process cannot open a store in use, and the shard count is fixed") {
