@@ -102,6 +102,13 @@ Status BrokerRuntime::open_store() {
   store::StoreOptions options;
   options.commit_log.segment_bytes = config_.commit_log_segment_bytes;
   options.commit_log.body_bytes_max = config_.max_message_bytes;
+  // Zero-filling (and pre-faulting) a segment pays off only when sends wait for fdatasync: on
+  // pre-written blocks it is 3-8x cheaper. In async mode nobody waits for it, so reserve the
+  // blocks with fallocate and skip writing every byte twice.
+  const bool sync_flush = config_.flush_mode == FlushMode::sync_flush;
+  options.commit_log.segment_prewrite =
+      sync_flush ? store::SegmentPrewrite::zero_fill : store::SegmentPrewrite::allocate_only;
+  options.commit_log.segment_prefault = sync_flush;
   options.retention_hours = config_.retention_hours;
   options.disk_usage_max_ratio = config_.disk_max_used_percent / 100.0;
   // Shards are opened (and recovered) here, before the cores run; core i owns shard i afterwards.
