@@ -4,7 +4,10 @@
 // BrokerRuntime::reply, from whichever core finishes the work.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <string>
+#include <utility>
 
 #include "broker/consumer_snapshot.h"
 #include "broker/reply_target.h"
@@ -56,6 +59,11 @@ const SubscriptionGroupConfig* ensure_subscription_group(BrokerRuntime& rt, cons
 // consumer_manage_processor.cc (§6.5, §7.5, §7.7-7.9): offsets, groups, consumer admin.
 void process_query_consumer_offset(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_update_consumer_offset(RequestContext ctx, remoting::RemotingCommand&& request);
+// Core 0: checks a consumer offset commit (UPDATE_CONSUMER_OFFSET or a pull's commit flag) against
+// the topic table and stores it; kSuccess, or the response code and remark refusing it.
+std::pair<std::int32_t, std::string> commit_consumer_offset(BrokerRuntime& rt, const std::string& group,
+                                                            const std::string& topic, std::int32_t queue_id,
+                                                            std::int64_t offset);
 void process_get_all_consumer_offset(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_get_all_delay_offset(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_get_consume_stats(RequestContext ctx, remoting::RemotingCommand&& request);

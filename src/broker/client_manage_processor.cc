@@ -64,6 +64,20 @@ struct Heartbeat {
   ClientChannelInfo info;
 };
 
+// On core 0: the response code and remark refusing the heartbeat before anything of it is applied,
+// or kSuccess.
+std::pair<std::int32_t, std::string> check_heartbeat_room(BrokerRuntime& rt, const Heartbeat& hb) {
+  if (Status room = rt.client_manager().check_group_room(hb.data, hb.channel); !room.ok()) {
+    return {rc::kSystemError, room.error().detail};
+  }
+  for (const ConsumerData& c : hb.data.consumers) {
+    if (rt.groups().at_limit(c.group_name)) {
+      return {rc::kSubscriptionGroupNotExist, SubscriptionGroupManager::limit_remark(c.group_name)};
+    }
+  }
+  return {rc::kSuccess, {}};
+}
+
 // On core 0.
 void apply_heartbeat(BrokerRuntime& rt, const Heartbeat& hb) {
   ClientManager& clients = rt.client_manager();
@@ -103,6 +117,9 @@ void process_heart_beat(RequestContext ctx, remoting::RemotingCommand&& request)
   if (!parsed.ok()) {
     return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, parsed.error().to_string()));
   }
+  if (Status limits = check_heartbeat_limits(*parsed); !limits.ok()) {
+    return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, limits.error().detail));
+  }
   auto hb = std::make_unique<Heartbeat>();
   hb->data = std::move(parsed).value();
   hb->channel = ChannelKey{ctx.cs.core, ctx.connection.value};
@@ -112,6 +129,11 @@ void process_heart_beat(RequestContext ctx, remoting::RemotingCommand&& request)
   hb->info.version = request.version;
   hb->info.last_update_ms = wall_clock_ms();
   ctx.rt.run_on(0, [ctx, hb = std::shared_ptr<Heartbeat>(std::move(hb))] {
+    auto [code, remark] = check_heartbeat_room(ctx.rt, *hb);
+    if (code != rc::kSuccess) {
+      log_warn("heartbeat of client {} refused: {}", hb->info.client_id, remark);
+      return reply_on_core0(ctx, make_response(ctx.ref, code, std::move(remark)));
+    }
     apply_heartbeat(ctx.rt, *hb);
     reply_on_core0(ctx, make_response(ctx.ref, rc::kSuccess));
   });

@@ -1,5 +1,7 @@
 #include "broker/client_manager.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace ringmq::broker {
@@ -8,7 +10,47 @@ namespace {
 bool same_subscription(const SubscriptionData& a, const SubscriptionData& b) {
   return a.sub_string == b.sub_string && a.expression_type == b.expression_type && a.sub_version == b.sub_version;
 }
+
+Status too_many_channels(std::string_view kind, std::string_view group, std::size_t have) {
+  return make_error(Errc::too_large, fmt::format("{} group {} already has {} client channels, limit kGroupChannelsMax={}",
+                                                 kind, group, have, kGroupChannelsMax));
+}
 }  // namespace
+
+Status check_heartbeat_limits(const HeartbeatData& data) {
+  if (data.consumers.size() > kHeartbeatConsumersMax) {
+    return make_error(Errc::too_large, fmt::format("heartbeat carries {} consumers, limit kHeartbeatConsumersMax={}",
+                                                   data.consumers.size(), kHeartbeatConsumersMax));
+  }
+  if (data.producer_groups.size() > kHeartbeatProducersMax) {
+    return make_error(Errc::too_large, fmt::format("heartbeat carries {} producers, limit kHeartbeatProducersMax={}",
+                                                   data.producer_groups.size(), kHeartbeatProducersMax));
+  }
+  for (const ConsumerData& c : data.consumers) {
+    if (c.subscriptions.size() > kConsumerSubscriptionsMax) {
+      return make_error(Errc::too_large,
+                        fmt::format("consumer group {} carries {} subscriptions, limit kConsumerSubscriptionsMax={}",
+                                    c.group_name, c.subscriptions.size(), kConsumerSubscriptionsMax));
+    }
+  }
+  return {};
+}
+
+Status ClientManager::check_group_room(const HeartbeatData& data, const ChannelKey& channel) const {
+  for (const ConsumerData& c : data.consumers) {
+    const ConsumerGroupInfo* g = consumers.find(c.group_name);
+    if (g != nullptr && g->channels.size() >= kGroupChannelsMax && g->channels.count(channel) == 0) {
+      return too_many_channels("consumer", c.group_name, g->channels.size());
+    }
+  }
+  for (const std::string& group : data.producer_groups) {
+    const auto* channels = producers.find(group);
+    if (channels != nullptr && channels->size() >= kGroupChannelsMax && channels->count(channel) == 0) {
+      return too_many_channels("producer", group, channels->size());
+    }
+  }
+  return {};
+}
 
 RegisterOutcome ConsumerManager::register_consumer(const ConsumerData& data, const ChannelKey& channel,
                                                    const ClientChannelInfo& info) {

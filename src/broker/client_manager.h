@@ -8,17 +8,32 @@
 // why one core owns them and the cores read a published ConsumerSnapshot instead of asking.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "broker/consumer_snapshot.h"
 #include "broker/heartbeat_data.h"
 #include "reactor/connection.h"
 
 namespace ringmq::broker {
+
+// Limits on what one heartbeat may register (RocketMQ has none; real clients send one consumer or
+// producer per group they run, a handful at most, and a subscription per topic they consume).
+inline constexpr std::size_t kHeartbeatConsumersMax = 256;
+inline constexpr std::size_t kHeartbeatProducersMax = 256;
+inline constexpr std::size_t kConsumerSubscriptionsMax = 1'024;
+// Client channels (connections) in one consumer or producer group. Every member of a consumer
+// group is told of each join and leave, so the group's size also bounds that fan-out.
+inline constexpr std::size_t kGroupChannelsMax = 1'024;
+
+// too_large naming the limit when the heartbeat carries more consumers, producers or
+// subscriptions than the limits above. Needs no table, so the receiving core checks it.
+Status check_heartbeat_limits(const HeartbeatData& data);
 
 struct ChannelKey {
   unsigned core = 0;
@@ -105,6 +120,10 @@ namespace ringmq::broker {
 struct ClientManager {
   ConsumerManager consumers;
   ProducerManager producers;
+
+  // too_large when registering `data` from `channel` would put a group past kGroupChannelsMax;
+  // checked before anything is registered so a refused heartbeat changes nothing.
+  Status check_group_room(const HeartbeatData& data, const ChannelKey& channel) const;
 };
 
 }  // namespace ringmq::broker

@@ -84,6 +84,22 @@ void finish_stats(const std::shared_ptr<StatsJob>& job) {
 
 }  // namespace
 
+std::pair<std::int32_t, std::string> commit_consumer_offset(BrokerRuntime& rt, const std::string& group,
+                                                            const std::string& topic, std::int32_t queue_id,
+                                                            std::int64_t offset) {
+  // 4.9.4 stores any commit; 5.x refuses unknown topics and bad queue ids as here. Checking costs
+  // one lookup and keeps clients from filling the table with queues that do not exist.
+  const TopicConfig* config = rt.topic_config_manager().find(topic);
+  if (config == nullptr) return {rc::kTopicNotExist, "topic[" + topic + "] not exist, cannot commit its offset"};
+  if (queue_id >= config->read_queue_nums) {
+    return {rc::kSystemError, fmt::format("queueId {} is out of range, topic {} has {} read queues", queue_id, topic,
+                                          config->read_queue_nums)};
+  }
+  Status s = rt.offsets().commit(group, topic, queue_id, offset);
+  if (!s.ok()) return {rc::kSystemError, s.error().detail};
+  return {rc::kSuccess, {}};
+}
+
 void process_query_consumer_offset(RequestContext ctx, remoting::RemotingCommand&& request) {
   auto h = parse_offset_header(request.ext_fields);
   if (!h.ok()) return reply_error(ctx, rc::kSystemError, h.error().to_string());
@@ -103,8 +119,8 @@ void process_update_consumer_offset(RequestContext ctx, remoting::RemotingComman
     return reply_error(ctx, rc::kSystemError, !h.ok() ? h.error().to_string() : offset.error().to_string());
   }
   ctx.rt.run_on(0, [ctx, h = std::move(h).value(), o = *offset] {
-    ctx.rt.offsets().commit(h.group, h.topic, h.queue_id, o);
-    ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSuccess));
+    auto [code, remark] = commit_consumer_offset(ctx.rt, h.group, h.topic, h.queue_id, o);
+    ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, code, std::move(remark)));
   });
 }
 

@@ -5,8 +5,11 @@
 // Owner: core 0. Commits arrive from UPDATE_CONSUMER_OFFSET and from pulls carrying the commit
 // flag (forwarded by the pulling core as a small task). The table is saved through the
 // MetadataWriter every kConsumerOffsetPersistIntervalMs when it changed, and at a clean stop.
+// Clients choose the keys, so the table holds at most kConsumerOffsetEntriesMax (topic@group,
+// queueId) entries; the caller checks that the topic and queue exist (the manager has no topics).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,13 +23,19 @@ namespace ringmq::broker {
 
 // RocketMQ flushConsumerOffsetInterval.
 inline constexpr std::int64_t kConsumerOffsetPersistIntervalMs = 5000;
+// (topic@group, queueId) entries across the table. Every entry is rewritten to consumerOffset.json
+// on each save, so this also bounds the size of that file (a few MB).
+inline constexpr std::size_t kConsumerOffsetEntriesMax = 200'000;
 
 class ConsumerOffsetManager {
  public:
   ConsumerOffsetManager(std::string path, MetadataWriter& writer) : path_(std::move(path)), writer_(writer) {}
 
   Status load();
-  void commit(std::string_view group, std::string_view topic, std::int32_t queue_id, std::int64_t offset);
+  // invalid_argument for a negative queue id or offset; too_large (nothing stored) when a new
+  // entry would take the table past kConsumerOffsetEntriesMax.
+  Status commit(std::string_view group, std::string_view topic, std::int32_t queue_id, std::int64_t offset);
+  std::size_t entry_count() const { return entries_; }
   std::optional<std::int64_t> query(std::string_view group, std::string_view topic, std::int32_t queue_id) const;
   // Topics the group has offsets for.
   std::vector<std::string> topics_of_group(std::string_view group) const;
@@ -44,6 +53,7 @@ class ConsumerOffsetManager {
   const std::string path_;
   MetadataWriter& writer_;
   store::ConsumerOffsetTable table_;
+  std::size_t entries_ = 0;  // sum of the queue maps' sizes, kept so commit() checks the cap in O(1)
   bool dirty_ = false;
 };
 

@@ -8,6 +8,7 @@
 #include "broker/heartbeat_data.h"
 #include "broker/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
+#include "broker/subscription_group_manager.h"
 #include "remoting/codec.h"
 #include "remoting/message_sysflag.h"
 #include "remoting/response_code.h"
@@ -61,6 +62,10 @@ Check check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
   const SubscriptionGroupConfig* config = cs.consumers ? cs.consumers->find_config(h.consumer_group) : nullptr;
   if (config == nullptr && !rt.config().auto_create_subscription_group) {
     return {rc::kSubscriptionGroupNotExist, "subscription group [" + h.consumer_group + "] does not exist"};
+  }
+  // Auto-creation would be refused on core 0; this core's snapshot is at most a publish behind.
+  if (config == nullptr && cs.consumers != nullptr && cs.consumers->group_configs.size() >= kSubscriptionGroupsMax) {
+    return {rc::kSubscriptionGroupNotExist, SubscriptionGroupManager::limit_remark(h.consumer_group)};
   }
   if (config != nullptr && !config->consume_enable) {
     return {rc::kNoPermission, "subscription group no permission, " + h.consumer_group};
@@ -209,7 +214,9 @@ void process_pull_message(RequestContext ctx, remoting::RemotingCommand&& reques
   }
   if ((h.sys_flag & psf::kCommitOffset) != 0 && ctx.rt.config().role != BrokerRole::slave) {
     ctx.rt.run_on(0, [&rt = ctx.rt, g = h.consumer_group, t = h.topic, q = h.queue_id, o = h.commit_offset] {
-      rt.offsets().commit(g, t, q, o);
+      // The pull itself goes on; a refused commit only costs a log line (it has no reply of its own).
+      auto [code, remark] = commit_consumer_offset(rt, g, t, q, o);
+      if (code != rc::kSuccess) log_warn("pull of group {}: commit offset refused: {}", g, remark);
     });
   }
   const unsigned owner = shard_of_queue(h.topic, h.queue_id, ctx.rt.core_count()).value;

@@ -1,17 +1,14 @@
 // LOCK_BATCH_MQ (41) / UNLOCK_BATCH_MQ (42): queue locks of orderly consumers (ROCKETMQ-PROTOCOL.md
-// §6.8; RocketMQ B/client/rebalance/RebalanceLockManager.java). The lock table lives on core 0
-// with the other client tables: (group, brokerName, topic, queueId) -> {clientId, last update}.
-// A lock is granted when free, expired (kRebalanceLockMaxLiveMs) or already held by the caller.
+// §6.8). The lock table (RebalanceLockManager) lives on core 0 with the other client tables.
 #include <simdjson.h>
 
-#include <map>
 #include <memory>
-#include <tuple>
 
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "broker/broker_processors.h"
 #include "broker/broker_runtime.h"
+#include "broker/rebalance_lock_manager.h"
 #include "remoting/response_code.h"
 
 namespace ringmq::broker {
@@ -20,24 +17,11 @@ namespace {
 namespace rc = remoting::response_code;
 namespace dom = simdjson::dom;
 
-// rocketmq.broker.rebalance.lockMaxLiveTime.
-constexpr std::int64_t kRebalanceLockMaxLiveMs = 60'000;
-
-struct MessageQueue {
-  std::string broker_name;
-  std::int32_t queue_id = 0;
-  std::string topic;
-  friend auto operator<=>(const MessageQueue&, const MessageQueue&) = default;
-};
-
-struct LockEntry {
-  std::string client_id;
-  std::int64_t last_update_ms = 0;
-};
+using MessageQueue = LockedQueue;
 
 // Core 0 only.
-std::map<std::pair<std::string, MessageQueue>, LockEntry>& lock_table() {
-  static std::map<std::pair<std::string, MessageQueue>, LockEntry> table;
+RebalanceLockManager& lock_table() {
+  static RebalanceLockManager table;
   return table;
 }
 
@@ -86,24 +70,16 @@ void handle(RequestContext ctx, remoting::RemotingCommand&& request, bool lock) 
   auto body = parse_lock_body(request.body);
   if (!body.ok()) return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, body.error().to_string()));
   ctx.rt.run_on(0, [ctx, lock, b = std::make_shared<LockBody>(std::move(body).value())] {
-    auto& table = lock_table();
-    const std::int64_t now = wall_clock_ms();
-    std::vector<MessageQueue> granted;
-    for (const MessageQueue& mq : b->mqs) {
-      auto key = std::make_pair(b->group, mq);
-      auto it = table.find(key);
-      if (!lock) {
-        if (it != table.end() && it->second.client_id == b->client_id) table.erase(it);
-        continue;
-      }
-      if (it == table.end() || it->second.client_id == b->client_id ||
-          now - it->second.last_update_ms > kRebalanceLockMaxLiveMs) {
-        table[key] = LockEntry{b->client_id, now};
-        granted.push_back(mq);
-      }
+    if (!lock) {
+      lock_table().unlock(b->group, b->client_id, b->mqs);
+      return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSuccess));
+    }
+    auto granted = lock_table().try_lock(b->group, b->client_id, b->mqs, wall_clock_ms());
+    if (!granted.ok()) {
+      return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, granted.error().detail));
     }
     auto response = make_response(ctx.ref, rc::kSuccess);
-    if (lock) response.body = encode_lock_ok(granted);
+    response.body = encode_lock_ok(*granted);
     ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
   });
 }

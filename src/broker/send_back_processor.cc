@@ -13,6 +13,7 @@
 #include "broker/broker_runtime.h"
 #include "broker/inner_message.h"
 #include "broker/queue_shard.h"
+#include "broker/subscription_group_manager.h"
 #include "remoting/message_const.h"
 #include "remoting/message_id.h"
 #include "remoting/message_properties.h"
@@ -149,7 +150,11 @@ void process_consumer_send_msg_back(RequestContext ctx, remoting::RemotingComman
   ctx.rt.run_on(0, [job] {
     BrokerRuntime& rt = job->ctx.rt;
     const SubscriptionGroupConfig* config = ensure_subscription_group(rt, job->group);
-    if (config == nullptr) return reply(job, rc::kSubscriptionGroupNotExist, "subscription group not exist, " + job->group);
+    if (config == nullptr) {
+      return reply(job, rc::kSubscriptionGroupNotExist,
+                   rt.groups().at_limit(job->group) ? SubscriptionGroupManager::limit_remark(job->group)
+                                                    : "subscription group not exist, " + job->group);
+    }
     if (config->retry_queue_nums <= 0) return reply(job, rc::kSuccess);
     job->retry_queue_nums = config->retry_queue_nums;
     if (job->max_reconsume_times < 0) job->max_reconsume_times = config->retry_max_times;

@@ -3,6 +3,8 @@
 #include "base/clock.h"
 #include "base/log.h"
 
+#include <fmt/format.h>
+
 namespace ringmq::broker {
 namespace {
 // MixAll's system groups, which 4.9.4 creates at start.
@@ -39,6 +41,10 @@ const SubscriptionGroupConfig* SubscriptionGroupManager::find(std::string_view g
 const SubscriptionGroupConfig* SubscriptionGroupManager::find_or_create(std::string_view group, bool& changed) {
   if (const SubscriptionGroupConfig* c = find(group)) return c;
   if (!auto_create_ || group.empty()) return nullptr;
+  if (table_.groups.size() >= kSubscriptionGroupsMax) {
+    log_warn("subscription group {} not auto-created: kSubscriptionGroupsMax={} reached", group, kSubscriptionGroupsMax);
+    return nullptr;
+  }
   SubscriptionGroupConfig c;
   c.group_name = std::string(group);
   auto [it, inserted] = table_.groups.emplace(c.group_name, c);
@@ -46,6 +52,16 @@ const SubscriptionGroupConfig* SubscriptionGroupManager::find_or_create(std::str
   changed = true;
   commit();
   return &it->second;
+}
+
+bool SubscriptionGroupManager::at_limit(std::string_view group) const {
+  return auto_create_ && find(group) == nullptr && table_.groups.size() >= kSubscriptionGroupsMax;
+}
+
+std::string SubscriptionGroupManager::limit_remark(std::string_view group) {
+  return fmt::format("subscription group [{}] not exist and not auto-created: the broker holds the maximum of {} "
+                     "groups (kSubscriptionGroupsMax)",
+                     group, kSubscriptionGroupsMax);
 }
 
 void SubscriptionGroupManager::update(const SubscriptionGroupConfig& config) {

@@ -133,6 +133,24 @@ def consumer_offsets_commit_query_and_survive_a_restart():
 
 
 @test
+def bad_offset_commits_and_oversized_heartbeats_are_refused_and_store_nothing():
+    proc, ns, port, store = start_standalone()
+    c = h.Connection(port)
+    create_topic(c, "LimT", 2)
+    r = update_offset(c, "gL", "NoSuchTopic", 0, 1)
+    assert r["code"] == 17 and "not exist" in r["remark"], r  # TOPIC_NOT_EXIST
+    for queue, offset in ((2, 1), (-1, 1), (0, -1)):
+        r = update_offset(c, "gL", "LimT", queue, offset)
+        assert r["code"] == 1 and r["remark"], r  # SYSTEM_ERROR with the reason
+    body = json.loads(c.request(GET_ALL_CONSUMER_OFFSET)["body"])
+    assert not any(k.endswith("@gL") for k in body["offsetTable"]), body
+    subs = [(f"T{i}", "*") for i in range(1025)]  # kConsumerSubscriptionsMax + 1
+    r = c.request(HEART_BEAT, body=heartbeat_body("cid-l", "gL", subs))
+    assert r["code"] == 1 and "kConsumerSubscriptionsMax" in r["remark"], r
+    assert proc.stop() == 0
+
+
+@test
 def heartbeats_build_consumer_lists_and_membership_changes_notify_the_group():
     _, _, port, _ = start_standalone(cores=2)
     admin = h.Connection(port)
