@@ -59,6 +59,7 @@ run() {
   echo "== $name (flush $flush, broker cores $CORES): ringmq bench $*" >&2
   "$BIN" --log-level warn bench "$@" --namesrv "$NS" --duration "$DURATION" --warmup "$WARMUP" --size 1024 --json \
     > "$WORK/run.json" 2> "$WORK/run.err" || { echo "  failed: $(tail -1 "$WORK/run.err")" >&2; }
+  grep "send failed" "$WORK/run.err" | sed 's/^/  /' >&2 || true
   # A run full of errors usually means the broker died; its log goes with the temp dir, so show it.
   kill -0 "$BROKER_PID" 2>/dev/null || { echo "  broker exited during the run; last log lines:"; tail -5 "$WORK/broker.log"; } >&2
   python3 - "$name" "$WORK/run.json" >> "$RESULTS" <<'PY'

@@ -16,7 +16,9 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <semaphore>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +38,19 @@ namespace ringmq::cli {
 using namespace ringmq::client;
 
 namespace {
+
+// Distinct send-failure reasons printed per run; counting alone would hide why sends fail.
+constexpr std::size_t kErrorReasonsShownMax = 8;
+
+// Prints each distinct failure reason once (to stderr, so --json output stays clean).
+void report_send_error(const Error& error) {
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  std::string reason = error.to_string();
+  std::lock_guard lock(mutex);
+  if (seen.size() >= kErrorReasonsShownMax || !seen.insert(reason).second) return;
+  std::fprintf(stderr, "ringmq bench: send failed: %s\n", reason.c_str());
+}
 
 // Bodies start with this magic and a CLOCK_REALTIME nanosecond stamp (the due or send time).
 constexpr char kBodyMagic[8] = {'R', 'M', 'Q', 'B', 'E', 'N', 'C', 'H'};
@@ -185,8 +200,12 @@ void produce_loop(ProduceRun& run, int index) {
     if (o.mode == "async") {
       inflight->acquire();
       auto done = [&run, inflight, due, per_send, bytes, callback_shard](Result<SendResult> r) {
-        if (r) run.stats.record(callback_shard, per_send, bytes, monotonic_ns() - due);
-        else run.stats.record_error(callback_shard);
+        if (r) {
+          run.stats.record(callback_shard, per_send, bytes, monotonic_ns() - due);
+        } else {
+          report_send_error(r.error());
+          run.stats.record_error(callback_shard);
+        }
         inflight->release();
       };
       Status sent = o.batch > 1 ? [&] {
@@ -197,22 +216,27 @@ void produce_loop(ProduceRun& run, int index) {
                                 : producer.send_async(Message(o.topic, make_body(o.size, stamp)), done);
       if (!sent) {
         inflight->release();
+        report_send_error(sent.error());
         run.stats.record_error(shard);
       }
       continue;
     }
-    bool ok;
+    Status sent;
     if (o.mode == "oneway") {
-      ok = producer.send_oneway(Message(o.topic, make_body(o.size, stamp))).ok();
+      sent = producer.send_oneway(Message(o.topic, make_body(o.size, stamp)));
     } else if (o.batch > 1) {
       std::vector<Message> batch;
       for (int i = 0; i < o.batch; ++i) batch.emplace_back(o.topic, make_body(o.size, stamp));
-      ok = producer.send(std::move(batch)).ok();
+      if (auto r = producer.send(std::move(batch)); !r) sent = r.take_error();
     } else {
-      ok = producer.send(Message(o.topic, make_body(o.size, stamp))).ok();
+      if (auto r = producer.send(Message(o.topic, make_body(o.size, stamp))); !r) sent = r.take_error();
     }
-    if (ok) run.stats.record(shard, per_send, bytes, monotonic_ns() - due);
-    else run.stats.record_error(shard);
+    if (sent) {
+      run.stats.record(shard, per_send, bytes, monotonic_ns() - due);
+    } else {
+      report_send_error(sent.error());
+      run.stats.record_error(shard);
+    }
   }
   // Wait for this thread's async sends before the producers shut down.
   for (std::ptrdiff_t i = 0; i < std::max<std::ptrdiff_t>(1, o.async_inflight / o.threads); ++i) {
