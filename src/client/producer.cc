@@ -106,6 +106,9 @@ Result<SendResult> Producer::send_sync(const Prepared& prepared, const MessageQu
     fault_strategy_.update(mq.broker_name, !result.ok(), monotonic_ms());
     if (result) return result;
     last_error = result.take_error();
+    // Name the queue and the route it came from, so a failure report says where it went.
+    last_error.detail = fmt::format("{} (to {} of {} publish queues)", last_error.detail, mq.to_string(),
+                                    info->queues.size());
     last_failed = mq.broker_name;
     log_debug("send to {} failed (attempt {}): {}", mq.to_string(), attempt + 1, last_error.to_string());
     if (!send_error_retryable(last_error)) break;
@@ -181,6 +184,7 @@ Status Producer::send_async_impl(std::shared_ptr<AsyncSend> state) {
   const MessageQueue mq = state->has_fixed_mq ? state->fixed_mq : fault_strategy_.select(*info, state->last_failed_broker, now);
   RINGMQ_TRY_ASSIGN(std::string addr, broker_address(*info, mq));
   --state->attempts_left;
+  state->publish_queue_count = info->queues.size();
   RemotingCommand request = build_request(state->prepared, mq);
   const std::int64_t timeout = std::max<std::int64_t>(state->deadline_ms - now, 1);
   return instance_->invoke_async(std::move(addr), std::move(request), timeout,
@@ -194,6 +198,12 @@ void Producer::on_async_response(std::shared_ptr<AsyncSend> state, const Message
   Result<SendResult> result =
       response ? parse_send_response(*response, mq, state->prepared.msg_id) : Result<SendResult>(response.take_error());
   fault_strategy_.update(mq.broker_name, !result.ok(), monotonic_ms());
+  if (!result) {
+    Error error = result.take_error();
+    error.detail = fmt::format("{} (to {} of {} publish queues)", error.detail, mq.to_string(),
+                               state->publish_queue_count);
+    result = std::move(error);
+  }
   if (!result && send_error_retryable(result.error()) && state->attempts_left > 0 &&
       monotonic_ms() < state->deadline_ms) {
     state->last_failed_broker = mq.broker_name;

@@ -30,6 +30,7 @@ struct Producer::AsyncSend {
   int attempts_left = 0;
   std::string last_failed_broker;
   std::int64_t deadline_ms = 0;  // monotonic
+  std::size_t publish_queue_count = 0;  // of the route the last attempt chose from, for error reports
 };
 
 }  // namespace ringmq::client
