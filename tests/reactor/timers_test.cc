@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <functional>
 #include <vector>
 
 #include "base/clock.h"
@@ -77,6 +78,7 @@ TEST_CASE("reactor: timers fire in order on the core, cancel works, periodic rep
   std::vector<int> fired;  // touched only by core 0, read after join
   int periodic_ticks = 0;
   std::int64_t start_ns = 0, last_ns = 0;
+  std::function<void()> stop_when_done;  // set on the core, called only there
   REQUIRE(engine.start([&](Reactor& r) {
     start_ns = monotonic_ns();
     REQUIRE(r.add_timer(30, [&] { fired.push_back(3); }).ok());
@@ -85,15 +87,23 @@ TEST_CASE("reactor: timers fire in order on the core, cancel works, periodic rep
     auto doomed = r.add_timer(15, [&] { fired.push_back(99); });
     REQUIRE(doomed.ok());
     CHECK(r.cancel_timer(*doomed));
+    // Stop once both the last one-shot timer and the fourth periodic tick have happened: on a
+    // loaded machine the loop can run late, and a late loop must not cut the periodic timer short.
+    stop_when_done = [&r, &last_ns, &periodic_ticks] {
+      if (last_ns != 0 && periodic_ticks >= 4) r.engine().stop();
+    };
     auto periodic = std::make_shared<TimerId>();
-    auto added = r.add_periodic_timer(5, [&r, &periodic_ticks, periodic] {
-      if (++periodic_ticks == 4) r.cancel_timer(*periodic);
+    auto added = r.add_periodic_timer(5, [&r, &periodic_ticks, periodic, &stop_when_done] {
+      if (++periodic_ticks == 4) {
+        r.cancel_timer(*periodic);
+        stop_when_done();
+      }
     });
     REQUIRE(added.ok());
     *periodic = *added;
-    REQUIRE(r.add_timer(60, [&] {
+    REQUIRE(r.add_timer(60, [&last_ns, &stop_when_done] {
       last_ns = monotonic_ns();
-      r.engine().stop();
+      stop_when_done();
     }).ok());
   }).ok());
   engine.wait();
