@@ -51,8 +51,8 @@ void process_update_and_create_topic(RequestContext ctx, remoting::RemotingComma
   ctx.rt.run_on(0, [ctx, c = std::move(config).value()] {
     auto st = ctx.rt.topic_config_manager().update_topic_config(c);
     if (!st.ok()) return reply_code(ctx, rc::kSystemError, st.error().to_string());
-    ctx.rt.publish_topics(true);
-    reply_code(ctx, rc::kSuccess);
+    // Replies once the NameServers have the new queue counts (Java registers before replying).
+    ctx.rt.publish_topics(true, [ctx] { reply_code(ctx, rc::kSuccess); });
   });
 }
 

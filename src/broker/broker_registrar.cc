@@ -30,9 +30,28 @@ void BrokerRegistrar::start(TopicSnapshotPtr topics) {
   if (timer.ok()) timer_ = *timer;
 }
 
-void BrokerRegistrar::update(TopicSnapshotPtr topics) {
+void BrokerRegistrar::update(TopicSnapshotPtr topics, std::function<void()> attempted) {
   topics_ = std::move(topics);
+  if (attempted && (peers_.empty() || stopping_)) return attempted();
+  if (attempted) {
+    // One countdown over all peers; each peer's answer to a registration carrying this table
+    // counts once.
+    auto remaining = std::make_shared<std::size_t>(peers_.size());
+    auto done = std::make_shared<Waiter>(std::move(attempted));
+    for (Peer& peer : peers_) {
+      auto& list = peer.in_flight ? peer.next_waiters : peer.in_flight_waiters;
+      list.push_back([remaining, done] {
+        if (--*remaining == 0) (*done)();
+      });
+    }
+  }
   register_all();
+}
+
+void BrokerRegistrar::run_waiters(std::vector<Waiter>& waiters) {
+  std::vector<Waiter> ready = std::move(waiters);
+  waiters.clear();
+  for (auto& w : ready) w();
 }
 
 void BrokerRegistrar::register_all() {
@@ -61,14 +80,20 @@ void BrokerRegistrar::register_with(std::size_t index) {
         } else {
           log_debug("registered with NameServer {} ({} topics)", p.addr, topic_count);
         }
+        run_waiters(p.in_flight_waiters);
         if (p.again && !stopping_) {
           p.again = false;
+          p.in_flight_waiters = std::move(p.next_waiters);
+          p.next_waiters.clear();
           register_with(index);
+        } else {
+          run_waiters(p.next_waiters);  // stopping: no further registration will carry them
         }
       });
   if (!st.ok()) {
     peer.in_flight = false;
     log_warn("register with NameServer {} failed: {}", peer.addr, st.error().to_string());
+    run_waiters(peer.in_flight_waiters);
   }
 }
 

@@ -38,19 +38,26 @@ class BrokerRegistrar {
 
   // Registers now with `topics`, then every period.
   void start(TopicSnapshotPtr topics);
-  // A new topic table: registers again now.
-  void update(TopicSnapshotPtr topics);
+  // A new topic table: registers again now. `attempted`, if set, runs once every NameServer has
+  // answered (or failed) a registration that carries this table: UPDATE_AND_CREATE_TOPIC replies
+  // then, as Java's registerIncrementBrokerData does, so a client that created a topic and then
+  // asks for its route sees the new queue counts.
+  void update(TopicSnapshotPtr topics, std::function<void()> attempted = {});
   // Sends UNREGISTER_BROKER to every NameServer; `done` runs once all answered or failed.
   void unregister_all(std::function<void()> done);
 
  private:
+  using Waiter = std::function<void()>;
   struct Peer {
     std::string addr;
     bool in_flight = false;
     bool again = false;  // the table changed while a registration was in flight
+    std::vector<Waiter> in_flight_waiters;  // run when the registration in flight is answered
+    std::vector<Waiter> next_waiters;       // run when the next one (the "again") is answered
   };
   void register_all();
   void register_with(std::size_t peer);
+  static void run_waiters(std::vector<Waiter>& waiters);
 
   reactor::Reactor& reactor_;
   const BrokerIdentity identity_;

@@ -413,13 +413,14 @@ PeerAddress BrokerRuntime::peer_of(reactor::ConnectionId connection) {
   return out;
 }
 
-void BrokerRuntime::publish_topics(bool register_now) {
+void BrokerRuntime::publish_topics(bool register_now, std::function<void()> registered) {
   TopicSnapshotPtr snapshot = topics_->snapshot();
   cores_[0]->topics = snapshot;
   for (unsigned core = 1; core < core_count_; ++core) {
     post(core, [this, core, s = std::make_unique<TopicSnapshotPtr>(snapshot)] { cores_[core]->topics = *s; });
   }
-  if (register_now && registrar_) registrar_->update(snapshot);
+  if (register_now && registrar_) return registrar_->update(snapshot, std::move(registered));
+  if (registered) registered();
 }
 
 }  // namespace ringmq::broker

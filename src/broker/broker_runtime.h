@@ -155,7 +155,9 @@ class BrokerRuntime {
 
   // Core 0 only: the topic manager, and publishing its snapshot to every core + the registrar.
   TopicConfigManager& topic_config_manager() { return *topics_; }
-  void publish_topics(bool register_now);
+  // `registered` (core 0) runs once the NameServers have answered a registration carrying the
+  // new table, or at once when there is nothing to register with.
+  void publish_topics(bool register_now, std::function<void()> registered = {});
   // Core 0 only: the consumer-side tables and publishing their snapshot (groups + subscriptions).
   ClientManager& client_manager() { return *clients_; }
   ConsumerOffsetManager& offsets() { return *offsets_; }

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 #include <random>
 #include <thread>
@@ -137,7 +138,7 @@ Status Producer::create_topic(const std::string& key, const std::string& topic, 
   RINGMQ_TRY(check_started());
   RINGMQ_TRY(validate_topic(topic));
   RINGMQ_TRY_ASSIGN(TopicRouteData route, instance_->update_route(key));
-  bool created = false;
+  std::vector<std::string> created_on;
   for (const auto& broker : route.broker_datas) {
     auto master = broker.broker_addrs.find(kMasterId);
     if (master == broker.broker_addrs.end()) continue;
@@ -157,13 +158,23 @@ Status Producer::create_topic(const std::string& key, const std::string& topic, 
     if (response.code != remoting::response_code::kSuccess)
       return make_error(Errc::io, fmt::format("create topic {} on {}: code {} ({})", topic, master->second,
                                               response.code, response.remark.value_or("")));
-    created = true;
+    created_on.push_back(broker.broker_name);
   }
-  if (!created) return make_error(Errc::not_found, fmt::format("no master broker serves {}", key));
+  if (created_on.empty()) return make_error(Errc::not_found, fmt::format("no master broker serves {}", key));
+  // The topic may already be routed with other queue counts (BenchmarkTest starts with 1024 queues
+  // on every broker): wait until every broker's route shows the counts asked for, or sends would
+  // pick queues the broker no longer has.
+  auto routed_as_asked = [&](const TopicRouteData& route) {
+    return std::all_of(created_on.begin(), created_on.end(), [&](const std::string& name) {
+      return std::any_of(route.queue_datas.begin(), route.queue_datas.end(), [&](const QueueData& q) {
+        return q.broker_name == name && q.write_queue_nums == queue_nums && q.read_queue_nums == queue_nums;
+      });
+    });
+  };
   const std::int64_t deadline = monotonic_ms() + kCreateTopicWaitMs;
   for (;;) {
     auto fresh = instance_->update_route(topic);
-    if (fresh && !publish_queues(*fresh, topic).empty()) break;
+    if (fresh && routed_as_asked(*fresh)) break;
     if (monotonic_ms() > deadline)
       return make_error(Errc::timeout, fmt::format("topic {} created but not routed by the NameServer", topic));
     std::this_thread::sleep_for(std::chrono::milliseconds(kCreateTopicPollMs));

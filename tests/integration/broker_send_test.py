@@ -118,6 +118,20 @@ def auto_create_topic_and_admin_requests():
 
 
 @test
+def update_topic_replies_only_after_the_nameserver_has_the_new_queue_counts():
+    # BenchmarkTest starts with 1024 queues; a client that shrinks it and then asks for the route
+    # must not be handed the old counts (it would send to queues the broker no longer has).
+    proc, ns, port, _ = start_standalone()
+    c, n = h.Connection(port), h.Connection(ns)
+    wait_route(ns, "BenchmarkTest", ["broker-a"])
+    for queues in (8, 16, 8, 3):
+        create_topic(c, "BenchmarkTest", queues)
+        route = n.request(105, {"topic": "BenchmarkTest"})
+        assert route["code"] == 0, route
+        assert f'"writeQueueNums":{queues}'.encode() in route["body"], (queues, route["body"])
+
+
+@test
 def restart_keeps_topics_and_messages():
     proc, ns, port, store = start_standalone(cores=2)
     c = h.Connection(port)
