@@ -4,9 +4,11 @@
 
 namespace ringmq {
 
-std::uint32_t crc32(Bytes data) {
+std::uint32_t crc32(Bytes data) { return crc32_extend(static_cast<std::uint32_t>(::crc32(0L, Z_NULL, 0)), data); }
+
+std::uint32_t crc32_extend(std::uint32_t start, Bytes data) {
   // zlib takes a uInt length; loop so spans over 4 GiB are still correct.
-  uLong crc = ::crc32(0L, Z_NULL, 0);
+  uLong crc = start;
   const Bytef* p = data.data();
   std::size_t left = data.size();
   while (left > 0) {
@@ -16,6 +18,11 @@ std::uint32_t crc32(Bytes data) {
     left -= chunk;
   }
   return static_cast<std::uint32_t>(crc);
+}
+
+// Not named crc32_combine: zlib.h may #define that name to crc32_combine64.
+std::uint32_t crc32_concat(std::uint32_t crc_a, std::uint32_t crc_b, std::size_t length_b) {
+  return static_cast<std::uint32_t>(::crc32_combine64(crc_a, crc_b, static_cast<z_off64_t>(length_b)));
 }
 
 std::int32_t java_string_hash(std::string_view utf8) {

@@ -6,6 +6,8 @@
 // (--sync-flush-timeout) passes are answered FLUSH_DISK_TIMEOUT; a later durable signal for them
 // is ignored.
 // --flush async: a periodic timer runs the same round; sends are answered after the append.
+// Rounds nobody waits for (async flush, checkpoints) go to the core's SCHED_IDLE syncer thread
+// (reactor/background_syncer.h) instead of io_uring, so their writeback never preempts a core.
 //
 // A round submits one IORING_OP_FSYNC (fdatasync of the plan's byte range) per range of the
 // store's FlushPlan and hands the plan back with complete_flush() when the last completion is in:
@@ -42,11 +44,11 @@ int sync_range_now(const store::FlushRange& range) { return ::fdatasync(range.fd
 // takes no new work) is synced here with a blocking fdatasync: slower, never a failed round.
 // Returns true when every range of the round is done.
 template <typename OnOne>
-bool feed_round(FsyncRound& round, std::size_t window, const OnOne& on_one) {
+bool feed_round(FsyncRound& round, std::size_t window, reactor::FsyncLane lane, const OnOne& on_one) {
   reactor::Reactor& r = *reactor::Reactor::current();
   while (round.next < round.plan.ranges.size() && round.in_flight < window) {
     const store::FlushRange& range = round.plan.ranges[round.next];
-    Status st = r.fsync(range.fd, range.file_offset, range.length, /*datasync=*/true, on_one);
+    Status st = r.fsync(range.fd, range.file_offset, range.length, /*datasync=*/true, on_one, lane);
     if (st.ok()) {
       ++round.in_flight;
       ++round.next;
@@ -80,13 +82,20 @@ void BrokerRuntime::schedule_flush(CoreState& cs) {
   });
 }
 
+// Sync flush: senders wait for the round, so it goes straight to io_uring. Async flush: nobody
+// waits, so the writeback runs at idle priority and never preempts this core.
+reactor::FsyncLane BrokerRuntime::flush_lane() const {
+  return config_.flush_mode == FlushMode::sync_flush ? reactor::FsyncLane::urgent : reactor::FsyncLane::background;
+}
+
 void BrokerRuntime::flush_round(CoreState& cs) {
   store::CommitLog& log = cs.shard->commit_log();
   if (log.flush_in_flight() || !log.has_unflushed()) return;
   log.begin_flush(cs.flush.plan);
   if (cs.flush.plan.empty()) return;
   start_round(cs.flush);
-  if (feed_round(cs.flush, reactor::kFsyncsInFlightMax, [this, &cs](int result) { on_flush_fsync(cs, result); })) {
+  if (feed_round(cs.flush, reactor::kFsyncsInFlightMax, flush_lane(),
+                 [this, &cs](int result) { on_flush_fsync(cs, result); })) {
     finish_flush_round(cs);
   }
 }
@@ -95,7 +104,7 @@ void BrokerRuntime::on_flush_fsync(CoreState& cs, int result) {
   FsyncRound& round = cs.flush;
   --round.in_flight;
   if (result < 0 && round.result == 0) round.result = result;
-  if (feed_round(round, reactor::kFsyncsInFlightMax, [this, &cs](int r) { on_flush_fsync(cs, r); })) {
+  if (feed_round(round, reactor::kFsyncsInFlightMax, flush_lane(), [this, &cs](int r) { on_flush_fsync(cs, r); })) {
     finish_flush_round(cs);
   }
 }
@@ -122,7 +131,7 @@ void BrokerRuntime::checkpoint_round(CoreState& cs) {
   cs.shard->begin_checkpoint(cs.checkpoint.plan);
   if (cs.checkpoint.plan.empty()) return;
   start_round(cs.checkpoint);
-  if (feed_round(cs.checkpoint, kCheckpointFsyncsInFlightMax,
+  if (feed_round(cs.checkpoint, kCheckpointFsyncsInFlightMax, reactor::FsyncLane::background,
                  [this, &cs](int result) { on_checkpoint_fsync(cs, result); })) {
     finish_checkpoint_round(cs);
   }
@@ -132,7 +141,8 @@ void BrokerRuntime::on_checkpoint_fsync(CoreState& cs, int result) {
   FsyncRound& round = cs.checkpoint;
   --round.in_flight;
   if (result < 0 && round.result == 0) round.result = result;
-  if (feed_round(round, kCheckpointFsyncsInFlightMax, [this, &cs](int r) { on_checkpoint_fsync(cs, r); })) {
+  if (feed_round(round, kCheckpointFsyncsInFlightMax, reactor::FsyncLane::background,
+                 [this, &cs](int r) { on_checkpoint_fsync(cs, r); })) {
     finish_checkpoint_round(cs);
   }
 }

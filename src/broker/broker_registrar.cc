@@ -13,7 +13,11 @@ BrokerRegistrar::BrokerRegistrar(reactor::Reactor& reactor, BrokerIdentity ident
       identity_(std::move(identity)),
       period_ms_(std::clamp(period_ms, kRegisterPeriodMinMs, kRegisterPeriodMaxMs)),
       client_(reactor) {
-  for (auto& a : namesrv_addrs) peers_.push_back(Peer{std::move(a)});
+  for (auto& a : namesrv_addrs) {
+    Peer peer;
+    peer.addr = std::move(a);
+    peers_.push_back(std::move(peer));
+  }
 }
 
 BrokerRegistrar::~BrokerRegistrar() {

@@ -2,6 +2,7 @@
 // no_space) or is logged; nothing in the reactor grows without bound.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -75,6 +76,9 @@ inline constexpr std::int64_t kIdleSpinWindowNs = 20 * 1000 * 1000;
 // fsync/fdatasync operations in flight per core (Reactor::fsync). Their records live in a fixed pool,
 // so a flush round allocates nothing; a submission beyond it fails with Errc::busy.
 inline constexpr std::size_t kFsyncsInFlightMax = 256;
+// A background fsync's result waits this long before offering itself again to a core whose
+// external inbox is full (BackgroundSyncer -> Reactor::post_external).
+inline constexpr std::chrono::microseconds kBackgroundSyncRetryDelay{200};
 
 // Live timers per core.
 inline constexpr std::size_t kTimersPerCoreMax = 1 << 20;

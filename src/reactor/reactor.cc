@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include "base/clock.h"
@@ -66,6 +67,9 @@ Reactor::Reactor(Engine& engine, unsigned core, unsigned core_count, RecvBufferC
 }
 
 Reactor::~Reactor() {
+  // Shutdown waited for every fsync, so the syncer has nothing left to post; join it before the
+  // inboxes and the eventfd it posts through go away.
+  syncer_.reset();
   teardown();
   // Closed only here (after the core thread ended): stop() may write it from any thread until then.
   if (wake_fd_ >= 0) ::close(wake_fd_);
@@ -300,7 +304,8 @@ bool Reactor::shutdown_finished() {
 // ---------------------------------------------------------------------------------------------
 // File durability.
 
-Status Reactor::fsync(int fd, std::int64_t offset, std::int64_t length, bool datasync, FsyncDone done) {
+Status Reactor::fsync(int fd, std::int64_t offset, std::int64_t length, bool datasync, FsyncDone done,
+                      FsyncLane lane) {
   if (shutting_down_) return make_error(Errc::closed, "core is stopping");
   if (fd < 0 || offset < 0 || length < 0) return make_error(Errc::invalid_argument, "bad fsync range");
   if (!fsync_ops_) {
@@ -314,13 +319,18 @@ Status Reactor::fsync(int fd, std::int64_t offset, std::int64_t length, bool dat
   FsyncOp& rec = fsync_ops_[slot];
   rec.op = IoOp{&Reactor::on_fsync_complete, &rec};
   rec.done = std::move(done);
+  ++fsyncs_in_flight_;
+  if (lane == FsyncLane::background) {
+    if (!syncer_) syncer_ = std::make_unique<BackgroundSyncer>("rmq-sync" + std::to_string(core_));
+    syncer_->submit({fd, datasync, [this, slot](int result) { post_background_fsync_result(slot, result); }});
+    return {};
+  }
   io_uring_sqe* sqe = get_sqe();
   io_uring_prep_fsync(sqe, fd, datasync ? IORING_FSYNC_DATASYNC : 0);
   // The kernel reads off/len as the sync range (vfs_fsync_range(off, len ? off + len - 1 : max)).
   sqe->off = static_cast<std::uint64_t>(offset);
   sqe->len = static_cast<std::uint32_t>(std::min<std::int64_t>(length, UINT32_MAX));
   set_op(sqe, rec.op);
-  ++fsyncs_in_flight_;
   return {};
 }
 
@@ -328,13 +338,25 @@ void Reactor::on_fsync_complete(IoOp& op, const io_uring_cqe& cqe) {
   FsyncOp& rec = *static_cast<FsyncOp*>(op.owner);
   RINGMQ_ASSERT(t_current != nullptr);
   Reactor& self = *t_current;  // completions run on the ring's own thread
-  const auto slot = static_cast<std::uint32_t>(&rec - self.fsync_ops_.get());
-  RINGMQ_ASSERT(slot < kFsyncsInFlightMax && self.fsyncs_in_flight_ > 0);
+  self.complete_fsync(static_cast<std::uint32_t>(&rec - self.fsync_ops_.get()), cqe.res);
+}
+
+void Reactor::complete_fsync(std::uint32_t slot, int result) {
+  RINGMQ_ASSERT(slot < kFsyncsInFlightMax && fsyncs_in_flight_ > 0);
+  FsyncOp& rec = fsync_ops_[slot];
   FsyncDone done = std::move(rec.done);
   rec.done = nullptr;
-  --self.fsyncs_in_flight_;
-  self.free_fsync_slots_.push_back(slot);
-  done(cqe.res);
+  --fsyncs_in_flight_;
+  free_fsync_slots_.push_back(slot);
+  done(result);
+}
+
+void Reactor::post_background_fsync_result(std::uint32_t slot, int result) {
+  // The external inbox refuses only when full; the result must not be lost (the slot and the
+  // caller's round would wait forever), so wait for room. This thread has nothing else to do.
+  while (!post_external([this, slot, result] { complete_fsync(slot, result); }).ok()) {
+    std::this_thread::sleep_for(kBackgroundSyncRetryDelay);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

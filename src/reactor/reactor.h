@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "reactor/background_syncer.h"
 #include "reactor/buffer_ring.h"
 #include "reactor/connection.h"
 #include "reactor/inplace_function.h"
@@ -51,6 +52,11 @@ using Task = InplaceFunction<void(), kTaskCaptureBytes>;
 using CrossCoreRing = SpscRing<Task, kCrossCoreRingCapacity>;
 // Told the outcome of Reactor::fsync(): 0, or -errno as the kernel returned it.
 using FsyncDone = InplaceFunction<void(int result), kTaskCaptureBytes>;
+
+// Who runs a Reactor::fsync(). urgent: io_uring (io-wq workers at the core's priority), for
+// syncs a client waits for. background: this core's SCHED_IDLE BackgroundSyncer thread, for
+// syncs nobody waits for; the writeback CPU then never preempts a reactor (background_syncer.h).
+enum class FsyncLane { urgent, background };
 
 class Reactor {
  public:
@@ -95,7 +101,9 @@ class Reactor {
   // once the kernel completes it. The caller keeps `fd` open until then. `done` runs iff this
   // returns ok. Errors: Errc::busy past kFsyncsInFlightMax, Errc::closed once stopping.
   // Shutdown waits for fsyncs in flight, so every accepted one completes before the stop hooks.
-  Status fsync(int fd, std::int64_t offset, std::int64_t length, bool datasync, FsyncDone done);
+  // The background lane syncs the whole file (see FsyncLane).
+  Status fsync(int fd, std::int64_t offset, std::int64_t length, bool datasync, FsyncDone done,
+               FsyncLane lane = FsyncLane::urgent);
   std::size_t fsyncs_in_flight() const { return fsyncs_in_flight_; }
 
   // --- cross-core ----------------------------------------------------------------------------
@@ -147,6 +155,10 @@ class Reactor {
   static void on_accept_complete(IoOp& op, const io_uring_cqe& cqe);
   void handle_accept(Listener& listener, int res, std::uint32_t flags);
   static void on_fsync_complete(IoOp& op, const io_uring_cqe& cqe);
+  // Frees `slot` and runs its done(result); on the core thread.
+  void complete_fsync(std::uint32_t slot, int result);
+  // From the syncer thread: hands a background fsync's result to this core.
+  void post_background_fsync_result(std::uint32_t slot, int result);
   void arm_wake_read();
   static void on_wake_read_complete(IoOp& op, const io_uring_cqe& cqe);
   void send_wake_to(Reactor& target);
@@ -176,6 +188,8 @@ class Reactor {
   std::unique_ptr<FsyncOp[]> fsync_ops_;
   std::vector<std::uint32_t> free_fsync_slots_;
   std::size_t fsyncs_in_flight_ = 0;
+  // Started on the first background fsync; joined first thing in the destructor.
+  std::unique_ptr<BackgroundSyncer> syncer_;
 
   // Cross-core inbox: inbound_[source] is written by core `source` only (it allocates the ring on
   // its first post) and drained by this core only.

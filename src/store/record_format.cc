@@ -99,7 +99,8 @@ void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffs
   std::uint8_t* p = out;
   p = put32(p, static_cast<std::uint32_t>(total));
   p = put32(p, kMagicV1);
-  p = put32(p, crc32(m.body) & 0x7FFFFFFFu);
+  const std::uint32_t body_crc = crc32(m.body);
+  p = put32(p, body_crc & 0x7FFFFFFFu);
   p = put32(p, static_cast<std::uint32_t>(m.queue_id.value));
   p = put32(p, static_cast<std::uint32_t>(m.flag));
   p = put64(p, queue_offset.value);
@@ -112,6 +113,7 @@ void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffs
   p = put32(p, static_cast<std::uint32_t>(m.reconsume_times));
   p = put64(p, m.prepared_transaction_offset);
   p = put32(p, static_cast<std::uint32_t>(m.body.size()));
+  const std::size_t body_offset = static_cast<std::size_t>(p - out);
   if (!m.body.empty()) std::memcpy(p, m.body.data(), m.body.size());
   p += m.body.size();
   *p++ = static_cast<std::uint8_t>(m.topic.size());
@@ -126,7 +128,11 @@ void encode_record(const MessageInput& m, QueueOffset queue_offset, PhysicalOffs
     std::memcpy(p, kPropertyCrc32.data(), kPropertyCrc32.size());
     p[8] = kNameValueSeparator;
     p[19] = kPropertySeparator;
-    put_crc_digits(p + 9, crc32(Bytes(out, total - kRecordCrcBytes)) & 0x7FFFFFFFu);
+    // The record CRC reuses the body's: only the bytes around the body are read again.
+    const std::size_t body_end = body_offset + m.body.size();
+    std::uint32_t record_crc = crc32_concat(crc32(Bytes(out, body_offset)), body_crc, m.body.size());
+    record_crc = crc32_extend(record_crc, Bytes(out + body_end, total - kRecordCrcBytes - body_end));
+    put_crc_digits(p + 9, record_crc & 0x7FFFFFFFu);
     p += kRecordCrcBytes;
   }
   RINGMQ_ASSERT(static_cast<std::size_t>(p - out) == total);
