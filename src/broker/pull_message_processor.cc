@@ -33,7 +33,7 @@ Check resolve_subscription(const CoreState& cs, PullJob& job) {
   const auto& h = job.header;
   SubscriptionData sub;
   if ((h.sys_flag & psf::kSubscription) != 0) {
-    sub = build_subscription(h.topic, h.subscription, h.expression_type);
+    sub = build_subscription(h.topic, h.subscription.value_or(""), h.expression_type);
   } else {
     const ConsumerGroupView* group = cs.consumers ? cs.consumers->find_group(h.consumer_group) : nullptr;
     if (group == nullptr) return {rc::kSubscriptionNotExist, "the consumer's group info not exist"};
@@ -76,7 +76,9 @@ Check check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
     return {rc::kSystemError, "queueId[" + std::to_string(h.queue_id) + "] is illegal, topic:[" + h.topic +
                                   "] topicConfig.readQueueNums:[" + std::to_string(topic->read_queue_nums) + "]"};
   }
-  if (config != nullptr) job.suggest_broker_id = config->broker_id;
+  // suggestWhichBrokerId stays the master's id (PullJob's default): ringmq has no slaveReadEnable
+  // (it does not replicate, so a slave holds none of the master's messages), and Java with
+  // slaveReadEnable=false suggests MASTER_ID whatever the group's brokerId says (§12.4).
   return resolve_subscription(cs, job);
 }
 
@@ -180,7 +182,9 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
   const auto& h = job->header;
   const std::size_t max_messages = static_cast<std::size_t>(std::clamp(h.max_msg_nums, 1, kPullMessagesMax));
   std::size_t max_bytes = kPullTransferBytesMax;
-  if (h.max_msg_bytes > 0) max_bytes = std::min<std::size_t>(max_bytes, static_cast<std::size_t>(h.max_msg_bytes));
+  if (h.max_msg_bytes.value_or(0) > 0) {
+    max_bytes = std::min<std::size_t>(max_bytes, static_cast<std::size_t>(*h.max_msg_bytes));
+  }
   job->result = owner.shard->get_messages(h.topic, store::QueueId{h.queue_id}, store::QueueOffset{h.queue_offset},
                                           max_messages, max_bytes, job->tag_codes);
   job->code = code_for(job->result.status, h.queue_offset);
@@ -201,7 +205,7 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
 }
 
 void process_pull_message(RequestContext ctx, remoting::RemotingCommand&& request) {
-  auto header = parse_pull_message_header(request.ext_fields);
+  auto header = remoting::parse_pull_message_header(request.ext_fields);
   if (!header.ok()) return answer_error(ctx.rt, ctx, {rc::kSystemError, header.error().to_string()});
   auto job = std::make_unique<PullJob>();
   job->target = ctx.target;

@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "broker/broker_processors.h"
-#include "broker/pull_message_header.h"
+#include "broker/pull_job.h"
 
 namespace ringmq::broker {
 

@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "broker/pull_message_header.h"
+#include "broker/pull_job.h"
 #include "reactor/reactor.h"
 
 namespace ringmq::broker {

@@ -10,7 +10,7 @@ namespace ringmq::broker {
 
 namespace rc = remoting::response_code;
 
-SendCheck check_send_preconditions(const BrokerConfig& config, const SendMessageRequestHeader& header) {
+SendCheck check_send_preconditions(const BrokerConfig& config, const remoting::SendMessageRequestHeader& header) {
   if (config.role == BrokerRole::slave) {
     return {rc::kServiceNotAvailable,
             "service not available now. It may be caused by one of the following reasons: the broker's disk is "
@@ -32,7 +32,7 @@ SendCheck check_send_preconditions(const BrokerConfig& config, const SendMessage
   return {};
 }
 
-SendCheck check_send_topic(const SendMessageRequestHeader& header, const TopicConfig* topic) {
+SendCheck check_send_topic(const remoting::SendMessageRequestHeader& header, const TopicConfig* topic) {
   if (topic == nullptr) return {rc::kTopicNotExist, topic_not_exist_remark(header.topic)};
   if (!perm::is_writeable(topic->perm)) {
     return {rc::kNoPermission, fmt::format("the topic[{}] sending message is forbidden", header.topic)};

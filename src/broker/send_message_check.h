@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "broker/broker_config.h"
-#include "broker/send_message_header.h"
 #include "broker/topic_config.h"
+#include "remoting/send_message_header.h"
 
 namespace ringmq::broker {
 
@@ -23,12 +23,12 @@ struct SendCheck {
 
 // The role and name checks that need no topic: slave (SERVICE_NOT_AVAILABLE), illegal topic name
 // (MESSAGE_ILLEGAL), topics producers may not send to (NO_PERMISSION).
-SendCheck check_send_preconditions(const BrokerConfig& config, const SendMessageRequestHeader& header);
+SendCheck check_send_preconditions(const BrokerConfig& config, const remoting::SendMessageRequestHeader& header);
 
 // Checks against the topic's config once it exists: write permission (NO_PERMISSION) and the
 // queue id (SYSTEM_ERROR, as 4.9 answers). `topic` null means the topic does not exist and could
 // not be created: TOPIC_NOT_EXIST.
-SendCheck check_send_topic(const SendMessageRequestHeader& header, const TopicConfig* topic);
+SendCheck check_send_topic(const remoting::SendMessageRequestHeader& header, const TopicConfig* topic);
 
 // Size checks of the store (MESSAGE_ILLEGAL): body over the broker's max message size, stored
 // properties over 32767 bytes.

@@ -186,7 +186,7 @@ void process_send_message(const RequestContext& ctx, remoting::RemotingCommand&&
   job->born_ipv4 = peer.ipv4;
   job->born_port = peer.port;
   job->received_ns = monotonic_ns();
-  auto header = parse_send_message_header(request.code, request.ext_fields);
+  auto header = remoting::parse_send_message_header(request.code, request.ext_fields);
   if (!header.ok()) return reply_error(rt, *job, rc::kSystemError, header.error().detail);
   job->header = std::move(header).value();
   job->body = std::move(request.body);

@@ -18,7 +18,7 @@
 
 #include "broker/broker_processors.h"
 #include "broker/reply_target.h"
-#include "broker/send_message_header.h"
+#include "remoting/send_message_header.h"
 #include "store/commit_log.h"
 
 namespace ringmq::broker {
@@ -30,7 +30,7 @@ struct SendJob {
   ReplyTarget target;
   RequestRef ref;
   std::int32_t request_code = 0;
-  SendMessageRequestHeader header;
+  remoting::SendMessageRequestHeader header;
   std::string body;
   std::uint32_t born_ipv4 = 0;
   std::int32_t born_port = 0;

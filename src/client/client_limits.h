@@ -36,6 +36,10 @@ inline constexpr std::int64_t kDefaultFaultIsolationMs = 10000;
 // pollNameServerInterval and heartbeatBrokerInterval.
 inline constexpr std::int64_t kRouteRefreshIntervalMs = 30000;
 inline constexpr std::int64_t kHeartbeatIntervalMs = 30000;
+// A send that could not reach its broker re-reads the topic's route on the next send, at most this
+// often per topic: a master that died leaves the NameServer's route at once (its connection
+// closes), and the producer should say "no master" then rather than after the 30 s poll.
+inline constexpr std::int64_t kRouteRefreshAfterSendFailureMs = 1000;
 
 // --- consumers -----------------------------------------------------------------------------------
 // DefaultMQPushConsumer.pullBatchSize and the long-poll hold the Java push consumer asks for.

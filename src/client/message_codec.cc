@@ -118,24 +118,12 @@ Result<std::string> zlib_inflate(std::string_view data, std::size_t max_bytes) {
   return out;
 }
 
-remoting::RemotingCommand build_send_request(const SendHeader& header, std::string body,
+remoting::RemotingCommand build_send_request(const remoting::SendMessageRequestHeader& header, std::string body,
                                              remoting::SerializeType type) {
-  auto request = remoting::RemotingCommand::request(
-      header.batch ? remoting::request_code::kSendBatchMessage : remoting::request_code::kSendMessageV2, type);
-  auto& ext = request.ext_fields;
-  ext.reserve(12);
-  ext.append("a", header.producer_group);
-  ext.append("b", header.topic);
-  ext.append("c", "TBW102");
-  ext.append("d", std::to_string(header.default_topic_queue_nums));
-  ext.append("e", std::to_string(header.queue_id));
-  ext.append("f", std::to_string(header.sys_flag));
-  ext.append("g", std::to_string(header.born_timestamp_ms));
-  ext.append("h", std::to_string(header.flag));
-  ext.append("i", header.properties);
-  ext.append("j", "0");
-  ext.append("k", "false");
-  ext.append("m", header.batch ? "true" : "false");
+  const std::int32_t code =
+      header.batch ? remoting::request_code::kSendBatchMessage : remoting::request_code::kSendMessageV2;
+  auto request = remoting::RemotingCommand::request(code, type);
+  remoting::write_send_message_header(code, header, request.ext_fields);
   request.has_ext_fields = true;
   request.body = std::move(body);
   return request;

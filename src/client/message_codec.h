@@ -13,6 +13,7 @@
 #include "client/client_limits.h"
 #include "client/message.h"
 #include "remoting/command.h"
+#include "remoting/send_message_header.h"
 
 namespace ringmq::client {
 
@@ -24,21 +25,9 @@ inline constexpr std::size_t kInflatedBodyBytesMax = 64 * 1024 * 1024;
 Result<std::string> zlib_compress(std::string_view data, int level);
 Result<std::string> zlib_inflate(std::string_view data, std::size_t max_bytes = kInflatedBodyBytesMax);
 
-// What goes into one send header besides the body.
-struct SendHeader {
-  std::string_view producer_group;
-  std::string_view topic;
-  std::int32_t default_topic_queue_nums = 4;
-  std::int32_t queue_id = 0;
-  std::int32_t sys_flag = 0;
-  std::int64_t born_timestamp_ms = 0;
-  std::int32_t flag = 0;
-  std::string_view properties;
-  bool batch = false;
-};
-
-// SEND_MESSAGE_V2 (310) or, for a batch, SEND_BATCH_MESSAGE (320), with the short header keys.
-remoting::RemotingCommand build_send_request(const SendHeader& header, std::string body,
+// SEND_MESSAGE_V2 (310) or, for a batch, SEND_BATCH_MESSAGE (320), with the short header keys
+// (remoting::write_send_message_header).
+remoting::RemotingCommand build_send_request(const remoting::SendMessageRequestHeader& header, std::string body,
                                              remoting::SerializeType type);
 
 // Prepares one message for sending: compresses the body when it is at least `compress_over_bytes`

@@ -36,12 +36,18 @@ std::map<MessageQueue, std::int64_t> OffsetStore::snapshot() const {
   return table_;
 }
 
-Result<std::string> RemoteBrokerOffsetStore::master_address(const MessageQueue& mq) {
+// Java's findBrokerAddressInAdmin, as RemoteBrokerOffsetStore uses it: the master when routed,
+// else any replica of the group (a slave keeps what it is given until the master is back, §12.4).
+// A group the cached route does not know sends us to the NameServer once, as Java does.
+Result<std::string> RemoteBrokerOffsetStore::admin_address(const MessageQueue& mq) {
   RINGMQ_TRY_ASSIGN(TopicRouteData route, instance_.route(mq.topic));
-  if (auto addr = route.master_address(mq.broker_name)) return std::move(*addr);
-  // No master: any replica (reads only; §12.4).
-  if (auto any = find_broker_address_in_subscribe(route, mq.broker_name, kMasterId)) return any->address;
-  return make_error(Errc::not_found, fmt::format("broker {} is not in the route", mq.broker_name));
+  auto found = find_broker_address_in_subscribe(route, mq.broker_name, kMasterId);
+  if (!found) {
+    RINGMQ_TRY_ASSIGN(route, instance_.update_route(mq.topic));
+    found = find_broker_address_in_subscribe(route, mq.broker_name, kMasterId);
+  }
+  if (!found) return make_error(Errc::not_found, fmt::format("broker {} is not in the route", mq.broker_name));
+  return std::move(found->address);
 }
 
 Result<std::int64_t> RemoteBrokerOffsetStore::read(const MessageQueue& mq, ReadOffsetType type) {
@@ -50,7 +56,7 @@ Result<std::int64_t> RemoteBrokerOffsetStore::read(const MessageQueue& mq, ReadO
     if (auto it = table_.find(mq); it != table_.end()) return it->second;
     if (type == ReadOffsetType::read_from_memory) return -1;
   }
-  RINGMQ_TRY_ASSIGN(std::string addr, master_address(mq));
+  RINGMQ_TRY_ASSIGN(std::string addr, admin_address(mq));
   auto request = RemotingCommand::request(remoting::request_code::kQueryConsumerOffset, instance_.serialize_type());
   request.ext_fields.append("consumerGroup", group_);
   request.ext_fields.append("topic", mq.topic);
@@ -74,8 +80,11 @@ void RemoteBrokerOffsetStore::persist_all(const std::vector<MessageQueue>& mqs) 
       if (it == table_.end()) continue;
       offset = it->second;
     }
-    auto addr = master_address(mq);
-    if (!addr) continue;
+    auto addr = admin_address(mq);
+    if (!addr) {
+      log_debug("persist offset of {}: {}", mq.to_string(), addr.error().to_string());
+      continue;
+    }
     auto request = RemotingCommand::request(remoting::request_code::kUpdateConsumerOffset, instance_.serialize_type());
     request.ext_fields.append("consumerGroup", group_);
     request.ext_fields.append("topic", mq.topic);
@@ -83,8 +92,13 @@ void RemoteBrokerOffsetStore::persist_all(const std::vector<MessageQueue>& mqs) 
     request.ext_fields.set_int("commitOffset", offset);
     request.has_ext_fields = true;
     auto response = instance_.invoke_sync(*addr, std::move(request), kDefaultCallTimeoutMs);
-    if (!response || response->code != response_code::kSuccess)
-      log_debug("persist offset of {} failed", mq.to_string());
+    // Logged only: the offset stays in the table and the next persist tries again.
+    if (!response) {
+      log_debug("persist offset of {} to {}: {}", mq.to_string(), *addr, response.error().to_string());
+    } else if (response->code != response_code::kSuccess) {
+      log_debug("persist offset of {} to {}: code {} ({})", mq.to_string(), *addr, response->code,
+                response->remark.value_or(""));
+    }
   }
 }
 

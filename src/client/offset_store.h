@@ -48,7 +48,7 @@ class RemoteBrokerOffsetStore : public OffsetStore {
   void persist_all(const std::vector<MessageQueue>& mqs) override;
 
  private:
-  Result<std::string> master_address(const MessageQueue& mq);
+  Result<std::string> admin_address(const MessageQueue& mq);
 
   ClientInstance& instance_;
   const std::string group_;

@@ -13,6 +13,24 @@ namespace ringmq::client {
 
 using remoting::RemotingCommand;
 
+namespace {
+
+// Why a route gives no publish queue. Java says only "No route info of this topic"; a group whose
+// master is gone (its slaves still routed) is the case a master/slave user meets, so name it.
+std::string no_publish_queue_reason(const TopicRouteData& route, const std::string& topic) {
+  std::string masterless;
+  for (const auto& q : route.queue_datas) {
+    if ((q.perm & kPermWrite) == 0 || route.master_address(q.broker_name)) continue;
+    if (!masterless.empty()) masterless += ", ";
+    masterless += q.broker_name;
+  }
+  if (masterless.empty()) return fmt::format("no writable queue for topic {}", topic);
+  return fmt::format("no writable queue for topic {}: no master (brokerId 0) in the route of broker {}; "
+                     "slaves do not take sends", topic, masterless);
+}
+
+}  // namespace
+
 MessageQueue select_message_queue_by_hash(const std::vector<MessageQueue>& mqs, const Message&, std::int64_t arg) {
   const std::uint64_t key = arg < 0 ? static_cast<std::uint64_t>(-(arg + 1)) + 1 : static_cast<std::uint64_t>(arg);
   return mqs[key % mqs.size()];
@@ -60,7 +78,7 @@ Result<std::shared_ptr<const PublishInfo>> Producer::publish_info(const std::str
   } else {
     return route.take_error();
   }
-  if (info->queues.empty()) return make_error(Errc::not_found, fmt::format("no writable queue for topic {}", topic));
+  if (info->queues.empty()) return make_error(Errc::not_found, no_publish_queue_reason(info->route, topic));
   std::lock_guard lock(publish_mutex_);
   publish_infos_[topic] = info;
   return std::shared_ptr<const PublishInfo>(info);
@@ -69,6 +87,13 @@ Result<std::shared_ptr<const PublishInfo>> Producer::publish_info(const std::str
 void Producer::invalidate(const std::string& topic) {
   std::lock_guard lock(publish_mutex_);
   publish_infos_.erase(topic);
+}
+
+void Producer::invalidate_if_older(const std::string& topic, std::int64_t min_age_ms) {
+  const std::int64_t now = monotonic_ms();
+  std::lock_guard lock(publish_mutex_);
+  auto it = publish_infos_.find(topic);
+  if (it != publish_infos_.end() && now - it->second->fetched_at_ms >= min_age_ms) publish_infos_.erase(it);
 }
 
 Result<std::vector<MessageQueue>> Producer::fetch_publish_message_queues(const std::string& topic) {
@@ -99,8 +124,10 @@ Result<SendResult> Producer::send_sync(const Prepared& prepared, const MessageQu
     const MessageQueue mq = fixed_mq != nullptr ? *fixed_mq : fault_strategy_.select(*info, last_failed, begin);
     auto addr = broker_address(*info, mq);
     Result<SendResult> result = addr ? Result<SendResult>(make_error(Errc::io, "unsent")) : addr.take_error();
+    bool unreachable = false;  // no answer at all, as opposed to the broker's refusal
     if (addr) {
       auto response = instance_->invoke_sync(std::move(addr).value(), build_request(prepared, mq), remaining);
+      unreachable = !response;
       result = response ? parse_send_response(*response, mq, prepared.msg_id) : response.take_error();
     }
     fault_strategy_.update(mq.broker_name, !result.ok(), monotonic_ms());
@@ -111,8 +138,10 @@ Result<SendResult> Producer::send_sync(const Prepared& prepared, const MessageQu
                                     info->queues.size());
     last_failed = mq.broker_name;
     log_debug("send to {} failed (attempt {}): {}", mq.to_string(), attempt + 1, last_error.to_string());
-    if (!send_error_retryable(last_error)) break;
     if (last_error.code == Errc::not_found) invalidate(prepared.topic);
+    // The broker may have left the route (a dead master): the next send reads it again.
+    if (unreachable) invalidate_if_older(prepared.topic, kRouteRefreshAfterSendFailureMs);
+    if (!send_error_retryable(last_error)) break;
   }
   return last_error;
 }
@@ -195,6 +224,8 @@ Status Producer::send_async_impl(std::shared_ptr<AsyncSend> state) {
 
 void Producer::on_async_response(std::shared_ptr<AsyncSend> state, const MessageQueue& mq,
                                  Result<RemotingCommand> response) {
+  // No answer at all: the broker may have left the route (a dead master); re-read it soon.
+  if (!response) invalidate_if_older(state->prepared.topic, kRouteRefreshAfterSendFailureMs);
   Result<SendResult> result =
       response ? parse_send_response(*response, mq, state->prepared.msg_id) : Result<SendResult>(response.take_error());
   fault_strategy_.update(mq.broker_name, !result.ok(), monotonic_ms());

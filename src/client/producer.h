@@ -88,6 +88,9 @@ class Producer {
   Result<Prepared> prepare_batch(std::vector<Message>& batch) const;
   Result<std::shared_ptr<const PublishInfo>> publish_info(const std::string& topic);
   void invalidate(const std::string& topic);
+  // Forgets the topic's publish info if it is at least `min_age_ms` old (a failed send's hint
+  // that the route moved, rate-limited so an outage does not become a NameServer storm).
+  void invalidate_if_older(const std::string& topic, std::int64_t min_age_ms);
   remoting::RemotingCommand build_request(const Prepared& prepared, const MessageQueue& mq) const;
   Result<std::string> broker_address(const PublishInfo& info, const MessageQueue& mq);
   Result<SendResult> send_sync(const Prepared& prepared, const MessageQueue* fixed_mq);

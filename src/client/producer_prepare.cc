@@ -121,13 +121,16 @@ Result<Producer::Prepared> Producer::prepare_batch(std::vector<Message>& batch) 
 }
 
 RemotingCommand Producer::build_request(const Prepared& prepared, const MessageQueue& mq) const {
-  SendHeader header;
+  // What a 4.9.4 Java client sends (DefaultMQProducerImpl#sendKernelImpl): no maxReconsumeTimes,
+  // reconsumeTimes 0, unitMode false.
+  remoting::SendMessageRequestHeader header;
   header.producer_group = config_.group;
   header.topic = prepared.topic;
+  header.default_topic = kAutoCreateTopicKey;
   header.default_topic_queue_nums = config_.default_topic_queue_nums;
   header.queue_id = mq.queue_id;
   header.sys_flag = prepared.sys_flag;
-  header.born_timestamp_ms = prepared.born_timestamp_ms;
+  header.born_timestamp = prepared.born_timestamp_ms;
   header.flag = prepared.flag;
   header.properties = prepared.properties;
   header.batch = prepared.batch;

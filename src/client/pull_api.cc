@@ -4,6 +4,7 @@
 
 #include "client/message_codec.h"
 #include "remoting/message_sysflag.h"
+#include "remoting/pull_message_header.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -35,19 +36,20 @@ Result<RemotingCommand> PullAPIWrapper::build(const PullRequestArgs& args, const
   if (args.commit_offset > 0 && !target.is_slave) sys_flag |= pull_sysflag::kCommitOffset;
   if (args.suspend_timeout_ms > 0) sys_flag |= pull_sysflag::kSuspend;
   if (args.send_expression) sys_flag |= pull_sysflag::kSubscription;
+  remoting::PullMessageRequestHeader header;
+  header.consumer_group = group_;
+  header.topic = args.mq.topic;
+  header.queue_id = args.mq.queue_id;
+  header.queue_offset = args.offset;
+  header.max_msg_nums = args.max_nums;
+  header.sys_flag = sys_flag;
+  header.commit_offset = args.commit_offset;
+  header.suspend_timeout_ms = args.suspend_timeout_ms;
+  if (args.send_expression) header.subscription = args.subscription ? args.subscription->sub_string : "*";
+  header.sub_version = args.subscription ? args.subscription->sub_version : 0;
+  header.expression_type = "TAG";
   auto request = RemotingCommand::request(remoting::request_code::kPullMessage, instance_.serialize_type());
-  auto& ext = request.ext_fields;
-  ext.append("consumerGroup", group_);
-  ext.append("topic", args.mq.topic);
-  ext.set_int("queueId", args.mq.queue_id);
-  ext.set_int("queueOffset", args.offset);
-  ext.set_int("maxMsgNums", args.max_nums);
-  ext.set_int("sysFlag", sys_flag);
-  ext.set_int("commitOffset", args.commit_offset);
-  ext.set_int("suspendTimeoutMillis", args.suspend_timeout_ms);
-  if (args.send_expression) ext.append("subscription", args.subscription ? args.subscription->sub_string : "*");
-  ext.set_int("subVersion", args.subscription ? args.subscription->sub_version : 0);
-  ext.append("expressionType", "TAG");
+  remoting::write_pull_message_header(header, request.ext_fields);
   request.has_ext_fields = true;
   return request;
 }

@@ -10,8 +10,8 @@ using namespace ringmq::broker;
 namespace rc = remoting::response_code;
 
 namespace {
-SendMessageRequestHeader header(std::string topic, int queue = 0) {
-  SendMessageRequestHeader h;
+remoting::SendMessageRequestHeader header(std::string topic, int queue = 0) {
+  remoting::SendMessageRequestHeader h;
   h.topic = std::move(topic);
   h.queue_id = queue;
   h.producer_group = "pg";

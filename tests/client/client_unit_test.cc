@@ -80,6 +80,43 @@ TEST_CASE("route: fastjson unquoted broker ids parse; publish and subscribe queu
   CHECK(publish_queues_for_new_topic(*route, "New", 2).size() == 2);
 }
 
+TEST_CASE("route: master/slave pair: sends need the master; pulls follow the suggestion, else fall back (§12.4)") {
+  const std::string pair =
+      R"({"brokerDatas":[{"brokerAddrs":{0:"127.0.0.1:10911",1:"127.0.0.1:10921"},"brokerName":"b","cluster":"C"}],)"
+      R"("queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":2,"topicSysFlag":0,"writeQueueNums":2}]})";
+  auto route = parse_topic_route(pair);
+  REQUIRE(route.ok());
+  CHECK(publish_queues(*route, "T").size() == 2);
+  auto master = find_broker_address_in_subscribe(*route, "b", kMasterId);
+  REQUIRE(master);
+  CHECK(master->address == "127.0.0.1:10911");
+  CHECK_FALSE(master->is_slave);
+  auto suggested = find_broker_address_in_subscribe(*route, "b", 1);
+  REQUIRE(suggested);
+  CHECK(suggested->address == "127.0.0.1:10921");
+  CHECK(suggested->is_slave);
+  // A suggested id that is not routed: id+1 is not either, so any replica (the master here).
+  auto unknown = find_broker_address_in_subscribe(*route, "b", 5);
+  REQUIRE(unknown);
+  CHECK(unknown->address == "127.0.0.1:10911");
+  CHECK_FALSE(unknown->is_slave);
+  CHECK_FALSE(find_broker_address_in_subscribe(*route, "other", kMasterId));
+
+  // The master gone: the NameServer keeps the slave and the queue data.
+  const std::string slave_only =
+      R"({"brokerDatas":[{"brokerAddrs":{1:"127.0.0.1:10921"},"brokerName":"b","cluster":"C"}],)"
+      R"("queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":2,"topicSysFlag":0,"writeQueueNums":2}]})";
+  route = parse_topic_route(slave_only);
+  REQUIRE(route.ok());
+  CHECK_FALSE(route->master_address("b"));
+  CHECK(publish_queues(*route, "T").empty());
+  CHECK(subscribe_queues(*route, "T").size() == 2);
+  auto fallback = find_broker_address_in_subscribe(*route, "b", kMasterId);
+  REQUIRE(fallback);
+  CHECK(fallback->address == "127.0.0.1:10921");
+  CHECK(fallback->is_slave);  // the pull then clears FLAG_COMMIT_OFFSET
+}
+
 TEST_CASE("fault strategy: a retry avoids the broker that failed; an isolated broker is skipped") {
   PublishInfo info;
   info.queues = queues("a", 2);
@@ -113,16 +150,17 @@ TEST_CASE("latency histogram: exact below 128, within 1/64 above, percentiles in
 }
 
 TEST_CASE("message encoding: SEND_MESSAGE_V2 short header, batch as 320 with m=true") {
-  SendHeader header;
+  remoting::SendMessageRequestHeader header;
   header.producer_group = "pg";
-  header.topic = "T";
+  header.topic = "TopicT";
   header.queue_id = 3;
   header.properties = "TAGS\x01" "A";
   auto single = build_send_request(header, "body", remoting::SerializeType::json);
   CHECK(single.code == 310);
-  CHECK(single.ext_fields.get("b") == "T");
+  CHECK(single.ext_fields.get("b") == "TopicT");
   CHECK(single.ext_fields.get("e") == "3");
   CHECK(single.ext_fields.get("m") == "false");
+  CHECK(single.body == "body");
   header.batch = true;
   auto batch = build_send_request(header, "x", remoting::SerializeType::rocketmq);
   CHECK(batch.code == 320);

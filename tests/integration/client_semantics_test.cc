@@ -1,5 +1,7 @@
 // Client semantics against real `ringmq` processes on 127.0.0.1 (started and killed by PID):
-// ordered sends, the orderly listener, broadcasting offsets kept locally, a failing broker avoided.
+// ordered sends, the orderly listener, broadcasting offsets kept locally, a failing broker avoided,
+// and a master/slave pair (sends and pulls on the master; the master gone, sends fail and the
+// consumer carries on).
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
@@ -9,17 +11,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "client/client_instance.h"
 #include "client/producer.h"
 #include "client/push_consumer.h"
+#include "remoting/message_id.h"
+#include "remoting/request_code.h"
+#include "remoting/response_code.h"
 
 using namespace ringmq;
 using namespace ringmq::client;
@@ -107,6 +115,30 @@ bool wait_for(Pred pred, int ms = kWaitConsumeMs) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return pred();
+}
+
+// The broker ids the NameServer routes under `broker_name` for `topic` (empty when it has none).
+std::set<std::int64_t> routed_broker_ids(ClientInstance& admin, const std::string& topic, const std::string& broker_name) {
+  std::set<std::int64_t> ids;
+  auto route = admin.update_route(topic);
+  if (!route) return ids;
+  if (const BrokerData* broker = route->find_broker(broker_name))
+    for (const auto& [id, addr] : broker->broker_addrs) ids.insert(id);
+  return ids;
+}
+
+// GET_MAX_OFFSET (empty group) or QUERY_CONSUMER_OFFSET asked of one broker directly, by address.
+Result<std::int64_t> ask_offset(ClientInstance& admin, const std::string& addr, std::int32_t code,
+                                const std::string& group, const std::string& topic, int queue_id) {
+  auto request = remoting::RemotingCommand::request(code, admin.serialize_type());
+  if (!group.empty()) request.ext_fields.append("consumerGroup", group);
+  request.ext_fields.append("topic", topic);
+  request.ext_fields.set_int("queueId", queue_id);
+  request.has_ext_fields = true;
+  RINGMQ_TRY_ASSIGN(remoting::RemotingCommand response, admin.invoke_sync(addr, std::move(request), kDefaultCallTimeoutMs));
+  if (response.code != remoting::response_code::kSuccess)
+    return make_error(Errc::io, "code " + std::to_string(response.code) + " " + response.remark.value_or(""));
+  return response.ext_fields.get_int64("offset");
 }
 
 }  // namespace
@@ -226,6 +258,154 @@ TEST_CASE("client: sends steer away from a broker that died") {
   }
   CHECK(ok == 40);
   CHECK(on_a == 40);
+}
+
+// A master (brokerId 0) and a slave (brokerId 1) under one brokerName, as Apache RocketMQ deploys
+// them. ringmq does not replicate, so the slave holds none of the master's messages: what is
+// checked is where the client sends, pulls and commits, and that losing the master costs errors,
+// not a hang or a crash.
+TEST_CASE("client: a master/slave pair: sends, pulls and offsets go to the master; without it sends fail fast") {
+  constexpr int kMessages = 40;
+  constexpr int kMessagesAfterRestart = 10;
+  constexpr int kQueues = 4;
+  // What a loaded 2-core machine may add to a failing send (beyond its timeout) or to a retry delay.
+  constexpr std::int64_t kLoadedMachineSlackMs = 2000;
+  const std::string topic = "MsTopic", group = "it_master_slave", name = "broker-ms";
+  Store master_store("ms-master");
+  Store slave_store("ms-slave");
+  const int ns = free_port(), master_port = free_port(), slave_port = free_port();
+  const std::string ns_addr = "127.0.0.1:" + std::to_string(ns);
+  Process namesrv({"namesrv", "--listen", ns_addr, "--cores", "1"}, ns);
+  auto master_args = broker_args("broker", master_port, master_store, name);
+  master_args.insert(master_args.end(), {"--namesrv", ns_addr, "--broker-id", "0"});
+  auto slave_args = broker_args("broker", slave_port, slave_store, name);
+  slave_args.insert(slave_args.end(), {"--namesrv", ns_addr, "--broker-id", "1", "--role", "slave"});
+  Process master(master_args, master_port);
+  Process slave(slave_args, slave_port);
+
+  ClientConfig admin_config;
+  admin_config.namesrv_addr = ns_addr;
+  auto admin_instance = ClientInstance::create(admin_config);
+  REQUIRE(admin_instance.ok());
+  ClientInstance& admin = **admin_instance;
+  const std::set<std::int64_t> master_and_slave{0, 1}, slave_only{1};
+  REQUIRE(wait_for([&] { return routed_broker_ids(admin, "TBW102", name) == master_and_slave; }, kWaitListenMs));
+
+  Producer producer(producer_config(ns));
+  REQUIRE(producer.start().ok());
+  REQUIRE(producer.create_topic("TBW102", topic, kQueues).ok());
+  REQUIRE(wait_for([&] { return routed_broker_ids(admin, topic, name) == master_and_slave; }, kWaitListenMs));
+  auto route = admin.update_route(topic);
+  REQUIRE(route.ok());
+  const std::string master_addr = route->find_broker(name)->broker_addrs.at(0);
+  const std::string slave_addr = route->find_broker(name)->broker_addrs.at(1);
+  auto publish = producer.fetch_publish_message_queues(topic);
+  REQUIRE(publish.ok());
+  CHECK(publish->size() == kQueues);
+
+  // Every send is stored by the master: its offset msgId names the master's port.
+  for (int i = 0; i < kMessages; ++i) {
+    auto sent = producer.send(Message(topic, "before-" + std::to_string(i)));
+    REQUIRE(sent.ok());
+    CHECK(sent->message_queue.broker_name == name);
+    auto stored_by = remoting::decode_offset_msg_id(sent->offset_msg_id);
+    REQUIRE(stored_by.ok());
+    CHECK(stored_by->port == master_port);
+  }
+  std::int64_t on_master = 0;
+  for (int q = 0; q < kQueues; ++q) {
+    auto max = ask_offset(admin, master_addr, remoting::request_code::kGetMaxOffset, "", topic, q);
+    REQUIRE(max.ok());
+    on_master += *max;
+    auto slave_max = ask_offset(admin, slave_addr, remoting::request_code::kGetMaxOffset, "", topic, q);
+    CHECK((!slave_max.ok() || *slave_max == 0));
+  }
+  CHECK(on_master == kMessages);
+
+  PushConsumerConfig config;
+  config.group = group;
+  config.client.namesrv_addr = ns_addr;
+  config.consume_from_where = ConsumeFromWhere::first_offset;
+  PushConsumer consumer(config);
+  REQUIRE(consumer.subscribe(topic, "*").ok());
+  std::mutex mutex;
+  std::set<std::string> bodies;
+  consumer.register_message_listener([&](const std::vector<MessageExt>& msgs) {
+    std::lock_guard lock(mutex);
+    for (const auto& m : msgs) bodies.insert(m.body());
+    return ConsumeConcurrentlyStatus::consume_success;
+  });
+  auto received = [&] {
+    std::lock_guard lock(mutex);
+    return bodies.size();
+  };
+  REQUIRE(consumer.start().ok());
+  CHECK(wait_for([&] { return received() >= kMessages; }));
+  CHECK(received() == kMessages);
+  // Progress is committed to the master; the slave never hears of it.
+  auto committed = [&](const std::string& addr) {
+    std::int64_t total = 0;
+    for (int q = 0; q < kQueues; ++q) {
+      auto offset = ask_offset(admin, addr, remoting::request_code::kQueryConsumerOffset, group, topic, q);
+      if (offset.ok() && *offset > 0) total += *offset;
+    }
+    return total;
+  };
+  CHECK(wait_for([&] { return committed(master_addr) == kMessages; }));
+  CHECK(committed(slave_addr) == 0);
+
+  master.kill();
+  auto timed_send = [&](const std::string& body, std::int64_t& elapsed_ms) {
+    const auto begin = std::chrono::steady_clock::now();
+    auto sent = producer.send(Message(topic, body));
+    elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count();
+    return sent;
+  };
+  const std::int64_t send_bound_ms = producer.config().send_msg_timeout_ms + kLoadedMachineSlackMs;
+  // The route still names the dead master: the send is refused and fails within its timeout.
+  std::int64_t elapsed_ms = 0;
+  auto refused = timed_send("lost-1", elapsed_ms);
+  CHECK_FALSE(refused.ok());
+  CHECK(elapsed_ms <= send_bound_ms);
+  if (!refused) MESSAGE("send to a dead master: " << refused.error().to_string() << " after " << elapsed_ms << " ms");
+  // The NameServer drops the master when its connection closes and keeps the slave: a send then
+  // finds no master to go to, and says so.
+  REQUIRE(wait_for([&] { return routed_broker_ids(admin, topic, name) == slave_only; }, kWaitListenMs));
+  auto no_master = timed_send("lost-2", elapsed_ms);
+  REQUIRE_FALSE(no_master.ok());
+  CHECK(elapsed_ms <= send_bound_ms);
+  MESSAGE("send without a master: " << no_master.error().to_string() << " after " << elapsed_ms << " ms");
+  CHECK(no_master.error().to_string().find("master") != std::string::npos);
+
+  // The consumer, told of the new route, keeps its queues (the slave answers for the group) and
+  // pulls from the slave, which has nothing (not even the topic); it does not stop. (Its offsets
+  // now go to the slave too, as Java's findBrokerAddressInAdmin sends them, and the slave refuses
+  // them for a topic it does not have.)
+  consumer.do_rebalance();
+  CHECK(wait_for([&] {
+    auto mqs = consumer.assigned_queues();
+    return std::count_if(mqs.begin(), mqs.end(), [&](const MessageQueue& mq) { return mq.topic == topic; }) == kQueues;
+  }));
+  // Long enough for every queue's pull, failed on the dead master, to be retried on the slave.
+  std::this_thread::sleep_for(std::chrono::milliseconds(kPullDelayOnErrorMs + kLoadedMachineSlackMs));
+
+  // The master comes back on its store: the consumer returns to it and takes what is sent next.
+  Process restarted(master_args, master_port);
+  REQUIRE(wait_for([&] { return routed_broker_ids(admin, topic, name) == master_and_slave; }, kWaitListenMs));
+  consumer.do_rebalance();
+  int sent_after = 0;
+  for (int i = 0; i < kMessagesAfterRestart; ++i) {
+    const std::string body = "after-" + std::to_string(i);
+    if (wait_for([&] { return producer.send(Message(topic, body)).ok(); }, kWaitListenMs)) ++sent_after;
+  }
+  CHECK(sent_after == kMessagesAfterRestart);
+  CHECK(wait_for([&] { return received() >= static_cast<std::size_t>(kMessages + kMessagesAfterRestart); }));
+  // Its progress continues on the master from where it was, not from the slave's empty queues.
+  CHECK(wait_for([&] { return committed(master_addr) == kMessages + kMessagesAfterRestart; }));
+  consumer.shutdown();
+  std::lock_guard lock(mutex);
+  for (int i = 0; i < kMessagesAfterRestart; ++i) CHECK(bodies.contains("after-" + std::to_string(i)));
+  CHECK_FALSE(bodies.contains("lost-1"));
 }
 
 }  // TEST_SUITE

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "remoting/codec.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -77,6 +79,29 @@ std::vector<CapturedFrame> load_frames(const std::string& file) {
     frames.push_back(std::move(f));
   }
   return frames;
+}
+
+RemotingCommand first_request(const std::string& file, std::int64_t code, std::string_view serialize) {
+  for (const auto& f : load_frames(file)) {
+    if (f.code != code || (f.flag & kFlagResponse) != 0) continue;
+    if (!serialize.empty() && f.serialize != serialize) continue;
+    auto cmd = decode_frame(as_bytes(f.frame));
+    REQUIRE_MESSAGE(cmd.ok(), file, ":", f.line);
+    return std::move(cmd).value();
+  }
+  FAIL("no request with code ", code, " in ", file);
+  return {};
+}
+
+void check_same_frame_with(const RemotingCommand& captured, const ExtFields& written) {
+  RemotingCommand rebuilt = captured;
+  rebuilt.ext_fields = written;
+  CHECK(rebuilt.ext_fields.entries() == captured.ext_fields.entries());
+  std::string original;
+  std::string again;
+  REQUIRE(encode_frame(captured, original).ok());
+  REQUIRE(encode_frame(rebuilt, again).ok());
+  CHECK(to_hex(again) == to_hex(original));
 }
 
 }  // namespace ringmq::remoting::testing

@@ -1,36 +1,18 @@
-// PullMessageRequestHeader (ROCKETMQ-PROTOCOL.md §6.4) and the job a pull becomes while it is
-// served: parsed on the receiving core, executed (and possibly parked) on the queue's core,
-// answered on the receiving core.
+// The job a PULL_MESSAGE (ROCKETMQ-PROTOCOL.md §6.4) becomes while it is served: parsed on the
+// receiving core, executed (and possibly parked) on the queue's core, answered on the receiving
+// core. The header itself is remoting::PullMessageRequestHeader.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "base/result.h"
 #include "broker/reply_target.h"
 #include "reactor/timers.h"
-#include "remoting/command.h"
+#include "remoting/pull_message_header.h"
 #include "store/shard_store.h"
 
 namespace ringmq::broker {
-
-struct PullMessageRequestHeader {
-  std::string consumer_group;
-  std::string topic;
-  std::int32_t queue_id = 0;
-  std::int64_t queue_offset = 0;
-  std::int32_t max_msg_nums = 32;
-  std::int32_t sys_flag = 0;
-  std::int64_t commit_offset = 0;
-  std::int64_t suspend_timeout_ms = 0;
-  std::string subscription;  // present with the subscription flag
-  std::int64_t sub_version = 0;
-  std::string expression_type = "TAG";
-  std::int32_t max_msg_bytes = 0;  // 5.x; 0 = none
-};
-
-Result<PullMessageRequestHeader> parse_pull_message_header(const remoting::ExtFields& ext);
 
 // Messages one pull returns at most whatever the client asks (RocketMQ
 // maxTransferCountOnMessageInMemory) and the bytes after which it stops adding
@@ -45,7 +27,7 @@ inline constexpr std::int64_t kPullSuspendTimeoutMaxMs = 60'000;
 struct PullJob {
   ReplyTarget target;
   RequestRef ref;
-  PullMessageRequestHeader header;
+  remoting::PullMessageRequestHeader header;
   // Tag codes the messages must carry (empty = every message).
   std::vector<std::int64_t> tag_codes;
   std::int64_t suggest_broker_id = 0;

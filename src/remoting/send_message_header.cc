@@ -1,11 +1,11 @@
-#include "broker/send_message_header.h"
+#include "remoting/send_message_header.h"
 
 #include <string>
 #include <string_view>
 
 #include "remoting/request_code.h"
 
-namespace ringmq::broker {
+namespace ringmq::remoting {
 namespace {
 
 // The long (V1) and short (V2) key of each header field.
@@ -30,7 +30,7 @@ constexpr Keys kBrokerName{"bname", "n"};
 
 class Reader {
  public:
-  Reader(const remoting::ExtFields& ext, bool short_names) : ext_(ext), short_(short_names) {}
+  Reader(const ExtFields& ext, bool short_names) : ext_(ext), short_(short_names) {}
 
   std::string_view key(Keys k) const { return short_ ? k.v2 : k.v1; }
 
@@ -52,16 +52,26 @@ class Reader {
     out = *v;
     return {};
   }
-  Status optional_int32(Keys k, std::int32_t& out, bool* present = nullptr) const {
-    if (present) *present = ext_.contains(key(k));
+  // Leaves `out` as it is when absent.
+  Status optional_int32(Keys k, std::int32_t& out) const {
     auto v = ext_.get_int32_or(key(k), out);
     if (!v.ok()) return bad(k);
     out = *v;
     return {};
   }
+  Status optional_int32(Keys k, std::optional<std::int32_t>& out) const {
+    if (!ext_.contains(key(k))) return {};
+    std::int32_t value = 0;
+    RINGMQ_TRY(optional_int32(k, value));
+    out = value;
+    return {};
+  }
   bool optional_bool(Keys k) const { return ext_.get_bool_or(key(k), false); }
   void optional_string(Keys k, std::string& out) const {
     if (auto v = ext_.get(key(k))) out.assign(*v);
+  }
+  void optional_string(Keys k, std::optional<std::string>& out) const {
+    if (auto v = ext_.get(key(k))) out.emplace(*v);
   }
 
  private:
@@ -72,16 +82,34 @@ class Reader {
     return make_error(Errc::malformed, "the custom field <" + std::string(key(k)) + "> is not a number");
   }
 
-  const remoting::ExtFields& ext_;
+  const ExtFields& ext_;
   bool short_;
 };
 
+class Writer {
+ public:
+  Writer(ExtFields& ext, bool short_names) : ext_(ext), short_(short_names) {}
+
+  void string(Keys k, std::string_view value) { ext_.append(short_ ? k.v2 : k.v1, value); }
+  void number(Keys k, std::int64_t value) { string(k, std::to_string(value)); }
+  void boolean(Keys k, bool value) { string(k, value ? "true" : "false"); }
+
+ private:
+  ExtFields& ext_;
+  bool short_;
+};
+
+// The fields a header holds at most (a..n).
+constexpr std::size_t kSendHeaderFieldsMax = 14;
+
 }  // namespace
 
-Result<SendMessageRequestHeader> parse_send_message_header(std::int32_t code, const remoting::ExtFields& ext) {
-  const bool short_names = code != remoting::request_code::kSendMessage &&
-                           code != remoting::request_code::kSendReplyMessage;
-  const Reader r(ext, short_names);
+bool send_header_uses_short_names(std::int32_t code) {
+  return code != request_code::kSendMessage && code != request_code::kSendReplyMessage;
+}
+
+Result<SendMessageRequestHeader> parse_send_message_header(std::int32_t code, const ExtFields& ext) {
+  const Reader r(ext, send_header_uses_short_names(code));
   SendMessageRequestHeader h;
   RINGMQ_TRY(r.required_string(kProducerGroup, h.producer_group));
   RINGMQ_TRY(r.required_string(kTopic, h.topic));
@@ -94,10 +122,29 @@ Result<SendMessageRequestHeader> parse_send_message_header(std::int32_t code, co
   r.optional_string(kProperties, h.properties);
   RINGMQ_TRY(r.optional_int32(kReconsumeTimes, h.reconsume_times));
   h.unit_mode = r.optional_bool(kUnitMode);
-  RINGMQ_TRY(r.optional_int32(kMaxReconsumeTimes, h.max_reconsume_times, &h.has_max_reconsume_times));
-  h.batch = code == remoting::request_code::kSendBatchMessage || r.optional_bool(kBatch);
+  RINGMQ_TRY(r.optional_int32(kMaxReconsumeTimes, h.max_reconsume_times));
+  h.batch = code == request_code::kSendBatchMessage || r.optional_bool(kBatch);
   r.optional_string(kBrokerName, h.broker_name);
   return h;
 }
 
-}  // namespace ringmq::broker
+void write_send_message_header(std::int32_t code, const SendMessageRequestHeader& header, ExtFields& ext) {
+  Writer w(ext, send_header_uses_short_names(code));
+  ext.reserve(ext.size() + kSendHeaderFieldsMax);
+  w.string(kProducerGroup, header.producer_group);
+  w.string(kTopic, header.topic);
+  w.string(kDefaultTopic, header.default_topic);
+  w.number(kDefaultTopicQueueNums, header.default_topic_queue_nums);
+  w.number(kQueueId, header.queue_id);
+  w.number(kSysFlag, header.sys_flag);
+  w.number(kBornTimestamp, header.born_timestamp);
+  w.number(kFlag, header.flag);
+  w.string(kProperties, header.properties);
+  w.number(kReconsumeTimes, header.reconsume_times);
+  w.boolean(kUnitMode, header.unit_mode);
+  if (header.max_reconsume_times) w.number(kMaxReconsumeTimes, *header.max_reconsume_times);
+  w.boolean(kBatch, header.batch);
+  if (header.broker_name) w.string(kBrokerName, *header.broker_name);
+}
+
+}  // namespace ringmq::remoting
