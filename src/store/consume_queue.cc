@@ -28,6 +28,7 @@ Result<std::unique_ptr<ConsumeQueue>> ConsumeQueue::open(std::string dir, std::s
     if (start % q->file_bytes() != 0 || (!q->files_.empty() && q->files_.back()->start() + q->file_bytes() != start))
       return make_error(Errc::corrupt, fmt::format("consume queue file {} is misplaced", path));
     RINGMQ_TRY_ASSIGN(MappedFilePtr f, MappedFile::open_existing(path, start, static_cast<std::size_t>(q->file_bytes())));
+    set_readahead_or_warn(*f, false);  // the last file is appended to through page faults
     q->files_.push_back(std::move(f));
   }
   q->find_max(thorough);
@@ -102,6 +103,7 @@ Status ConsumeQueue::ensure_file_for(QueueOffset at) {
   RINGMQ_ASSERT(next == start);
   RINGMQ_TRY_ASSIGN(MappedFilePtr f, MappedFile::create(dir_ + "/" + offset_file_name(start), start,
                                                         static_cast<std::size_t>(file_bytes()), FileFill::sparse));
+  set_readahead_or_warn(*f, false);  // written 20 bytes at a time through page faults
   files_.push_back(std::move(f));
   return {};
 }

@@ -41,6 +41,7 @@ std::uint32_t index_key_hash(std::string_view key) {
 
 Result<std::unique_ptr<IndexFile>> IndexFile::create(std::string path, const IndexOptions& options) {
   RINGMQ_TRY_ASSIGN(MappedFilePtr f, MappedFile::create(std::move(path), 0, file_bytes(options), FileFill::sparse));
+  set_readahead_or_warn(*f, false);  // hash slots are hit at random (MappedFile::set_readahead)
   std::unique_ptr<IndexFile> file(new IndexFile(std::move(f), options));
   store_be32(file->header()->index_count, kFirstIndex);
   file->dirty = true;
@@ -49,6 +50,7 @@ Result<std::unique_ptr<IndexFile>> IndexFile::create(std::string path, const Ind
 
 Result<std::unique_ptr<IndexFile>> IndexFile::open(std::string path, const IndexOptions& options) {
   RINGMQ_TRY_ASSIGN(MappedFilePtr f, MappedFile::open_existing(std::move(path), 0, file_bytes(options)));
+  set_readahead_or_warn(*f, false);
   std::unique_ptr<IndexFile> file(new IndexFile(std::move(f), options));
   if (file->index_count() < kFirstIndex) store_be32(file->header()->index_count, kFirstIndex);
   return file;

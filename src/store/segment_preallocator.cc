@@ -22,6 +22,8 @@ Result<MappedFilePtr> make_segment(std::string path, std::int64_t start, const S
     const Status st = seg->prefault_for_write();
     if (!st.ok()) log_warn("segment {} not prefaulted: {}", seg->path(), st.error().to_string());
   }
+  // A new segment is about to be appended to through page faults (see MappedFile::set_readahead).
+  set_readahead_or_warn(*seg, false);
   return seg;
 }
 

@@ -2,8 +2,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -310,4 +314,78 @@ TEST_CASE("commit_log: a bad last record below the durable offset is damage, not
   auto bad = log.value()->scan(PhysicalOffset{0}, PhysicalOffset{end}, ok);
   REQUIRE(!bad.ok());
   CHECK(bad.error().code == Errc::corrupt);
+}
+
+namespace {
+
+// The VmFlags line of /proc/self/smaps for the mapping that holds `address`.
+std::string vm_flags_of(const void* address) {
+  std::FILE* f = std::fopen("/proc/self/smaps", "r");
+  REQUIRE(f != nullptr);
+  const auto at = reinterpret_cast<std::uintptr_t>(address);
+  char line[512];
+  bool inside = false;
+  std::string flags;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    unsigned long lo = 0, hi = 0;
+    if (std::sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && std::strchr(line, '-') < std::strchr(line, ' ')) {
+      inside = at >= lo && at < hi;
+    } else if (inside && std::strncmp(line, "VmFlags:", 8) == 0) {
+      flags = line + 8;
+      break;
+    }
+  }
+  std::fclose(f);
+  return flags;
+}
+
+bool resident(const std::uint8_t* p, std::size_t bytes) {
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> pages((bytes + page - 1) / page);
+  REQUIRE(::mincore(const_cast<std::uint8_t*>(p), bytes, pages.data()) == 0);
+  for (unsigned char v : pages)
+    if ((v & 1) == 0) return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("commit_log: the write segment has no readahead, its pages ahead of the write position are faulted in, "
+          "and a sealed segment gets readahead back") {
+  TempDir tmp;
+  CommitLogOptions o;
+  o.segment_bytes = 4 * 1024 * 1024;
+  o.segment_prewrite = SegmentPrewrite::allocate_only;
+  o.segment_prefault = false;  // --flush async: appends fault pages in themselves
+  auto opened = CommitLog::open(tmp.path(), ShardId{}, o);
+  REQUIRE(opened.ok());
+  auto& log = *opened.value();
+  REQUIRE(log.recover_to(shard_base(ShardId{}), shard_base(ShardId{}), 0).ok());
+
+  std::string body;
+  const MessageInput m = sized_message(body, 64 * 1024);
+  auto first = log.append(m, QueueOffset{0}, 1);
+  REQUIRE(first.ok());
+  auto slice = log.slice(first->offset, first->size);
+  REQUIRE(slice.ok());
+  const std::uint8_t* seg = slice->segment->data();
+  CHECK(vm_flags_of(seg).find(" rr") != std::string::npos);  // MADV_RANDOM
+  // Faulted in from the start to at least kPopulateAheadBytes past the record...
+  CHECK(resident(seg, static_cast<std::size_t>(first->size + kPopulateAheadBytes)));
+  // ...but not the whole segment.
+  CHECK_FALSE(resident(seg + o.segment_bytes - 1024 * 1024, 1024 * 1024));
+
+  // Fill the segment until the log rolls into the next one.
+  std::int64_t queue = 1;
+  PhysicalOffset last = first->offset;
+  while (last.value < shard_base(ShardId{}).value + static_cast<std::int64_t>(o.segment_bytes)) {
+    auto r = log.append(m, QueueOffset{queue++}, 1);
+    REQUIRE(r.ok());
+    last = r->offset;
+  }
+  auto next = log.slice(last, static_cast<std::uint32_t>(m.body.size()));
+  REQUIRE(next.ok());
+  CHECK(next->segment->data() != seg);
+  CHECK(vm_flags_of(seg).find(" rr") == std::string::npos);                // sealed: readahead back
+  CHECK(vm_flags_of(next->segment->data()).find(" rr") != std::string::npos);  // the new write segment
 }
