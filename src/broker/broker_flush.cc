@@ -6,8 +6,11 @@
 // (--sync-flush-timeout) passes are answered FLUSH_DISK_TIMEOUT; a later durable signal for them
 // is ignored.
 // --flush async: a periodic timer runs the same round; sends are answered after the append.
-// Rounds nobody waits for (async flush, checkpoints) go to the core's SCHED_IDLE syncer thread
-// (reactor/background_syncer.h) instead of io_uring, so their writeback never preempts a core.
+// CommitLog rounds (both modes) go through io_uring: under a saturated CPU an idle-priority
+// syncer would starve, dirty pages would pile up until the kernel throttles the faulting core,
+// and a stop would wait for gigabytes (seen: 100 s). Checkpoint rounds (ConsumeQueues, index
+// files: a few percent of the bytes) go to the core's SCHED_IDLE syncer thread
+// (reactor/background_syncer.h), so their writeback never preempts a core.
 //
 // A round submits one IORING_OP_FSYNC (fdatasync of the plan's byte range) per range of the
 // store's FlushPlan and hands the plan back with complete_flush() when the last completion is in:
@@ -82,19 +85,13 @@ void BrokerRuntime::schedule_flush(CoreState& cs) {
   });
 }
 
-// Sync flush: senders wait for the round, so it goes straight to io_uring. Async flush: nobody
-// waits, so the writeback runs at idle priority and never preempts this core.
-reactor::FsyncLane BrokerRuntime::flush_lane() const {
-  return config_.flush_mode == FlushMode::sync_flush ? reactor::FsyncLane::urgent : reactor::FsyncLane::background;
-}
-
 void BrokerRuntime::flush_round(CoreState& cs) {
   store::CommitLog& log = cs.shard->commit_log();
   if (log.flush_in_flight() || !log.has_unflushed()) return;
   log.begin_flush(cs.flush.plan);
   if (cs.flush.plan.empty()) return;
   start_round(cs.flush);
-  if (feed_round(cs.flush, reactor::kFsyncsInFlightMax, flush_lane(),
+  if (feed_round(cs.flush, reactor::kFsyncsInFlightMax, reactor::FsyncLane::urgent,
                  [this, &cs](int result) { on_flush_fsync(cs, result); })) {
     finish_flush_round(cs);
   }
@@ -104,7 +101,8 @@ void BrokerRuntime::on_flush_fsync(CoreState& cs, int result) {
   FsyncRound& round = cs.flush;
   --round.in_flight;
   if (result < 0 && round.result == 0) round.result = result;
-  if (feed_round(round, reactor::kFsyncsInFlightMax, flush_lane(), [this, &cs](int r) { on_flush_fsync(cs, r); })) {
+  if (feed_round(round, reactor::kFsyncsInFlightMax, reactor::FsyncLane::urgent,
+                 [this, &cs](int r) { on_flush_fsync(cs, r); })) {
     finish_flush_round(cs);
   }
 }

@@ -182,7 +182,6 @@ class BrokerRuntime {
   void housekeeping(CoreState& cs);
   void drain_overflow(CoreState& cs);
   void flush_round(CoreState& cs);
-  reactor::FsyncLane flush_lane() const;
   void finish_flush_round(CoreState& cs);
   void on_flush_fsync(CoreState& cs, int result);
   void checkpoint_round(CoreState& cs);

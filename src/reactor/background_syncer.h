@@ -3,11 +3,11 @@
 // Why: an fdatasync spends CPU in the calling thread writing pages back (page-table
 // write-protection, bio submission: a few ms per MB of dirty mmap'd pages). Issued through
 // io_uring, that work runs in io-wq workers that inherit the core thread's priority and CPU, so
-// the 1 s checkpoint round and the 500 ms async flush preempted the reactors for 10-30 ms at a
-// time: the p99 of a 5,000 msgs/s producer was set by those bursts. At SCHED_IDLE the kernel
-// runs this thread only when no normal thread wants the CPU, and preempts it as soon as one does.
-// Syncs nobody waits for (checkpoints, --flush async) go here; sync-flush group commits, which a
-// sender waits for, stay on io_uring.
+// the 1 s checkpoint round preempted the reactors for several ms at a time. At SCHED_IDLE the
+// kernel runs this thread only when no normal thread wants the CPU, and preempts it as soon as
+// one does. The price: on a saturated CPU its jobs wait, so only small syncs nobody waits for
+// belong here (the broker's checkpoints). The CommitLog's own flush stays on io_uring: starved,
+// its dirty pages would pile up until the kernel throttles the core writing them.
 //
 // The range of a reactor fsync is not honoured: the whole file is synced (user space has no
 // ranged fdatasync). That only makes more bytes durable.

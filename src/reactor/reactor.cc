@@ -230,7 +230,11 @@ void Reactor::wait_and_dispatch(bool busy) {
     __kernel_timespec timeout{};
     __kernel_timespec* timeout_ptr = nullptr;
     std::optional<std::int64_t> deadline = timers_.next_deadline_ns();
-    if (shutting_down_ && (!deadline || *deadline > shutdown_deadline_ns_)) deadline = shutdown_deadline_ns_;
+    // Stopping: wake at the shutdown deadline to give up on slow connections. Past it the loop
+    // goes on only for fsyncs in flight, whose completions wake it; a zero timeout here would spin
+    // the core, and a spinning core starves the SCHED_IDLE syncer it is waiting for.
+    if (shutting_down_ && now_ns_ < shutdown_deadline_ns_ && (!deadline || *deadline > shutdown_deadline_ns_))
+      deadline = shutdown_deadline_ns_;
     if (deadline) {
       const std::int64_t wait_ns = std::max<std::int64_t>(*deadline - monotonic_ns(), 0);
       timeout.tv_sec = wait_ns / 1000000000;

@@ -1,7 +1,6 @@
 #include "store/commit_log.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstring>
 
@@ -228,34 +227,7 @@ Status CommitLog::reserve(std::size_t bytes) {
   }
   const auto left = static_cast<std::size_t>(write_segment_end() - write_.value);
   if (bytes + kBlankMarkerBytes > left) RINGMQ_TRY(roll());
-  populate_ahead(bytes);
   return {};
-}
-
-void CommitLog::populate_ahead(std::size_t bytes) {
-  if (options_.segment_prefault || populate_unsupported_) return;
-  const MappedFile& seg = *segments_.back();
-  // madvise works on whole pages: the partial page at the end of an odd-sized segment is left to
-  // fault by itself.
-  static const std::int64_t page_bytes = ::sysconf(_SC_PAGESIZE);
-  const std::int64_t seg_end = seg.start() + static_cast<std::int64_t>(seg.size()) / page_bytes * page_bytes;
-  // A new write segment (or the first call): start at the page holding the write position.
-  if (populated_end_ < seg.start() || populated_end_ > seg_end) {
-    populated_end_ = seg.start() + (write_.value - seg.start()) / kPopulateChunkBytes * kPopulateChunkBytes;
-  }
-  const std::int64_t wanted = std::min(seg_end, write_.value + static_cast<std::int64_t>(bytes) + kPopulateAheadBytes);
-  while (populated_end_ < wanted) {
-    const std::int64_t to = std::min(seg_end, populated_end_ + kPopulateChunkBytes);
-    const Status st = seg.prefault_range_for_write(static_cast<std::size_t>(populated_end_ - seg.start()),
-                                                   static_cast<std::size_t>(to - populated_end_));
-    if (!st.ok()) {
-      // Appends still work, one page fault per page; say so once.
-      log_warn("commitlog shard {}: no populate-ahead: {}", shard_.value, st.error().to_string());
-      populate_unsupported_ = true;
-      return;
-    }
-    populated_end_ = to;
-  }
 }
 
 Result<AppendResult> CommitLog::append(const MessageInput& m, QueueOffset queue_offset, std::int64_t store_timestamp_ms) {

@@ -35,14 +35,6 @@
 
 namespace ringmq::store {
 
-// The write segment has readahead off (MappedFile::set_readahead): one 8 MiB readahead window
-// zero-filled inside a single page fault stalled a core for 10-75 ms. Instead appends fault in
-// the pages ahead of them themselves, kPopulateChunkBytes per madvise(MADV_POPULATE_WRITE), so
-// a core pays one bounded stall (64 pages) per chunk rather than one fault per 4 KiB page, and
-// keeps at least kPopulateAheadBytes ready past the write position.
-inline constexpr std::int64_t kPopulateChunkBytes = 256 * 1024;
-inline constexpr std::int64_t kPopulateAheadBytes = 256 * 1024;
-
 struct CommitLogOptions {
   std::size_t segment_bytes = std::size_t{1} << 30;
   std::size_t body_bytes_max = kMessageBytesMax;
@@ -166,9 +158,6 @@ class CommitLog {
   // Makes room for `bytes` at the write position, rolling (blank marker + next segment) if needed.
   Status reserve(std::size_t bytes);
   Status roll();
-  // Faults in the pages from the write position to `bytes` + kPopulateAheadBytes past it, a
-  // chunk at a time (see the constants). A no-op for prefaulted segments (--flush sync).
-  void populate_ahead(std::size_t bytes);
   void request_next_segment();
   Result<bool> is_damage(PhysicalOffset at, const ParseResult& bad, PhysicalOffset durable) const;
 
@@ -187,9 +176,6 @@ class CommitLog {
   std::deque<std::pair<std::int64_t, std::uint64_t>> waiters_;  // (end offset, token), by offset
   std::optional<Error> failed_;
   std::uint64_t roll_stalls_ = 0;
-  // populate_ahead(): pages of the write segment below this offset are faulted in.
-  std::int64_t populated_end_ = -1;
-  bool populate_unsupported_ = false;  // madvise(MADV_POPULATE_WRITE) refused once: stop asking
 };
 
 }  // namespace ringmq::store

@@ -121,12 +121,6 @@ Status MappedFile::prefault_for_write() const {
   return make_sys_error(errno, "madvise(MADV_POPULATE_WRITE) " + path_);
 }
 
-Status MappedFile::prefault_range_for_write(std::size_t offset, std::size_t length) const {
-  if (offset > size_ || length > size_ - offset) return make_error(Errc::invalid_argument, "prefault range outside " + path_);
-  if (::madvise(data_ + offset, length, MADV_POPULATE_WRITE) == 0) return {};
-  return make_sys_error(errno, "madvise(MADV_POPULATE_WRITE) " + path_);
-}
-
 Status MappedFile::set_readahead(bool enabled) const {
   if (::madvise(data_, size_, enabled ? MADV_NORMAL : MADV_RANDOM) == 0) return {};
   return make_sys_error(errno, fmt::format("madvise({}) {}", enabled ? "MADV_NORMAL" : "MADV_RANDOM", path_));

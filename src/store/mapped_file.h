@@ -50,8 +50,6 @@ class MappedFile {
   // overwritten first. An optimisation only: on kernels without it (before 5.14) it logs once and
   // returns ok; other failures are returned for the caller to log, the file stays usable.
   Status prefault_for_write() const;
-  // The same for [offset, offset + length) (offset page-aligned); an error on old kernels too.
-  Status prefault_range_for_write(std::size_t offset, std::size_t length) const;
 
   // Turns kernel readahead for this mapping off (MADV_RANDOM) or back on (MADV_NORMAL). Files
   // written through page faults (the CommitLog segment being appended to, ConsumeQueues, index
