@@ -176,32 +176,27 @@ Result<SendResult> Producer::send(std::vector<Message> batch, const MessageQueue
 
 Status Producer::send_async(Message msg, SendCallback callback) {
   RINGMQ_TRY_ASSIGN(Prepared prepared, prepare(msg));
-  auto state = std::make_shared<AsyncSend>();
-  state->prepared = std::move(prepared);
-  state->callback = std::move(callback);
-  state->attempts_left = 1 + config_.retry_times_when_send_async_failed;
-  state->deadline_ms = monotonic_ms() + config_.send_msg_timeout_ms;
-  return send_async_impl(std::move(state));
+  return start_async(std::move(prepared), nullptr, std::move(callback));
 }
 
 Status Producer::send_async(Message msg, const MessageQueue& mq, SendCallback callback) {
   RINGMQ_TRY_ASSIGN(Prepared prepared, prepare(msg));
-  auto state = std::make_shared<AsyncSend>();
-  state->prepared = std::move(prepared);
-  state->callback = std::move(callback);
-  state->has_fixed_mq = true;
-  state->fixed_mq = mq;
-  state->attempts_left = 1;
-  state->deadline_ms = monotonic_ms() + config_.send_msg_timeout_ms;
-  return send_async_impl(std::move(state));
+  return start_async(std::move(prepared), &mq, std::move(callback));
 }
 
 Status Producer::send_async(std::vector<Message> batch, SendCallback callback) {
   RINGMQ_TRY_ASSIGN(Prepared prepared, prepare_batch(batch));
+  return start_async(std::move(prepared), nullptr, std::move(callback));
+}
+
+// As send_sync: a queue given by the caller gets one attempt, a selected one 1 + retries.
+Status Producer::start_async(Prepared prepared, const MessageQueue* fixed_mq, SendCallback callback) {
   auto state = std::make_shared<AsyncSend>();
   state->prepared = std::move(prepared);
   state->callback = std::move(callback);
-  state->attempts_left = 1 + config_.retry_times_when_send_async_failed;
+  state->has_fixed_mq = fixed_mq != nullptr;
+  if (fixed_mq != nullptr) state->fixed_mq = *fixed_mq;
+  state->attempts_left = fixed_mq != nullptr ? 1 : 1 + config_.retry_times_when_send_async_failed;
   state->deadline_ms = monotonic_ms() + config_.send_msg_timeout_ms;
   return send_async_impl(std::move(state));
 }

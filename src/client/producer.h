@@ -94,6 +94,7 @@ class Producer {
   remoting::RemotingCommand build_request(const Prepared& prepared, const MessageQueue& mq) const;
   Result<std::string> broker_address(const PublishInfo& info, const MessageQueue& mq);
   Result<SendResult> send_sync(const Prepared& prepared, const MessageQueue* fixed_mq);
+  Status start_async(Prepared prepared, const MessageQueue* fixed_mq, SendCallback callback);
   Status send_async_impl(std::shared_ptr<AsyncSend> state);
   void on_async_response(std::shared_ptr<AsyncSend> state, const MessageQueue& mq,
                          Result<remoting::RemotingCommand> response);

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "base/cpu_relax.h"
 #include "base/log.h"
 #include "reactor/engine.h"
 
@@ -18,15 +19,6 @@ namespace ringmq::reactor {
 
 namespace {
 thread_local Reactor* t_current = nullptr;
-
-// Tells the CPU this is a spin-wait (saves power, yields the pipeline to a hyper-thread sibling).
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
 
 // Tries the flags the design asks for, then plain ones (older kernels reject SINGLE_ISSUER and
 // DEFER_TASKRUN with EINVAL).
