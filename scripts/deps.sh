@@ -8,7 +8,7 @@ SUDO=""
 
 packages=(
   build-essential meson ninja-build pkg-config python3
-  liburing-dev libxxhash-dev libmimalloc-dev zlib1g-dev
+  liburing-dev libxxhash-dev libmimalloc-dev zlib1g-dev libisal-dev
   libsimdjson-dev libcli11-dev libfmt-dev
   doctest-dev libbenchmark-dev
 )

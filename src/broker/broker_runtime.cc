@@ -89,7 +89,7 @@ CoreState& BrokerRuntime::here() {
 }
 
 Status BrokerRuntime::open_store() {
-  unsigned wanted = config_.cores > 0 ? static_cast<unsigned>(config_.cores) : std::thread::hardware_concurrency();
+  unsigned wanted = config_.cores > 0 ? static_cast<unsigned>(config_.cores) : reactor::default_core_count();
   wanted = std::clamp(wanted, 1u, store::kShardsMax);
   struct stat st {};
   const bool exists = ::stat((config_.store_dir + "/shards").c_str(), &st) == 0;

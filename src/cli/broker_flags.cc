@@ -45,7 +45,7 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--delay-levels", c.delay_levels, "delay levels of delayed and retried messages")
           ->capture_default_str(),
       "messageDelayLevel");
-  app.add_option("--cores", c.cores, "reactor threads, one per core (0 = all cores)")->capture_default_str();
+  app.add_option("--cores", c.cores, "reactor threads, one per core (0 = from the machine: 1 on 1-2 CPUs, CPUs - 1 above)")->capture_default_str();
 }
 
 Status parse_host_port(const std::string& text, std::string& host, std::uint16_t& port) {

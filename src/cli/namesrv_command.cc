@@ -70,7 +70,7 @@ int run_namesrv(const NamesrvFlags& flags) {
 RunFn add_namesrv_command(CLI::App& app) {
   auto flags = std::make_shared<NamesrvFlags>();
   app.add_option("--listen", flags->listen, "address and port to serve on")->capture_default_str();
-  app.add_option("--cores", flags->cores, "reactor threads, one per core (0 = all cores)")->capture_default_str();
+  app.add_option("--cores", flags->cores, "reactor threads, one per core (0 = from the machine: 1 on 1-2 CPUs, CPUs - 1 above)")->capture_default_str();
   app.add_option("--broker-timeout", flags->broker_timeout_s, "seconds of silence before a broker is dropped")
       ->capture_default_str();
   return [flags]() -> int { return run_namesrv(*flags); };

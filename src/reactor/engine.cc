@@ -14,8 +14,17 @@
 
 namespace ringmq::reactor {
 
+unsigned default_core_count() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  unsigned cpus = ::sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? static_cast<unsigned>(CPU_COUNT(&allowed))
+                                                                        : std::thread::hardware_concurrency();
+  cpus = std::max(1u, cpus);
+  return cpus <= 2 ? 1 : cpus - 1;
+}
+
 Engine::Engine(EngineOptions options) : options_(options) {
-  core_count_ = options_.cores != 0 ? options_.cores : std::max(1u, std::thread::hardware_concurrency());
+  core_count_ = options_.cores != 0 ? options_.cores : default_core_count();
   if (core_count_ > kCoresMax) core_count_ = kCoresMax;
   cpu_set_t allowed;
   CPU_ZERO(&allowed);

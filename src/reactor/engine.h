@@ -23,11 +23,18 @@
 namespace ringmq::reactor {
 
 struct EngineOptions {
-  unsigned cores = 0;            // 0 = std::thread::hardware_concurrency()
+  unsigned cores = 0;            // 0 = default_core_count()
   bool pin_threads = true;       // pin core i to the i-th CPU this process may run on
   bool handle_signals = false;   // wait() also returns on SIGINT/SIGTERM (blocked in every thread)
   RecvBufferConfig recv_buffers{};  // per-core provided receive buffers
 };
+
+// The number of cores an Engine runs when not told: derived from the CPUs this process may run
+// on. One CPU is left to the kernel's network stack, the flush workers and anything sharing the
+// host (on a 2-vCPU machine a second reactor costs more in cross-core hops than it gains: the
+// bench client, the kernel's loopback and softirq work then compete with both reactors). So: 1
+// core on 1-2 CPUs, CPUs - 1 above that.
+unsigned default_core_count();
 
 // Runs on a core thread with that core's reactor.
 using CoreFn = std::function<void(Reactor&)>;

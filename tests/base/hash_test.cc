@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <zlib.h>
+
+#include <cstdint>
+#include <string>
+
 #include "base/hash.h"
 
 using namespace ringmq;
@@ -27,4 +32,25 @@ TEST_CASE("hash: crc32_extend and crc32_concat give the CRC of the concatenation
   CHECK(crc32_concat(crc32(std::string_view(a)), crc32(std::string_view("")), 0) == crc32(std::string_view(a)));
   CHECK(crc32_concat(crc32(std::string_view("x")), crc32(std::string_view(b)), b.size()) !=
         crc32_concat(crc32(std::string_view("y")), crc32(std::string_view(b)), b.size()));
+}
+
+TEST_CASE("hash: crc32 agrees with zlib's on every length and alignment the SIMD code splits on") {
+  std::string data(1 << 20, '\0');
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (char& c : data) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  auto zlib_crc = [](std::string_view s) {
+    return static_cast<std::uint32_t>(::crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
+  };
+  for (std::size_t offset = 0; offset < 16; ++offset) {
+    for (std::size_t len = 0; len < 300; ++len) {
+      const std::string_view s(data.data() + offset, len);
+      REQUIRE(crc32(s) == zlib_crc(s));
+    }
+  }
+  const std::string_view big(data.data() + 3, data.size() - 3);
+  CHECK(crc32(big) == zlib_crc(big));
+  CHECK(crc32_extend(crc32(big.substr(0, 1000)), as_bytes(big.substr(1000))) == zlib_crc(big));
 }
