@@ -26,22 +26,7 @@
 
 namespace ringmq::broker {
 
-// Holds a task while it crosses cores: Reactor::post drops a task it cannot queue, so the task
-// the ring carries owns nothing and the envelope survives a full ring to be retried.
-struct PostEnvelope {
-  reactor::Task task;
-};
-
 namespace {
-using Envelope = PostEnvelope;
-
-bool try_post(reactor::Reactor& from, unsigned core, Envelope* env) {
-  return from.post(core, [env] {
-           std::unique_ptr<Envelope> owned(env);
-           owned->task();
-         })
-      .ok();
-}
 
 // The address published to NameServers and put into offset message ids: brokerIP1 if set, the
 // listen address if it is a specific one, else the first non-loopback IPv4 of the machine.
@@ -241,10 +226,11 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     (void)reactor.add_periodic_timer(kClientScanIntervalMs, [this] { scan_expired_clients(*this); });
     (void)reactor.add_periodic_timer(kConsumerOffsetPersistIntervalMs, [this] { offsets_->persist(); });
   }
-  (void)reactor.add_periodic_timer(kHousekeepingIntervalMs, [this, &cs] { housekeeping(cs); });
+  cs.commit = std::make_unique<GroupCommit>(reactor, cs.shard->commit_log(), config_.sync_flush_timeout_ms,
+                                            [this](SendJob& job, std::int32_t code) { reply_stored(*this, job, code); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
   if (config_.flush_mode == FlushMode::async_flush) {
-    (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [this, &cs] { flush_round(cs); });
+    (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [&cs] { cs.commit->flush_now(); });
   }
 }
 
@@ -268,7 +254,7 @@ void BrokerRuntime::on_core_stop(reactor::Reactor& reactor) {
   // Connections are gone: parked replies and sync sends cannot be answered, but their bytes are
   // made durable by the clean close below. The reactor ran every fsync in flight to completion
   // before this hook, so no flush or checkpoint round is still open here.
-  cs.durable_waiters.clear();
+  cs.commit->drop_waiters();
   cs.replies.clear();
   close_shard(cs);
   cs.namesrv_server.reset();
@@ -340,32 +326,41 @@ void BrokerRuntime::close_shard(CoreState& cs) {
 }
 
 void BrokerRuntime::post(unsigned core, reactor::Task task) {
-  auto* env = new Envelope{std::move(task)};
   reactor::Reactor* r = reactor::Reactor::current();
   if (r == nullptr) {
-    if (!engine_->post(core, [env] { std::unique_ptr<Envelope> owned(env); owned->task(); }).ok()) {
-      log_error("post to core {} from outside the cores failed: task dropped", core);
-    }
+    if (!engine_->post(core, std::move(task)).ok()) log_error("post to core {} from outside the cores failed: task dropped", core);
     return;
   }
   CoreState& cs = *cores_[r->core()];
-  if (cs.overflow.empty() && try_post(*r, core, env)) return;
+  // Parked tasks go first, so tasks to one core keep their order.
+  if (cs.overflow.empty() && r->try_post(core, task)) return;
   // Was an assert, reachable by load (pipelined oneway sends to a queue of a slower core): the
   // broker crashed. New requests are refused SYSTEM_BUSY from kOverflowTasksRefuseRequests on
   // (broker_handlers.cc); a task already owed (a reply, a continuation) is never dropped.
   if (cs.overflow.size() == kOverflowTasksMax) {
     log_error("core {}: {} cross-core tasks parked behind full rings", cs.core, cs.overflow.size());
   }
-  cs.overflow.emplace_back(core, env);
+  cs.overflow.emplace_back(core, std::move(task));
+  arm_overflow_retry(cs);
+}
+
+void BrokerRuntime::arm_overflow_retry(CoreState& cs) {
+  if (cs.overflow_retry_armed) return;
+  auto timer = reactor::Reactor::current()->add_timer(kOverflowRetryMs, [this, &cs] {
+    cs.overflow_retry_armed = false;
+    drain_overflow(cs);
+  });
+  cs.overflow_retry_armed = timer.ok();
 }
 
 void BrokerRuntime::drain_overflow(CoreState& cs) {
   reactor::Reactor& r = *reactor::Reactor::current();
   while (!cs.overflow.empty()) {
-    auto [core, env] = cs.overflow.front();
-    if (!try_post(r, core, env)) break;
+    auto& [core, task] = cs.overflow.front();
+    if (!r.try_post(core, task)) break;
     cs.overflow.pop_front();
   }
+  if (!cs.overflow.empty()) arm_overflow_retry(cs);
 }
 
 void BrokerRuntime::run_on(unsigned core, std::function<void()> fn) {

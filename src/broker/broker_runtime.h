@@ -27,6 +27,8 @@
 #include "broker/broker_controller.h"
 #include "broker/consumer_snapshot.h"
 #include "broker/delay_levels.h"
+#include "broker/fsync_round.h"
+#include "broker/group_commit.h"
 #include "broker/reply_target.h"
 #include "broker/topic_config.h"
 #include "broker/topic_config_manager.h"
@@ -45,11 +47,10 @@ class MetadataWriter;
 class PullRequestHoldService;
 class ScheduleMessageService;
 struct SendJob;
-struct PostEnvelope;  // broker_runtime.cc
 
-// How often each core retries cross-core posts that found a ring full, and checks sync-flush
-// deadlines.
-inline constexpr std::int64_t kHousekeepingIntervalMs = 5;
+// How soon a core retries cross-core posts that found a ring full (a one-shot timer, armed only
+// while some wait).
+inline constexpr std::int64_t kOverflowRetryMs = 1;
 // How often ConsumeQueues, index files and the checkpoint are made durable.
 inline constexpr std::int64_t kCheckpointIntervalMs = 1000;
 // Tasks parked because a cross-core ring was full, per core, before requests are refused.
@@ -76,17 +77,6 @@ struct PeerAddress {
   std::int32_t port = 0;
 };
 
-// One round of fsyncs over a FlushPlan (broker_flush.cc). The reactor takes at most
-// reactor::kFsyncsInFlightMax fsyncs at once and a checkpoint plan names one range per dirty
-// ConsumeQueue file (hundreds on a busy core), so a round's ranges are fed through a window: more
-// are submitted as completions come in, and the plan goes back to the store after the last one.
-struct FsyncRound {
-  store::FlushPlan plan;
-  std::size_t next = 0;       // first range not yet submitted
-  std::size_t in_flight = 0;  // submitted, completion not in yet
-  int result = 0;             // first failure (-errno), 0 if none
-};
-
 struct CoreState {
   unsigned core = 0;
   std::unique_ptr<store::ShardStore> shard;
@@ -98,13 +88,9 @@ struct CoreState {
   CoreStats stats;
   std::minstd_rand random{std::random_device{}()};
 
-  // Sync flush: sends waiting for their bytes to be durable, keyed by CommitLog waiter token.
-  std::unordered_map<std::uint64_t, std::unique_ptr<SendJob>> durable_waiters;
-  std::deque<std::pair<std::int64_t, std::uint64_t>> waiter_deadlines;  // (monotonic ms, token)
-  std::uint64_t next_token = 1;
-  bool flush_scheduled = false;
-  // The CommitLog's flush round and the checkpoint round (ConsumeQueues, index, checkpoint slot).
-  FsyncRound flush;
+  // The CommitLog's flush rounds and the sends waiting for them (made when the core starts).
+  std::unique_ptr<GroupCommit> commit;
+  // The checkpoint round (ConsumeQueues, index, checkpoint slot).
   FsyncRound checkpoint;
   // Set by on_core_stop once the shard closed cleanly (everything synced, checkpoint written).
   bool shard_closed = false;
@@ -113,8 +99,10 @@ struct CoreState {
   std::unique_ptr<PullRequestHoldService> holds;
   std::unique_ptr<ScheduleMessageService> schedule;
 
-  // Cross-core posts that found the ring full: (target core, task), retried by housekeeping.
-  std::deque<std::pair<unsigned, PostEnvelope*>> overflow;
+  // Cross-core posts that found the ring full: (target core, task), in order, retried by a
+  // one-shot timer. Bounded: from kOverflowTasksRefuseRequests on, new requests are refused.
+  std::deque<std::pair<unsigned, reactor::Task>> overflow;
+  bool overflow_retry_armed = false;
 };
 
 class BrokerRuntime {
@@ -139,7 +127,7 @@ class BrokerRuntime {
   reactor::Engine& engine() { return *engine_; }
 
   // Runs `task` on `core` (inline-later on the same core). Never drops it: a full ring parks the
-  // task on the calling core and housekeeping retries it.
+  // task on the calling core, in order behind any parked before, and a timer retries it.
   void post(unsigned core, reactor::Task task);
   // Runs a heap closure on `core` (for rare requests; the send path has its own job type).
   void run_on(unsigned core, std::function<void()> fn);
@@ -167,9 +155,6 @@ class BrokerRuntime {
   void publish_consumers();
   const DelayLevels& delay_levels() const { return delay_levels_; }
 
-  // Sync flush bookkeeping (broker_flush.cc), on the shard's core.
-  void schedule_flush(CoreState& cs);
-
  private:
   Status open_store();
   Status load_core0_tables();
@@ -179,15 +164,12 @@ class BrokerRuntime {
   void close_shard(CoreState& cs);
   void start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs);
   void begin_graceful_stop();
-  void housekeeping(CoreState& cs);
   void drain_overflow(CoreState& cs);
-  void flush_round(CoreState& cs);
-  void finish_flush_round(CoreState& cs);
-  void on_flush_fsync(CoreState& cs, int result);
+  // A one-shot timer that drains cs.overflow (and re-arms while tasks remain parked).
+  void arm_overflow_retry(CoreState& cs);
   void checkpoint_round(CoreState& cs);
   void on_checkpoint_fsync(CoreState& cs, int result);
   void finish_checkpoint_round(CoreState& cs);
-  void expire_waiters(CoreState& cs);
 
   BrokerConfig config_;
   StandaloneOptions standalone_;

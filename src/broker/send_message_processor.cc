@@ -127,15 +127,8 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
   cs.stats.put_time_max_us = std::max(cs.stats.put_time_max_us, (monotonic_ns() - start_ns) / 1000);
 
   if (rt.config().flush_mode == FlushMode::sync_flush && wait_store_msg_ok(job->header.properties)) {
-    const std::uint64_t token = cs.next_token++;
-    auto waiting = cs.shard->commit_log().wait_durable(job->results.back().end(), token);
-    if (!waiting.ok()) return reply_stored(rt, *job, rc::kFlushDiskTimeout);
-    if (*waiting) {
-      cs.waiter_deadlines.emplace_back(monotonic_ms() + rt.config().sync_flush_timeout_ms, token);
-      cs.durable_waiters.emplace(token, std::move(job));
-      rt.schedule_flush(cs);
-      return;
-    }
+    const store::PhysicalOffset end = job->results.back().end();
+    return cs.commit->wait(end, std::move(job));
   }
   reply_stored(rt, *job, rc::kSuccess);
 }

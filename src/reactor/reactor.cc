@@ -534,8 +534,13 @@ bool Reactor::cancel_timer(TimerId id) { return timers_.cancel(id); }
 // Cross-core messages and wake-ups.
 
 Status Reactor::post(unsigned target, Task task) {
-  RINGMQ_ASSERT(t_current == this);
   if (target >= core_count_) return make_error(Errc::invalid_argument, fmt::format("no core {}", target));
+  if (!try_post(target, task)) return make_error(Errc::busy, fmt::format("ring to core {} is full", target));
+  return {};
+}
+
+bool Reactor::try_post(unsigned target, Task& task) {
+  RINGMQ_ASSERT(t_current == this && target < core_count_);
   Reactor& dest = engine_.reactor(target);
   CrossCoreRing* ring = dest.inbound_[core_].load(std::memory_order_relaxed);
   if (ring == nullptr) {
@@ -545,14 +550,14 @@ Status Reactor::post(unsigned target, Task task) {
   }
   if (!ring->try_push(task)) {
     ++stats_.posts_refused_busy;
-    return make_error(Errc::busy, fmt::format("ring to core {} is full", target));
+    return false;
   }
   last_cross_core_ns_ = now_ns_;
-  if (&dest == this) return {};
+  if (&dest == this) return true;
   // Pairs with the sleeper's store to sleeping_ and re-check of its inboxes.
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (dest.sleeping_.load(std::memory_order_relaxed) && dest.sleeping_.exchange(false)) send_wake_to(dest);
-  return {};
+  return true;
 }
 
 void Reactor::send_wake_to(Reactor& target) {

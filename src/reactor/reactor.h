@@ -110,6 +110,9 @@ class Reactor {
   // Runs `task` on core `target` (this core included: it then runs on a later loop iteration).
   // Errc::busy when the ring from this core to the target is full; never blocks, never grows.
   Status post(unsigned target, Task task);
+  // As post(), but a full ring hands the task back: returns false and leaves `task` untouched,
+  // so the caller can keep it (in order) and try again later.
+  bool try_post(unsigned target, Task& task);
 
  private:
   friend class Engine;

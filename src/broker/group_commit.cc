@@ -1,0 +1,112 @@
+#include "broker/group_commit.h"
+
+#include <utility>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "broker/send_message_processor.h"
+#include "remoting/response_code.h"
+
+namespace ringmq::broker {
+
+namespace rc = remoting::response_code;
+
+GroupCommit::GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::int64_t timeout_ms, Answer answer)
+    : reactor_(reactor), log_(log), timeout_ms_(timeout_ms), answer_(std::move(answer)) {}
+
+void GroupCommit::wait(store::PhysicalOffset end, std::unique_ptr<SendJob> job) {
+  if (end <= log_.durable_offset()) return answer_(*job, rc::kSuccess);
+  if (waiters_.size() >= kDurableWaitersPerCoreMax) {
+    log_warn("core {}: {} sends already wait for the disk; answering FLUSH_DISK_TIMEOUT", reactor_.core(),
+             waiters_.size());
+    return answer_(*job, rc::kFlushDiskTimeout);
+  }
+  waiters_.push_back(Waiter{end.value, monotonic_ms() + timeout_ms_, std::move(job)});
+  arm_deadline_timer();
+  schedule_round();
+}
+
+void GroupCommit::flush_now() { start_round(); }
+
+void GroupCommit::drop_waiters() { waiters_.clear(); }
+
+void GroupCommit::schedule_round() {
+  if (round_scheduled_) return;
+  round_scheduled_ = true;
+  // Through the core's own queue: appends already waiting in the inboxes run first and join the
+  // round. If the queue refuses (full), start at once: less batching, same guarantees.
+  Status posted = reactor_.post(reactor_.core(), [this] {
+    round_scheduled_ = false;
+    start_round();
+  });
+  if (!posted.ok()) {
+    round_scheduled_ = false;
+    start_round();
+  }
+}
+
+void GroupCommit::start_round() {
+  if (log_.flush_in_flight() || !log_.has_unflushed()) return;
+  log_.begin_flush(round_.plan);
+  if (round_.plan.empty()) return;
+  round_.start();
+  if (feed_round(round_, reactor::kFsyncsInFlightMax, reactor::FsyncLane::urgent,
+                 [this](int result) { on_fsync(result); })) {
+    finish_round();
+  }
+}
+
+void GroupCommit::on_fsync(int result) {
+  round_.completed(result);
+  if (feed_round(round_, reactor::kFsyncsInFlightMax, reactor::FsyncLane::urgent,
+                 [this](int r) { on_fsync(r); })) {
+    finish_round();
+  }
+}
+
+void GroupCommit::finish_round() {
+  std::vector<std::uint64_t> unused;  // the store's own waiter tokens; this class keeps the waiters
+  Status st = log_.complete_flush(round_.plan, round_.result, unused);
+  if (!st.ok()) {
+    log_error("shard {}: flush failed, refusing writes: {}", reactor_.core(), st.error().to_string());
+    while (!waiters_.empty()) answer_durable(rc::kFlushDiskTimeout);
+    return;
+  }
+  const std::int64_t durable = log_.durable_offset().value;
+  while (!waiters_.empty() && waiters_.front().end <= durable) answer_durable(rc::kSuccess);
+  // Appends that arrived while this round ran need the next one.
+  if (!waiters_.empty()) schedule_round();
+}
+
+void GroupCommit::answer_durable(std::int32_t code) {
+  std::unique_ptr<SendJob> job = std::move(waiters_.front().job);
+  waiters_.pop_front();
+  answer_(*job, code);
+}
+
+void GroupCommit::arm_deadline_timer() {
+  if (deadline_timer_armed_ || waiters_.empty()) return;
+  const std::int64_t delay_ms = std::max<std::int64_t>(waiters_.front().deadline_ms - monotonic_ms(), 0) + 1;
+  if (auto timer = reactor_.add_timer(delay_ms, [this] { on_deadline(); }); timer.ok()) {
+    deadline_timer_armed_ = true;
+  } else {
+    // Only at the reactor's timer limit; the next wait() tries again.
+    log_error("core {}: cannot arm the sync-flush deadline timer: {}", reactor_.core(), timer.error().to_string());
+  }
+}
+
+void GroupCommit::on_deadline() {
+  deadline_timer_armed_ = false;
+  const std::int64_t now = monotonic_ms();
+  std::size_t expired = 0;
+  while (!waiters_.empty() && waiters_.front().deadline_ms <= now) {
+    answer_durable(rc::kFlushDiskTimeout);
+    ++expired;
+  }
+  if (expired > 0)
+    log_warn("shard {}: {} sends answered FLUSH_DISK_TIMEOUT: not durable within {} ms", reactor_.core(), expired,
+             timeout_ms_);
+  arm_deadline_timer();
+}
+
+}  // namespace ringmq::broker

@@ -1,0 +1,88 @@
+// GroupCommit: one core's CommitLog flush rounds and the sends that wait for them.
+//
+// --flush sync: a send whose producer waits for the disk (WAIT=true, the default) is parked here
+// after its append. A round is posted to this core's own task queue, so every append already
+// queued in the inboxes runs before it and one fdatasync covers all of them; when it completes,
+// every waiter it covers is answered SUCCESS together. A waiter not covered within
+// --sync-flush-timeout is answered FLUSH_DISK_TIMEOUT (its message is stored, its durability not
+// confirmed, as RocketMQ answers). A failed fdatasync answers every waiter FLUSH_DISK_TIMEOUT and
+// the CommitLog takes no more appends (store::CommitLog::complete_flush).
+// --flush async: a periodic timer runs the same rounds and nobody waits.
+//
+// Waiters live in one FIFO: appends on a core come in offset order and all share one timeout, so
+// both "covered by the durable offset" and "past its deadline" are prefixes of the queue. A
+// one-shot timer armed for the oldest deadline replaces polling.
+//
+// CommitLog rounds go through io_uring (FsyncLane::urgent): under a saturated CPU an idle-priority
+// syncer would starve, dirty pages would pile up until the kernel throttles the faulting core.
+//
+// Core affinity: owned by its core's CoreState, used only on that core.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+
+#include "broker/fsync_round.h"
+#include "reactor/reactor.h"
+#include "store/commit_log.h"
+#include "store/types.h"
+
+namespace ringmq::broker {
+
+struct SendJob;
+
+// Sends parked for the disk on one core; past it, a send is answered FLUSH_DISK_TIMEOUT at once
+// (its message is stored, durability not confirmed) rather than parked.
+inline constexpr std::size_t kDurableWaitersPerCoreMax = 64 * 1024;
+
+class GroupCommit {
+ public:
+  // Answers a parked send with SUCCESS or FLUSH_DISK_TIMEOUT.
+  using Answer = std::function<void(SendJob& job, std::int32_t code)>;
+
+  GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::int64_t timeout_ms, Answer answer);
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+  // Lives as long as its CoreState: tasks and timers it left behind capture `this`, and the core
+  // runs none of them after its loop ends.
+  ~GroupCommit() = default;
+
+  // Parks `job`, whose records end at `end`, until a round makes them durable. Answers it at once
+  // (SUCCESS if already durable, FLUSH_DISK_TIMEOUT when too many wait).
+  void wait(store::PhysicalOffset end, std::unique_ptr<SendJob> job);
+  // Starts a round now unless one is in flight (the async mode's timer).
+  void flush_now();
+  // Core stopping: the connections are gone, nobody can be answered. The bytes are made durable
+  // by the shard's clean close.
+  void drop_waiters();
+  std::size_t waiters() const { return waiters_.size(); }
+
+ private:
+  struct Waiter {
+    std::int64_t end;          // physical offset just past the send's last record
+    std::int64_t deadline_ms;  // monotonic
+    std::unique_ptr<SendJob> job;
+  };
+
+  void schedule_round();
+  void start_round();
+  void on_fsync(int result);
+  void finish_round();
+  void answer_durable(std::int32_t code);
+  void arm_deadline_timer();
+  void on_deadline();
+
+  reactor::Reactor& reactor_;
+  store::CommitLog& log_;
+  const std::int64_t timeout_ms_;
+  const Answer answer_;
+  std::deque<Waiter> waiters_;
+  FsyncRound round_;
+  bool round_scheduled_ = false;
+  bool deadline_timer_armed_ = false;
+};
+
+}  // namespace ringmq::broker
