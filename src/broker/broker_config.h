@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "reactor/limits.h"
+
 namespace ringmq::broker {
 
 enum class FlushMode { async_flush, sync_flush };
@@ -33,7 +35,9 @@ struct BrokerConfig {
   int disk_max_used_percent = 75;                         // diskMaxUsedSpaceRatio
   std::size_t max_message_bytes = 4 * 1024 * 1024;        // maxMessageSize
   int register_period_ms = 30000;                         // registerNameServerPeriod
-  int cores = 0;                                          // 0 = every core of the machine
+  int cores = 0;                                          // 0 = reactor::default_core_count()
+  // Pull replies whose message bytes reach this go out zero-copy (0 = never; reactor/limits.h).
+  std::size_t zerocopy_send_min_bytes = reactor::kZeroCopySendBytesMinDefault;
   // Consumer side (issue 5).
   std::string delay_levels = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";  // messageDelayLevel
   std::int64_t channel_expired_timeout_ms = 120'000;      // channelExpiredTimeout

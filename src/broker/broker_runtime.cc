@@ -148,6 +148,7 @@ Status BrokerRuntime::start() {
 
   reactor::EngineOptions engine_options;
   engine_options.cores = core_count_;
+  engine_options.zerocopy_send_min_bytes = config_.zerocopy_send_min_bytes;
   // Signals are taken by wait_for_stop() so the broker can unregister before the cores stop.
   engine_options.handle_signals = false;
   engine_ = std::make_unique<reactor::Engine>(engine_options);

@@ -45,6 +45,9 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--delay-levels", c.delay_levels, "delay levels of delayed and retried messages")
           ->capture_default_str(),
       "messageDelayLevel");
+  app.add_option("--zerocopy-send-bytes", c.zerocopy_send_min_bytes,
+                 "pull replies carrying at least this many message bytes are sent zero-copy (0 = never)")
+      ->capture_default_str();
   app.add_option("--cores", c.cores, "reactor threads, one per core (0 = from the machine: 1 on 1-2 CPUs, CPUs - 1 above)")->capture_default_str();
 }
 

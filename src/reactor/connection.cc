@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "base/log.h"
@@ -146,6 +147,13 @@ Status Connection::send_borrowed(Bytes bytes, SendDone done) {
   return {};
 }
 
+std::size_t Connection::borrowed_bytes_in(std::size_t first, std::size_t count) const {
+  std::size_t bytes = 0;
+  for (std::size_t i = first; i < first + count; ++i)
+    if (items_[i].is_borrowed) bytes += items_[i].size() - items_[i].offset;
+  return bytes;
+}
+
 void Connection::flush() {
   if (state_ != State::open || send_in_flight_ || send_head_ == items_.size()) return;
   std::size_t n = 0;
@@ -158,23 +166,74 @@ void Connection::flush() {
   msg_ = msghdr{};
   msg_.msg_iov = iov_.data();
   msg_.msg_iovlen = n;
+  Reactor::ZeroCopySend* zc = nullptr;
+  const std::size_t threshold = reactor_->zerocopy_send_min_bytes_;
+  if (threshold > 0 && borrowed_bytes_in(send_head_, n) >= threshold) zc = reactor_->acquire_zero_copy_send();
   io_uring_sqe* sqe = reactor_->get_sqe();
-  io_uring_prep_sendmsg(sqe, fd_, &msg_, MSG_NOSIGNAL);
-  set_op(sqe, send_op_);
+  if (zc == nullptr) {
+    io_uring_prep_sendmsg(sqe, fd_, &msg_, MSG_NOSIGNAL);
+    set_op(sqe, send_op_);
+  } else {
+    io_uring_prep_sendmsg_zc(sqe, fd_, &msg_, MSG_NOSIGNAL);
+    ++reactor_->stats_.zero_copy_sends;
+    zc->op = IoOp{&Connection::on_zero_copy_send_complete, zc};
+    zc->connection = id();
+    for (std::size_t i = send_head_; i < send_head_ + n; ++i)
+      if (items_[i].is_borrowed) items_[i].hold = ZeroCopyHold{zc, zc->generation};
+    set_op(sqe, zc->op);
+  }
   send_in_flight_ = true;
 }
 
 void Connection::on_send_complete(IoOp& op, const io_uring_cqe& cqe) {
-  auto& conn = *static_cast<Connection*>(op.owner);
-  conn.send_in_flight_ = false;
-  conn.inflight_items_ = 0;
-  if (conn.state_ != State::open) return;
-  if (cqe.res < 0) {
-    conn.close(make_sys_error(-cqe.res, "send"));
+  static_cast<Connection*>(op.owner)->handle_send_result(cqe.res);
+}
+
+void Connection::on_zero_copy_send_complete(IoOp& op, const io_uring_cqe& cqe) {
+  auto& zc = *static_cast<Reactor::ZeroCopySend*>(op.owner);
+  Reactor& reactor = *Reactor::current();  // completions run on the ring's own thread
+  if (cqe.flags & IORING_CQE_F_NOTIF) return reactor.finish_zero_copy_send(zc);
+  // The send's result. Its connection cannot have finished closing: a send in flight holds it.
+  Connection* conn = reactor.find(zc.connection);
+  RINGMQ_ASSERT(conn != nullptr && conn->send_in_flight_);
+  const bool notification_follows = (cqe.flags & IORING_CQE_F_MORE) != 0;
+  if (cqe.res == -EINVAL || cqe.res == -EOPNOTSUPP) {
+    // This kernel or socket cannot send zero-copy: copy from now on, and resend the same items.
+    log_warn("core {}: zero-copy send refused ({}); sending with copies", reactor.core_, std::strerror(-cqe.res));
+    reactor.zerocopy_send_min_bytes_ = 0;
+    conn->send_in_flight_ = false;
+    conn->inflight_items_ = 0;
+    if (!notification_follows) reactor.finish_zero_copy_send(zc);
+    if (conn->state_ == State::open) reactor.queue_flush(*conn);
     return;
   }
-  conn.consume_sent(static_cast<std::size_t>(cqe.res));
-  if (conn.state_ == State::open && conn.send_head_ != conn.items_.size()) conn.reactor_->queue_flush(conn);
+  // Items finished by this send join the record (it is pending until released below or notified).
+  conn->handle_send_result(cqe.res);
+  if (!notification_follows) reactor.finish_zero_copy_send(zc);
+}
+
+void Connection::handle_send_result(int res) {
+  send_in_flight_ = false;
+  inflight_items_ = 0;
+  if (state_ != State::open) return;
+  if (res < 0) {
+    close(make_sys_error(-res, "send"));
+    return;
+  }
+  consume_sent(static_cast<std::size_t>(res));
+  if (state_ == State::open && send_head_ != items_.size()) reactor_->queue_flush(*this);
+}
+
+void Connection::finish_item(ZeroCopyHold hold, SendDone done, const Status& status) {
+  if (!done) return;
+  // Notifications of one socket's zero-copy sends come in order (TCP frees its buffers in sequence
+  // order), so the latest zero-copy send that carried the item releases it last.
+  auto* zc = static_cast<Reactor::ZeroCopySend*>(hold.send);
+  if (reactor_->zero_copy_send_pending(zc, hold.generation)) {
+    zc->done.emplace_back(std::move(done), status);
+    return;
+  }
+  done(status);
 }
 
 void Connection::consume_sent(std::size_t bytes) {
@@ -195,7 +254,7 @@ void Connection::consume_sent(std::size_t bytes) {
     }
     ++send_head_;
     // May queue more sends (items_ may grow): nothing above holds a reference past this point.
-    if (done) done(Status{});
+    finish_item(item.hold, std::move(done), Status{});
   }
   if (send_head_ == items_.size()) {
     items_.clear();
@@ -247,8 +306,9 @@ void Connection::fail_pending_sends() {
   items_.clear();
   send_head_ = 0;
   queued_bytes_ = 0;
+  // A borrowed item a zero-copy send still reads waits for that send's notification.
   for (std::size_t i = head; i < pending.size(); ++i)
-    if (pending[i].done) pending[i].done(close_reason_);
+    finish_item(pending[i].hold, std::move(pending[i].done), close_reason_);
 }
 
 void Connection::finish_close() {

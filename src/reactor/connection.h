@@ -38,7 +38,9 @@ struct ConnectionId {
 };
 
 // Called once a borrowed send is finished: ok when the kernel has taken every byte (the memory may
-// be reused or unpinned), an error (Errc::closed) when the connection closed first.
+// be reused or unpinned), an error (Errc::closed) when the connection closed first. A borrowed
+// send that went out zero-copy (limits.h kZeroCopySendBytesMinDefault) finishes when the kernel's
+// notification says it no longer reads the memory, which may be after the connection's on_close.
 using SendDone = InplaceFunction<void(const Status&), kTaskCaptureBytes>;
 // Told the outcome of Reactor::connect(): the new connection's id, or why it failed.
 using ConnectDone = InplaceFunction<void(Result<ConnectionId>), kTaskCaptureBytes>;
@@ -94,6 +96,12 @@ class Connection {
   friend class Reactor;
 
   enum class State : std::uint8_t { free, connecting, open, closing };
+  // Names a Reactor::ZeroCopySend record (an opaque pointer: the record type is the reactor's) and
+  // the generation it had, so a hold on a record since released and reused finds it stale.
+  struct ZeroCopyHold {
+    void* send = nullptr;
+    std::uint32_t generation = 0;
+  };
 
   struct SendItem {
     std::string owned;  // used when `borrowed` is empty
@@ -101,6 +109,9 @@ class Connection {
     SendDone done;
     std::size_t offset = 0;  // bytes already sent
     bool is_borrowed = false;
+    // The last zero-copy send that carried bytes of this item: its `done` must wait for that
+    // send's notification, even if a later (copying) send finishes the item.
+    ZeroCopyHold hold;
 
     const std::uint8_t* data() const {
       return is_borrowed ? borrowed.data() : reinterpret_cast<const std::uint8_t*>(owned.data());
@@ -121,6 +132,14 @@ class Connection {
 
   static void on_recv_complete(IoOp& op, const io_uring_cqe& cqe);
   static void on_send_complete(IoOp& op, const io_uring_cqe& cqe);
+  static void on_zero_copy_send_complete(IoOp& op, const io_uring_cqe& cqe);
+  // The result of this connection's send in flight (copying or zero-copy).
+  void handle_send_result(int res);
+  // Runs a finished item's callback, or hands it to the zero-copy send that still reads the
+  // item's memory (SendItem::hold), which runs it on its notification.
+  void finish_item(ZeroCopyHold hold, SendDone done, const Status& status);
+  // Borrowed bytes among the items the next sendmsg would carry.
+  std::size_t borrowed_bytes_in(std::size_t first, std::size_t count) const;
   static void on_connect_complete(IoOp& op, const io_uring_cqe& cqe);
   void handle_recv(int res, std::uint32_t flags);
   void handle_connect(int res);

@@ -62,8 +62,10 @@ Status Engine::start(CoreFn on_start, CoreFn on_stop) {
     signal_fd_ = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (signal_fd_ < 0) return make_sys_error(errno, "signalfd");
   }
-  for (unsigned core = 0; core < core_count_; ++core)
+  for (unsigned core = 0; core < core_count_; ++core) {
     reactors_.push_back(std::make_unique<Reactor>(*this, core, core_count_, options_.recv_buffers));
+    reactors_.back()->zerocopy_send_min_bytes_ = options_.zerocopy_send_min_bytes;
+  }
   // The hooks are shared by the threads (read only) and outlive them as members of this frame's
   // lambdas: copy them into the thread closures.
   for (unsigned core = 0; core < core_count_; ++core)

@@ -27,6 +27,8 @@ struct EngineOptions {
   bool pin_threads = true;       // pin core i to the i-th CPU this process may run on
   bool handle_signals = false;   // wait() also returns on SIGINT/SIGTERM (blocked in every thread)
   RecvBufferConfig recv_buffers{};  // per-core provided receive buffers
+  // Borrowed bytes from which a sendmsg goes out zero-copy; 0 = never (limits.h).
+  std::size_t zerocopy_send_min_bytes = kZeroCopySendBytesMinDefault;
 };
 
 // The number of cores an Engine runs when not told: derived from the CPUs this process may run

@@ -50,6 +50,16 @@ inline constexpr std::size_t kSendBufferBytesMin = 256;
 // Emptied send buffers kept per connection for reuse (no allocation in the steady state).
 inline constexpr std::size_t kSpareSendBuffersMax = 4;
 
+// Zero-copy sends (IORING_OP_SENDMSG_ZC). A sendmsg whose borrowed bytes (mapped CommitLog
+// slices of a pull reply) reach the threshold goes out without the kernel copying them; the
+// borrowed memory stays pinned until the kernel's notification says the NIC (or the loopback's
+// receiver) is done with it. Below the threshold the copy is cheaper than the page pinning and the
+// extra completion. 0 turns zero-copy off (EngineOptions::zerocopy_send_min_bytes, broker
+// --zerocopy-send-bytes). Loopback always copies on the receiving side, so only a real NIC gains.
+inline constexpr std::size_t kZeroCopySendBytesMinDefault = 64 * 1024;
+// Zero-copy sends whose notification has not arrived yet, per core; past it sends copy.
+inline constexpr std::size_t kZeroCopySendsInFlightMax = 1024;
+
 // Cross-core single-producer/single-consumer ring capacity (tasks) for each (source, target) pair.
 // A full ring makes post() return Errc::busy.
 inline constexpr std::size_t kCrossCoreRingCapacity = 4096;

@@ -290,6 +290,9 @@ bool Reactor::shutdown_finished() {
   // An fsync in flight names caller memory and a file the caller keeps open: always wait for it
   // (the kernel completes it; there is no cancelling a sync already issued).
   if (fsyncs_in_flight_ > 0) return false;
+  // A zero-copy send's memory is pinned until its notification; the sockets are closed by now,
+  // so their buffers are freed soon. Past the drain deadline the pins are left to process exit.
+  if (zero_copy_sends_in_flight_ > 0 && now_ns_ < shutdown_deadline_ns_) return false;
   if (live_connections_ == 0 && listeners_.empty()) return true;
   if (now_ns_ < shutdown_deadline_ns_) return false;
   log_warn("core {}: stopping with {} connections and {} listeners still closing", core_, live_connections_,
@@ -353,6 +356,40 @@ void Reactor::post_background_fsync_result(std::uint32_t slot, int result) {
   while (!post_external([this, slot, result] { complete_fsync(slot, result); }).ok()) {
     std::this_thread::sleep_for(kBackgroundSyncRetryDelay);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zero-copy send records.
+
+Reactor::ZeroCopySend* Reactor::acquire_zero_copy_send() {
+  if (!zero_copy_sends_) {
+    zero_copy_sends_ = std::make_unique<ZeroCopySend[]>(kZeroCopySendsInFlightMax);
+    free_zero_copy_sends_.reserve(kZeroCopySendsInFlightMax);
+    for (std::size_t i = kZeroCopySendsInFlightMax; i > 0; --i)
+      free_zero_copy_sends_.push_back(static_cast<std::uint32_t>(i - 1));
+  }
+  if (free_zero_copy_sends_.empty()) return nullptr;
+  ZeroCopySend& rec = zero_copy_sends_[free_zero_copy_sends_.back()];
+  free_zero_copy_sends_.pop_back();
+  ++zero_copy_sends_in_flight_;
+  rec.notification_pending = true;  // until the notification, or a result that promises none
+  return &rec;
+}
+
+void Reactor::release_zero_copy_send(ZeroCopySend& rec) {
+  RINGMQ_ASSERT(zero_copy_sends_in_flight_ > 0 && rec.done.empty());
+  rec.notification_pending = false;
+  if (++rec.generation == 0) rec.generation = 1;
+  --zero_copy_sends_in_flight_;
+  free_zero_copy_sends_.push_back(static_cast<std::uint32_t>(&rec - zero_copy_sends_.get()));
+}
+
+void Reactor::finish_zero_copy_send(ZeroCopySend& rec) {
+  // Callbacks may send again (and take records): run them from a local list.
+  std::vector<std::pair<SendDone, Status>> done = std::move(rec.done);
+  rec.done.clear();
+  release_zero_copy_send(rec);
+  for (auto& [fn, status] : done) fn(status);
 }
 
 // ---------------------------------------------------------------------------------------------

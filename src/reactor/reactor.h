@@ -45,6 +45,7 @@ struct ReactorStats {
   std::uint64_t closed = 0;      // connections finished (accepted or outgoing)
   std::uint64_t recv_rearmed_after_enobufs = 0;
   std::uint64_t posts_refused_busy = 0;
+  std::uint64_t zero_copy_sends = 0;  // sendmsg calls that went out zero-copy
 };
 
 // Work handed to a core. Captures up to kTaskCaptureBytes inline; no allocation per post.
@@ -105,6 +106,8 @@ class Reactor {
   Status fsync(int fd, std::int64_t offset, std::int64_t length, bool datasync, FsyncDone done,
                FsyncLane lane = FsyncLane::urgent);
   std::size_t fsyncs_in_flight() const { return fsyncs_in_flight_; }
+  // Zero-copy sends whose kernel notification has not arrived yet.
+  std::size_t zero_copy_sends_in_flight() const { return zero_copy_sends_in_flight_; }
 
   // --- cross-core ----------------------------------------------------------------------------
   // Runs `task` on core `target` (this core included: it then runs on a later loop iteration).
@@ -121,6 +124,17 @@ class Reactor {
   struct FsyncOp {
     IoOp op;  // op.owner points back at this record
     FsyncDone done;
+  };
+  // One zero-copy sendmsg (Connection::flush). Its first completion carries the send's result;
+  // when that has IORING_CQE_F_MORE, a notification follows once the kernel no longer reads the
+  // borrowed memory, and only then do the borrowed items' SendDone callbacks run. The record
+  // outlives its connection if it must: a connection may finish closing before the notification.
+  struct ZeroCopySend {
+    IoOp op;  // op.owner points back at this record
+    ConnectionId connection;
+    std::uint32_t generation = 1;  // bumped on release, so a stale hold finds it gone
+    bool notification_pending = false;
+    std::vector<std::pair<SendDone, Status>> done;  // run with their status on the notification
   };
 
   // Engine-side lifecycle, on the core thread.
@@ -162,6 +176,14 @@ class Reactor {
   void complete_fsync(std::uint32_t slot, int result);
   // From the syncer thread: hands a background fsync's result to this core.
   void post_background_fsync_result(std::uint32_t slot, int result);
+  // Zero-copy send records (nullptr when every one waits for its notification).
+  ZeroCopySend* acquire_zero_copy_send();
+  void release_zero_copy_send(ZeroCopySend& rec);
+  // Runs the record's callbacks (the kernel is done with the memory) and frees it.
+  void finish_zero_copy_send(ZeroCopySend& rec);
+  bool zero_copy_send_pending(const ZeroCopySend* rec, std::uint32_t generation) const {
+    return rec != nullptr && rec->generation == generation && rec->notification_pending;
+  }
   void arm_wake_read();
   static void on_wake_read_complete(IoOp& op, const io_uring_cqe& cqe);
   void send_wake_to(Reactor& target);
@@ -191,6 +213,11 @@ class Reactor {
   std::unique_ptr<FsyncOp[]> fsync_ops_;
   std::vector<std::uint32_t> free_fsync_slots_;
   std::size_t fsyncs_in_flight_ = 0;
+  // Zero-copy sends (0 = off; set by the Engine) and their record pool (allocated on first use).
+  std::size_t zerocopy_send_min_bytes_ = 0;
+  std::unique_ptr<ZeroCopySend[]> zero_copy_sends_;
+  std::vector<std::uint32_t> free_zero_copy_sends_;
+  std::size_t zero_copy_sends_in_flight_ = 0;
   // Started on the first background fsync; joined first thing in the destructor.
   std::unique_ptr<BackgroundSyncer> syncer_;
 
