@@ -1,4 +1,4 @@
-// Test helper: loads the byte-exact RocketMQ 4.9.4 wire captures (/work/shared/testdata/wire) and
+// Test helper: loads the byte-exact RocketMQ 4.9.4 wire captures (tests/data/wire) and
 // decodes their frames with the project's codec.
 #pragma once
 
