@@ -27,7 +27,7 @@ struct CapturedFrame {
   remoting::RemotingCommand decode() const;  // fails the test on a codec error
 };
 
-// All frames of testdata/wire/<file_name>, in capture order.
+// All frames of tests/data/wire/<file_name>, in capture order.
 std::vector<CapturedFrame> load_capture(std::string_view file_name);
 
 // The captured response to `request` (same connection and opaque), or nullptr (oneway).
