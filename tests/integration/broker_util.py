@@ -8,8 +8,8 @@ import harness as h
 # Small segments keep each test broker's disk footprint low (the default is 1 GiB, pre-written).
 SEGMENT_ARGS = ["--segment-bytes", str(64 * 1024 * 1024)]
 # Startup lines that say a broker listens, and on which port (both are logged once it does).
-BROKER_READY = r"broker \S+ \([^ ]+:(\d+) in \S+\) serving "
-EMBEDDED_NAMESRV_READY = r"embedded NameServer listening on [^ ]+:(\d+)"
+BROKER_READY = r"broker \S+ \([^\s:]+:(\d+) in \S+\) serving "
+EMBEDDED_NAMESRV_READY = r"embedded NameServer listening on [^\s:]+:(\d+)\n"
 
 
 def new_store(name):

@@ -155,7 +155,7 @@ def start_with_retry(make_args, name, ready=(), timeout_s=START_TIMEOUT_S):
                 raise
 
 
-NAMESRV_READY = r"namesrv: listening on [^ ]+:(\d+) "
+NAMESRV_READY = r"namesrv: listening on [^\s:]+:(\d+) "
 
 
 @contextlib.contextmanager
