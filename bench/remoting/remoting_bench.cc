@@ -1,5 +1,5 @@
 // Header codec micro-benchmarks on real SEND_MESSAGE_V2 requests (the broker's hot path) and on
-// a typical send response. Frames are copied from /work/shared/testdata/wire.
+// a typical send response. Frames are copied from tests/data/wire.
 #include <benchmark/benchmark.h>
 
 #include <string>

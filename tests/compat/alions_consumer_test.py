@@ -10,7 +10,6 @@ retry:       a failing listener gets the message again through %RETRY%<group>, a
              its level says (short levels via --delay-levels).
 two-brokers: clustering and retry against a NameServer with two brokers.
 """
-import atexit
 import json
 import os
 import signal
@@ -30,7 +29,6 @@ PART = sys.argv[1] if len(sys.argv) > 1 else "basic"
 WAIT_S = 30            # longest wait for one expected delivery set
 REBALANCE_S = 3        # consumers of one group settle their queue split after start
 SHORT_LEVELS = ["--delay-levels", "1s 1s 1s 1s 1s 1s"]  # retries (levels 3..) after 1 s
-_nodes = []
 
 
 class NodeConsumer:
@@ -40,7 +38,7 @@ class NodeConsumer:
         o = {"nameSrv": f"127.0.0.1:{namesrv_port}", "topic": topic, "group": group, "name": name, **opts}
         self.popen = subprocess.Popen(["node", os.path.join(HERE, "alions_consumer.js"), json.dumps(o)],
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _nodes.append(self)
+        h.on_teardown(self.stop)  # killed when the test ends, whatever happened
         self.lines = []
         self.lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
@@ -73,9 +71,6 @@ class NodeConsumer:
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
-
-
-atexit.register(lambda: [n.popen.kill() for n in _nodes if n.popen.poll() is None])
 
 
 def wait_for(cond, timeout_s=WAIT_S, what="condition"):
@@ -130,93 +125,97 @@ def clustering_once(ns, ports, topic, group, per_broker=40):
 if PART == "basic":
     @test
     def clustering_two_consumers_share_the_queues():
-        _, ns, port, _ = start_standalone()
-        setup_topic(port, ns, "CTopic")
-        clustering_once(ns, [port], "CTopic", "CG_cluster")
+        with standalone() as srv:
+            ns, port = srv.ns, srv.port
+            setup_topic(port, ns, "CTopic")
+            clustering_once(ns, [port], "CTopic", "CG_cluster")
 
     @test
     def broadcasting_every_consumer_gets_every_message():
-        _, ns, port, _ = start_standalone()
-        setup_topic(port, ns, "BTopic")
-        cs = [NodeConsumer(ns, "BTopic", "CG_broadcast", f"b{i}", broadcast=True) for i in range(2)]
-        for c in cs:
-            c.wait_ready()
-        time.sleep(REBALANCE_S)
-        produce(port, "BTopic", 20, "bc")
-        expected = sorted(f"bc-{i}" for i in range(20))
-        for c in cs:
-            wait_for(lambda: len(c.messages()) >= 20, what="broadcast delivery")
-        time.sleep(0.5)
-        for c in cs:
-            assert sorted(m["body"] for m in c.messages()) == expected
-            c.stop()
+        with standalone() as srv:
+            ns, port = srv.ns, srv.port
+            setup_topic(port, ns, "BTopic")
+            cs = [NodeConsumer(ns, "BTopic", "CG_broadcast", f"b{i}", broadcast=True) for i in range(2)]
+            for c in cs:
+                c.wait_ready()
+            time.sleep(REBALANCE_S)
+            produce(port, "BTopic", 20, "bc")
+            expected = sorted(f"bc-{i}" for i in range(20))
+            for c in cs:
+                wait_for(lambda: len(c.messages()) >= 20, what="broadcast delivery")
+            time.sleep(0.5)
+            for c in cs:
+                assert sorted(m["body"] for m in c.messages()) == expected
+                c.stop()
 
     @test
     def tag_expression_selects_tags():
-        _, ns, port, _ = start_standalone()
-        setup_topic(port, ns, "TagTopic")
-        c = NodeConsumer(ns, "TagTopic", "CG_tags", "t", expr="TagA || TagB")
-        c.wait_ready()
-        time.sleep(REBALANCE_S)
-        produce(port, "TagTopic", 30, "tg", tags=lambda i: ["TagA", "TagB", "TagC"][i % 3])
-        wait_for(lambda: len(c.messages()) >= 20, what="tagged messages")
-        time.sleep(1)
-        msgs = c.messages()
-        assert sorted(m["body"] for m in msgs) == sorted(f"tg-{i}" for i in range(30) if i % 3 != 2)
-        assert {m["tags"] for m in msgs} == {"TagA", "TagB"}
-        c.stop()
+        with standalone() as srv:
+            ns, port = srv.ns, srv.port
+            setup_topic(port, ns, "TagTopic")
+            c = NodeConsumer(ns, "TagTopic", "CG_tags", "t", expr="TagA || TagB")
+            c.wait_ready()
+            time.sleep(REBALANCE_S)
+            produce(port, "TagTopic", 30, "tg", tags=lambda i: ["TagA", "TagB", "TagC"][i % 3])
+            wait_for(lambda: len(c.messages()) >= 20, what="tagged messages")
+            time.sleep(1)
+            msgs = c.messages()
+            assert sorted(m["body"] for m in msgs) == sorted(f"tg-{i}" for i in range(30) if i % 3 != 2)
+            assert {m["tags"] for m in msgs} == {"TagA", "TagB"}
+            c.stop()
 
     @test
     def offsets_survive_a_restart_and_consumers_resume_from_them():
-        proc, ns, port, store = start_standalone()
-        setup_topic(port, ns, "OffTopic")
-        produce(port, "OffTopic", 12, "old")
-        # A new group on a young queue starts at 0 even from the last offset (4.9.4, wire README 9).
-        c = NodeConsumer(ns, "OffTopic", "CG_off", "o1", fromWhere="last")
-        c.wait_ready()
-        wait_for(lambda: len(c.messages()) >= 12, what="old messages")
-        time.sleep(6)  # ali-ons commits offsets every 5 s
-        c.stop()
-        conn = h.Connection(port)
-        committed = sum(int(query_offset(conn, "CG_off", "OffTopic", q)["extFields"]["offset"]) for q in range(4))
-        assert committed == 12, committed
-        conn.close()
-        assert proc.stop() == 0
-        ns2 = ns
-        h.start(["standalone", "--namesrv-listen", f"127.0.0.1:{ns2}", "--listen", f"127.0.0.1:{port}",
-                 "--store", store, "--cores", "2", *SEGMENT_ARGS], "standalone-again", port=port)
-        wait_route(ns2, "OffTopic", ["broker-a"])
-        produce(port, "OffTopic", 8, "new")
-        for from_where in ("first", "last"):
-            c = NodeConsumer(ns2, "OffTopic", "CG_off", f"o-{from_where}", fromWhere=from_where)
+        with standalone() as proc:
+            ns, port, store = proc.ns, proc.port, proc.store
+            setup_topic(port, ns, "OffTopic")
+            produce(port, "OffTopic", 12, "old")
+            # A new group on a young queue starts at 0 even from the last offset (4.9.4, wire README 9).
+            c = NodeConsumer(ns, "OffTopic", "CG_off", "o1", fromWhere="last")
             c.wait_ready()
-            wait_for(lambda: len(c.messages()) >= 8, what="new messages")
-            time.sleep(1)
-            assert sorted(m["body"] for m in c.messages()) == sorted(f"new-{i}" for i in range(8))
+            wait_for(lambda: len(c.messages()) >= 12, what="old messages")
+            time.sleep(6)  # ali-ons commits offsets every 5 s
             c.stop()
-            if from_where == "first":
-                produce(port, "OffTopic", 8, "new")  # same bodies again for the second consumer
+            conn = h.Connection(port)
+            committed = sum(int(query_offset(conn, "CG_off", "OffTopic", q)["extFields"]["offset"]) for q in range(4))
+            assert committed == 12, committed
+            conn.close()
+            assert proc.stop() == 0
+        with standalone(store=store, cores=2) as again:
+            ns2, port = again.ns, again.port
+            wait_route(ns2, "OffTopic", ["broker-a"])
+            produce(port, "OffTopic", 8, "new")
+            for from_where in ("first", "last"):
+                c = NodeConsumer(ns2, "OffTopic", "CG_off", f"o-{from_where}", fromWhere=from_where)
+                c.wait_ready()
+                wait_for(lambda: len(c.messages()) >= 8, what="new messages")
+                time.sleep(1)
+                assert sorted(m["body"] for m in c.messages()) == sorted(f"new-{i}" for i in range(8))
+                c.stop()
+                if from_where == "first":
+                    produce(port, "OffTopic", 8, "new")  # same bodies again for the second consumer
 
     @test
     def end_to_end_latency_at_a_low_steady_rate():
-        _, ns, port, _ = start_standalone()
-        setup_topic(port, ns, "LatTopic")
-        c = NodeConsumer(ns, "LatTopic", "CG_latency", "lat")
-        c.wait_ready()
-        time.sleep(REBALANCE_S)
-        conn = h.Connection(port)
-        sent = {}
-        n, rate = 300, 100
-        for i in range(n):
-            sent[f"lat-{i}"] = time.time() * 1000
-            assert send_v2(conn, "LatTopic", i % 4, f"lat-{i}".encode(), props(TAGS="TagA"))["code"] == 0
-            time.sleep(1 / rate)
-        wait_for(lambda: len(c.messages()) >= n, what="latency messages")
-        lat = sorted(m["recvMs"] - sent[m["body"]] for m in c.messages())
-        p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
-        print(f"e2e latency send->ali-ons callback, {n} msgs at {rate}/s: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, "
-              f"max {lat[-1]:.2f} ms", flush=True)
-        c.stop()
+        with standalone() as srv:
+            ns, port = srv.ns, srv.port
+            setup_topic(port, ns, "LatTopic")
+            c = NodeConsumer(ns, "LatTopic", "CG_latency", "lat")
+            c.wait_ready()
+            time.sleep(REBALANCE_S)
+            conn = h.Connection(port)
+            sent = {}
+            n, rate = 300, 100
+            for i in range(n):
+                sent[f"lat-{i}"] = time.time() * 1000
+                assert send_v2(conn, "LatTopic", i % 4, f"lat-{i}".encode(), props(TAGS="TagA"))["code"] == 0
+                time.sleep(1 / rate)
+            wait_for(lambda: len(c.messages()) >= n, what="latency messages")
+            lat = sorted(m["recvMs"] - sent[m["body"]] for m in c.messages())
+            p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+            print(f"e2e latency send->ali-ons callback, {n} msgs at {rate}/s: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, "
+                  f"max {lat[-1]:.2f} ms", flush=True)
+            c.stop()
 
 # ---- retry, DLQ and delay ------------------------------------------------------------------------
 
@@ -254,46 +253,48 @@ def retry_then_dlq(ns, port, topic, group, dlq_ports):
 if PART == "retry":
     @test
     def failing_listener_retries_through_retry_topic_then_dlq():
-        _, ns, port, _ = start_standalone(extra=SHORT_LEVELS)
-        setup_topic(port, ns, "RetryTopic", queues=1)
-        retry_then_dlq(ns, port, "RetryTopic", "CG_retry", [port])
+        with standalone(extra=SHORT_LEVELS) as srv:
+            ns, port = srv.ns, srv.port
+            setup_topic(port, ns, "RetryTopic", queues=1)
+            retry_then_dlq(ns, port, "RetryTopic", "CG_retry", [port])
 
     @test
     def delayed_message_arrives_no_earlier_than_its_level():
-        _, ns, port, _ = start_standalone(extra=["--delay-levels", "1s 3s"])
-        setup_topic(port, ns, "DelayTopic")
-        c = NodeConsumer(ns, "DelayTopic", "CG_delay", "d")
-        c.wait_ready()
-        time.sleep(REBALANCE_S)
-        t0 = time.time() * 1000
-        produce(port, "DelayTopic", 1, "late", extra={"DELAY": "2"})
-        produce(port, "DelayTopic", 1, "now")
-        wait_for(lambda: len(c.messages()) >= 2, what="the delayed message")
-        by_body = {m["body"]: m for m in c.messages()}
-        assert by_body["now-0"]["recvMs"] - t0 < 2000
-        waited = by_body["late-0"]["recvMs"] - t0
-        assert 3000 <= waited < 6000, waited
-        assert by_body["late-0"]["props"].get("REAL_TOPIC") == "DelayTopic"
-        c.stop()
+        with standalone(extra=["--delay-levels", "1s 3s"]) as srv:
+            ns, port = srv.ns, srv.port
+            setup_topic(port, ns, "DelayTopic")
+            c = NodeConsumer(ns, "DelayTopic", "CG_delay", "d")
+            c.wait_ready()
+            time.sleep(REBALANCE_S)
+            t0 = time.time() * 1000
+            produce(port, "DelayTopic", 1, "late", extra={"DELAY": "2"})
+            produce(port, "DelayTopic", 1, "now")
+            wait_for(lambda: len(c.messages()) >= 2, what="the delayed message")
+            by_body = {m["body"]: m for m in c.messages()}
+            assert by_body["now-0"]["recvMs"] - t0 < 2000
+            waited = by_body["late-0"]["recvMs"] - t0
+            assert 3000 <= waited < 6000, waited
+            assert by_body["late-0"]["props"].get("REAL_TOPIC") == "DelayTopic"
+            c.stop()
 
 if PART == "two-brokers":
     @test
     def clustering_over_two_brokers():
-        _, ns, port_a, _ = start_standalone()
-        _, port_b, _ = start_broker(ns, "broker-b")
-        for p in (port_a, port_b):
-            create_topic(h.Connection(p), "TwoTopic", 4)
-        wait_route(ns, "TwoTopic", ["broker-a", "broker-b"])
-        clustering_once(ns, [port_a, port_b], "TwoTopic", "CG_two", per_broker=20)
+        with standalone() as a, broker(a.ns, "broker-b") as b:
+            ns, port_a, port_b = a.ns, a.port, b.port
+            for p in (port_a, port_b):
+                create_topic(h.Connection(p), "TwoTopic", 4)
+            wait_route(ns, "TwoTopic", ["broker-a", "broker-b"])
+            clustering_once(ns, [port_a, port_b], "TwoTopic", "CG_two", per_broker=20)
 
     @test
     def retry_and_dlq_over_two_brokers():
-        _, ns, port_a, _ = start_standalone(extra=SHORT_LEVELS)
-        _, port_b, _ = start_broker(ns, "broker-b", extra=SHORT_LEVELS)
-        for p in (port_a, port_b):
-            create_topic(h.Connection(p), "TwoRetry", 1)
-        wait_route(ns, "TwoRetry", ["broker-a", "broker-b"])
-        retry_then_dlq(ns, port_b, "TwoRetry", "CG_two_retry", [port_a, port_b])
+        with standalone(extra=SHORT_LEVELS) as a, broker(a.ns, "broker-b", extra=SHORT_LEVELS) as b:
+            ns, port_a, port_b = a.ns, a.port, b.port
+            for p in (port_a, port_b):
+                create_topic(h.Connection(p), "TwoRetry", 1)
+            wait_route(ns, "TwoRetry", ["broker-a", "broker-b"])
+            retry_then_dlq(ns, port_b, "TwoRetry", "CG_two_retry", [port_a, port_b])
 
 
 if __name__ == "__main__":

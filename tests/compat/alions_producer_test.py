@@ -51,24 +51,25 @@ def check_replies(replies, ports_by_broker, topic):
 
 @test
 def alions_producer_to_standalone():
-    proc, ns, port, _ = start_standalone()
-    create_topic(h.Connection(port), "AliOnsTopic")
-    wait_route(ns, "AliOnsTopic", ["broker-a"])
-    replies = run_alions(ns, "AliOnsTopic")
-    used = check_replies(replies, {"broker-a": port}, "AliOnsTopic")
-    assert len(used) == 4, used
+    with standalone() as srv:
+        ns, port = srv.ns, srv.port
+        create_topic(h.Connection(port), "AliOnsTopic")
+        wait_route(ns, "AliOnsTopic", ["broker-a"])
+        replies = run_alions(ns, "AliOnsTopic")
+        used = check_replies(replies, {"broker-a": port}, "AliOnsTopic")
+        assert len(used) == 4, used
 
 
 @test
 def alions_producer_to_namesrv_with_two_brokers():
-    proc, ns, port_a, _ = start_standalone()
-    pb, port_b, _ = start_broker(ns, "broker-b")
-    for port in (port_a, port_b):
-        create_topic(h.Connection(port), "AliOnsTwo")
-    wait_route(ns, "AliOnsTwo", ["broker-a", "broker-b"])
-    replies = run_alions(ns, "AliOnsTwo")
-    used = check_replies(replies, {"broker-a": port_a, "broker-b": port_b}, "AliOnsTwo")
-    assert {b for b, _ in used} == {"broker-a", "broker-b"}, used
+    with standalone() as a, broker(a.ns, "broker-b") as b:
+        ns, port_a, port_b = a.ns, a.port, b.port
+        for port in (port_a, port_b):
+            create_topic(h.Connection(port), "AliOnsTwo")
+        wait_route(ns, "AliOnsTwo", ["broker-a", "broker-b"])
+        replies = run_alions(ns, "AliOnsTwo")
+        used = check_replies(replies, {"broker-a": port_a, "broker-b": port_b}, "AliOnsTwo")
+        assert {name for name, _ in used} == {"broker-a", "broker-b"}, used
 
 
 if __name__ == "__main__":

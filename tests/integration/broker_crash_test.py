@@ -17,41 +17,43 @@ MESSAGES_PER_SENDER_MAX = 5000
 
 @test
 def sigkill_under_sync_flush_loses_nothing_acknowledged():
-    proc, ns, port, store = start_standalone(cores=2, extra=["--flush", "sync"])
-    create_topic(h.Connection(port), "CrashTopic", queues=8)
-    acked = [[] for _ in range(SENDERS)]
+    with standalone(cores=2, extra=["--flush", "sync"]) as proc:
+        port, store = proc.port, proc.store
+        create_topic(h.Connection(port), "CrashTopic", queues=8)
+        acked = [[] for _ in range(SENDERS)]
 
-    def sender(n):
-        try:
-            c = h.Connection(port, timeout_s=10)
-            for i in range(MESSAGES_PER_SENDER_MAX):
-                body = b"sender-%d-msg-%d" % (n, i)
-                r = send_v2(c, "CrashTopic", n, body, props(TAGS="T", KEYS=f"s{n}-{i}", WAIT="true"))
-                if r["code"] != 0:
-                    continue
-                acked[n].append((body, r["extFields"]["msgId"], int(r["extFields"]["queueOffset"])))
-        except (OSError, AssertionError):
-            return  # the broker died under us: what was acknowledged so far is what counts
+        def sender(n):
+            try:
+                c = h.Connection(port, timeout_s=10)
+                for i in range(MESSAGES_PER_SENDER_MAX):
+                    body = b"sender-%d-msg-%d" % (n, i)
+                    r = send_v2(c, "CrashTopic", n, body, props(TAGS="T", KEYS=f"s{n}-{i}", WAIT="true"))
+                    if r["code"] != 0:
+                        continue
+                    acked[n].append((body, r["extFields"]["msgId"], int(r["extFields"]["queueOffset"])))
+            except (OSError, AssertionError):
+                return  # the broker died under us: what was acknowledged so far is what counts
 
-    threads = [threading.Thread(target=sender, args=(n,)) for n in range(SENDERS)]
-    for t in threads:
-        t.start()
-    time.sleep(RUN_BEFORE_KILL_S)
-    proc.stop(signal.SIGKILL)
-    for t in threads:
-        t.join(30)
-    total = sum(len(a) for a in acked)
-    assert total > 0, proc.log_text()
+        threads = [threading.Thread(target=sender, args=(n,)) for n in range(SENDERS)]
+        for t in threads:
+            t.start()
+        time.sleep(RUN_BEFORE_KILL_S)
+        proc.stop(signal.SIGKILL)
+        for t in threads:
+            t.join(30)
+        total = sum(len(a) for a in acked)
+        assert total > 0, proc.log_text()
 
-    proc2, ns2, port2, _ = start_standalone(store=store, cores=2, extra=["--flush", "sync"])
-    assert "recovered after a crash" in proc2.log_text(), proc2.log_text()
-    c = h.Connection(port2)
-    for n in range(SENDERS):
-        for body, msg_id, queue_offset in acked[n]:
-            rec = view(c, msg_id)
-            assert rec["body"] == body and rec["queue_offset"] == queue_offset and rec["queue_id"] == n, rec
-        assert max_offset(c, "CrashTopic", n) >= len(acked[n])
-    print(f"  {total} acknowledged sends checked after SIGKILL", flush=True)
+    with standalone(store=store, cores=2, extra=["--flush", "sync"]) as proc2:
+        port2 = proc2.port
+        assert "recovered after a crash" in proc2.log_text(), proc2.log_text()
+        c = h.Connection(port2)
+        for n in range(SENDERS):
+            for body, msg_id, queue_offset in acked[n]:
+                rec = view(c, msg_id)
+                assert rec["body"] == body and rec["queue_offset"] == queue_offset and rec["queue_id"] == n, rec
+            assert max_offset(c, "CrashTopic", n) >= len(acked[n])
+        print(f"  {total} acknowledged sends checked after SIGKILL", flush=True)
 
 
 @test
@@ -62,15 +64,16 @@ def a_start_that_fails_after_a_crash_loses_nothing():
     import os
     import socket
     import subprocess
-    proc, ns, port, store = start_standalone(cores=2, extra=["--flush", "sync"])
-    c = h.Connection(port)
-    create_topic(c, "FailStartT", queues=2)
-    acked = []
-    for i in range(50):
-        r = send_v2(c, "FailStartT", i % 2, b"fs-%d" % i, props(WAIT="true"))
-        assert r["code"] == 0, r
-        acked.append((b"fs-%d" % i, r["extFields"]["msgId"]))
-    proc.stop(signal.SIGKILL)
+    with standalone(cores=2, extra=["--flush", "sync"]) as proc:
+        store = proc.store
+        c = h.Connection(proc.port)
+        create_topic(c, "FailStartT", queues=2)
+        acked = []
+        for i in range(50):
+            r = send_v2(c, "FailStartT", i % 2, b"fs-%d" % i, props(WAIT="true"))
+            assert r["code"] == 0, r
+            acked.append((b"fs-%d" % i, r["extFields"]["msgId"]))
+        proc.stop(signal.SIGKILL)
     assert os.path.exists(os.path.join(store, "abort"))
 
     busy = socket.socket()
@@ -78,7 +81,8 @@ def a_start_that_fails_after_a_crash_loses_nothing():
     busy.listen(1)
     taken = busy.getsockname()[1]
     try:
-        failed = subprocess.run([h.RINGMQ, "standalone", "--namesrv-listen", f"127.0.0.1:{h.free_port()}",
+        # The embedded NameServer takes any free port (0): only the broker's port is to fail.
+        failed = subprocess.run([h.RINGMQ, "standalone", "--namesrv-listen", "127.0.0.1:0",
                                  "--listen", f"127.0.0.1:{taken}", "--store", store, "--cores", "2",
                                  *SEGMENT_ARGS], capture_output=True, timeout=30)
     finally:
@@ -89,11 +93,11 @@ def a_start_that_fails_after_a_crash_loses_nothing():
     out = failed.stdout.decode(errors="replace") + failed.stderr.decode(errors="replace")
     assert "stopped cleanly" in out or os.path.exists(os.path.join(store, "abort")), out
 
-    proc2, _, port2, _ = start_standalone(store=store, cores=2, extra=["--flush", "sync"])
-    c2 = h.Connection(port2)
-    for body, msg_id in acked:
-        assert view(c2, msg_id)["body"] == body
-    assert max_offset(c2, "FailStartT", 0) + max_offset(c2, "FailStartT", 1) == len(acked)
+    with standalone(store=store, cores=2, extra=["--flush", "sync"]) as proc2:
+        c2 = h.Connection(proc2.port)
+        for body, msg_id in acked:
+            assert view(c2, msg_id)["body"] == body
+        assert max_offset(c2, "FailStartT", 0) + max_offset(c2, "FailStartT", 1) == len(acked)
 
 
 @test
@@ -101,20 +105,20 @@ def a_core_with_more_dirty_queues_than_fsync_slots_still_checkpoints_and_takes_w
     # Regression: a checkpoint round submitted one fsync per dirty ConsumeQueue file at once; past
     # the reactor's 256 slots the submissions failed, the round failed every second, and a
     # CommitLog round finding the slots taken failed the log for good (no more writes).
-    proc, ns, port, store = start_standalone(cores=1, extra=["--flush", "sync"])
-    c = h.Connection(port)
-    create_topic(c, "ManyQ", queues=400)
-    for q in range(400):
-        r = send_v2(c, "ManyQ", q, b"q%d" % q, props(WAIT="true"))
-        assert r["code"] == 0, r
-    time.sleep(2.5)  # two checkpoint rounds
-    for q in range(0, 400, 7):
-        r = send_v2(c, "ManyQ", q, b"again", props(WAIT="true"))
-        assert r["code"] == 0, r
-    log = proc.log_text()
-    assert "checkpoint failed" not in log and "refusing" not in log, log[-3000:]
-    assert proc.stop() == 0, proc.log_text()[-3000:]
-    assert "stopped cleanly" in proc.log_text()
+    with standalone(cores=1, extra=["--flush", "sync"]) as proc:
+        c = h.Connection(proc.port)
+        create_topic(c, "ManyQ", queues=400)
+        for q in range(400):
+            r = send_v2(c, "ManyQ", q, b"q%d" % q, props(WAIT="true"))
+            assert r["code"] == 0, r
+        time.sleep(2.5)  # two checkpoint rounds
+        for q in range(0, 400, 7):
+            r = send_v2(c, "ManyQ", q, b"again", props(WAIT="true"))
+            assert r["code"] == 0, r
+        log = proc.log_text()
+        assert "checkpoint failed" not in log and "refusing" not in log, log[-3000:]
+        assert proc.stop() == 0, proc.log_text()[-3000:]
+        assert "stopped cleanly" in proc.log_text()
 
 
 if __name__ == "__main__":

@@ -1,42 +1,55 @@
 """Helpers shared by the broker tests: start brokers, create topics, send, read records back."""
-import atexit
-import shutil
+import contextlib
+import signal
 import struct
-import tempfile
 
 import harness as h
 
 # Small segments keep each test broker's disk footprint low (the default is 1 GiB, pre-written).
 SEGMENT_ARGS = ["--segment-bytes", str(64 * 1024 * 1024)]
-_stores = []
-atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _stores])
+# Startup lines that say a broker listens, and on which port (both are logged once it does).
+BROKER_READY = r"broker \S+ \([^\s:]+:(\d+) in \S+\) serving "
+EMBEDDED_NAMESRV_READY = r"embedded NameServer listening on [^\s:]+:(\d+)\n"
 
 
 def new_store(name):
-    d = tempfile.mkdtemp(prefix=f"ringmq-{name}-")
-    _stores.append(d)
-    return d
+    return h.temp_dir(name)
 
 
 SEND_V2, SEND_V1, SEND_BATCH = 310, 10, 320
 VIEW_MESSAGE_BY_ID, GET_MAX_OFFSET, UPDATE_AND_CREATE_TOPIC = 33, 30, 17
 
 
-def start_standalone(store=None, cores=2, extra=()):
+@contextlib.contextmanager
+def standalone(store=None, cores=2, extra=()):
+    """`ringmq standalone` (NameServer + broker); yields the process with .port (broker), .ns
+    (embedded NameServer) and .store set. Killed when the block ends; the store lives until the
+    test ends, so a later block can restart on it."""
     store = store or new_store("broker")
-    ns_port, port = h.free_port(), h.free_port()
-    proc = h.start(["standalone", "--namesrv-listen", f"127.0.0.1:{ns_port}", "--listen", f"127.0.0.1:{port}",
-                    "--store", store, "--cores", str(cores), *SEGMENT_ARGS, *extra], "standalone", port=port)
-    return proc, ns_port, port, store
+    proc, (ns, port) = h.start_with_retry(
+        lambda: ["standalone", "--namesrv-listen", f"127.0.0.1:{h.free_port()}", "--listen", "127.0.0.1:0",
+                 "--store", store, "--cores", str(cores), *SEGMENT_ARGS, *extra],
+        "standalone", ready=[EMBEDDED_NAMESRV_READY, BROKER_READY])
+    proc.ns, proc.port, proc.store = int(ns.group(1)), int(port.group(1)), store
+    try:
+        yield proc
+    finally:
+        proc.stop(signal.SIGKILL)
 
 
-def start_broker(namesrv_port, name, store=None, cores=2, extra=()):
+@contextlib.contextmanager
+def broker(namesrv_port, name, store=None, cores=2, extra=()):
+    """`ringmq broker` registering with the NameServer on `namesrv_port`; yields the process with
+    .port and .store set."""
     store = store or new_store(name)
-    port = h.free_port()
-    proc = h.start(["broker", "--namesrv", f"127.0.0.1:{namesrv_port}", "--listen", f"127.0.0.1:{port}",
-                    "--store", store, "--broker-name", name, "--cores", str(cores), *SEGMENT_ARGS, *extra],
-                   name, port=port)
-    return proc, port, store
+    proc, (port,) = h.start(["broker", "--namesrv", f"127.0.0.1:{namesrv_port}", "--listen", "127.0.0.1:0",
+                             "--store", store, "--broker-name", name, "--cores", str(cores), *SEGMENT_ARGS, *extra],
+                            name, ready=[BROKER_READY])
+    proc.port, proc.store = int(port.group(1)), store
+    try:
+        yield proc
+    finally:
+        proc.stop(signal.SIGKILL)
 
 
 def create_topic(conn, topic, queues=4, perm=6):

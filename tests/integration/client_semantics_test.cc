@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -16,8 +17,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <mutex>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,7 +41,11 @@ namespace {
 
 constexpr int kWaitListenMs = 15000;
 constexpr int kWaitConsumeMs = 30000;
+constexpr int kWaitStartMs = 30000;  // a child that has not reported its listening port by then failed
+constexpr int kBindRetries = 5;      // fresh ports tried when a port chosen up front turns out taken
 
+// A port that was free a moment ago. Only for the embedded NameServer of `ringmq standalone` (its
+// broker registers with it by number, so it cannot be 0); the start is retried if it got taken.
 int free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -49,44 +58,96 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-bool port_open(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
-// A ringmq process, killed by PID when it goes out of scope.
-struct Process {
-  pid_t pid = -1;
-  Process(std::vector<std::string> args, int port) {
+// The port a startup log line reports ("... listening on 127.0.0.1:PORT", "broker X (IP:PORT in"),
+// or 0 while the line is not there yet.
+int reported_port(const std::string& log, const std::regex& line) {
+  std::smatch m;
+  return std::regex_search(log, m, line) ? std::stoi(m[1].str()) : 0;
+}
+
+const std::regex kBrokerReady(R"(broker \S+ \([^\s:]+:(\d+) in \S+\) serving )");
+const std::regex kEmbeddedNamesrvReady(R"(embedded NameServer listening on [^\s:]+:(\d+)\n)");
+const std::regex kNamesrvReady(R"(namesrv: listening on [^\s:]+:(\d+) )");
+// A broker's first registration (a debug line), so a client finds its routes from the start.
+const std::regex kRegistered(R"(registered with NameServer [^\s:]+:(\d+) )");
+
+// A ringmq process, its output in a log file; killed by PID when it goes out of scope. The
+// constructor returns once the child has logged that it listens (its ports are read from those
+// lines), and fails the test with the child's log if it exits first or never gets there.
+class Process {
+ public:
+  Process(std::vector<std::string> args, const std::string& name) {
+    log_path_ = (std::filesystem::temp_directory_path() /
+                 ("ringmq-it-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++started_))).string();
     const char* bin = std::getenv("RINGMQ_BIN");
-    std::vector<std::string> full{bin ? bin : "ringmq", "--log-level", "warn"};
+    std::vector<std::string> full{bin ? bin : "ringmq", "--log-level", "debug"};
     for (auto& a : args) full.push_back(std::move(a));
-    pid = ::fork();
-    if (pid == 0) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (log >= 0) {
+        ::dup2(log, STDOUT_FILENO);
+        ::dup2(log, STDERR_FILENO);
+      }
       std::vector<char*> argv;
       for (auto& a : full) argv.push_back(a.data());
       argv.push_back(nullptr);
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
-    for (int waited = 0; waited < kWaitListenMs && !port_open(port); waited += 50)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // first NameServer registration
   }
-  void kill() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-      pid = -1;
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  ~Process() {
+    kill();
+    std::filesystem::remove(log_path_);
+  }
+
+  // Waits for every line in `ready`; returns the ports they report, or an error carrying the log
+  // (and whether the bind found its port taken, which is worth a retry on another port).
+  Result<std::vector<int>> wait_ready(const std::vector<const std::regex*>& ready) {
+    for (int waited = 0;; waited += 20) {
+      const std::string log = read_file(log_path_);
+      std::vector<int> ports;
+      for (const std::regex* line : ready)
+        if (int port = reported_port(log, *line); port != 0) ports.push_back(port);
+      if (ports.size() == ready.size()) return ports;
+      if (int status = 0; ::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        const Errc code = log.find("Address already in use") != std::string::npos ? Errc::busy : Errc::io;
+        return make_error(code, "exited before it listened (status " + std::to_string(status) + "):\n" + log);
+      }
+      if (waited >= kWaitStartMs) {
+        kill();
+        return make_error(Errc::timeout, "did not report listening within " + std::to_string(kWaitStartMs) +
+                                             " ms:\n" + log);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
-  ~Process() { kill(); }
+
+  void kill() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+
+  int port = 0;     // the broker's (or NameServer's) listening port
+  int ns_port = 0;  // the embedded NameServer's, for `standalone`
+
+ private:
+  static inline int started_ = 0;
+  pid_t pid_ = -1;
+  std::string log_path_;
 };
 
 struct Store {
@@ -96,9 +157,48 @@ struct Store {
   ~Store() { std::filesystem::remove_all(path); }
 };
 
-std::vector<std::string> broker_args(const std::string& role, int port, const Store& store, const std::string& name) {
-  return {role, "--listen", "127.0.0.1:" + std::to_string(port), "--store", store.path, "--broker-name", name,
+std::vector<std::string> broker_args(const std::string& role, const Store& store, const std::string& name) {
+  return {role, "--listen", "127.0.0.1:0", "--store", store.path, "--broker-name", name,
           "--cores", "2", "--segment-bytes", std::to_string(64 * 1024 * 1024)};
+}
+
+// `ringmq standalone` on store; retried on fresh NameServer ports while the bind finds one taken.
+std::unique_ptr<Process> start_standalone(const Store& store, const std::string& name) {
+  for (int attempt = 1;; ++attempt) {
+    auto args = broker_args("standalone", store, name);
+    args.push_back("--namesrv-listen");
+    args.push_back("127.0.0.1:" + std::to_string(free_port()));
+    auto process = std::make_unique<Process>(std::move(args), name);
+    auto ports = process->wait_ready({&kEmbeddedNamesrvReady, &kBrokerReady, &kRegistered});
+    if (ports.ok()) {
+      process->ns_port = (*ports)[0];
+      process->port = (*ports)[1];
+      return process;
+    }
+    if (ports.error().code != Errc::busy || attempt == kBindRetries) FAIL("standalone " << ports.error().to_string());
+  }
+}
+
+// `ringmq broker` (port 0) registering with the NameServer at ns_port.
+std::unique_ptr<Process> start_broker(const Store& store, const std::string& name, int ns_port,
+                                      const std::vector<std::string>& extra = {}) {
+  auto args = broker_args("broker", store, name);
+  args.insert(args.end(), {"--namesrv", "127.0.0.1:" + std::to_string(ns_port)});
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto process = std::make_unique<Process>(std::move(args), name);
+  auto ports = process->wait_ready({&kBrokerReady, &kRegistered});
+  if (!ports.ok()) FAIL("broker " << name << " " << ports.error().to_string());
+  process->port = (*ports)[0];
+  return process;
+}
+
+std::unique_ptr<Process> start_namesrv() {
+  auto process = std::make_unique<Process>(std::vector<std::string>{"namesrv", "--listen", "127.0.0.1:0", "--cores", "1"},
+                                           "namesrv");
+  auto ports = process->wait_ready({&kNamesrvReady});
+  if (!ports.ok()) FAIL("namesrv " << ports.error().to_string());
+  process->port = (*ports)[0];
+  return process;
 }
 
 ProducerConfig producer_config(int ns_port) {
@@ -147,11 +247,8 @@ TEST_SUITE("integration") {
 
 TEST_CASE("client: ordered sends land in one queue in order, and the orderly listener sees that order") {
   Store store("ordered");
-  const int ns = free_port(), port = free_port();
-  auto args = broker_args("standalone", port, store, "broker-a");
-  args.push_back("--namesrv-listen");
-  args.push_back("127.0.0.1:" + std::to_string(ns));
-  Process broker(args, port);
+  auto broker = start_standalone(store, "broker-a");
+  const int ns = broker->ns_port;
   Producer producer(producer_config(ns));
   REQUIRE(producer.start().ok());
   REQUIRE(producer.create_topic("TBW102", "OrderTopic", 4).ok());
@@ -190,11 +287,8 @@ TEST_CASE("client: ordered sends land in one queue in order, and the orderly lis
 TEST_CASE("client: a broadcasting consumer keeps its offsets in a local file") {
   Store store("broadcast");
   Store offsets("offsets");
-  const int ns = free_port(), port = free_port();
-  auto args = broker_args("standalone", port, store, "broker-a");
-  args.push_back("--namesrv-listen");
-  args.push_back("127.0.0.1:" + std::to_string(ns));
-  Process broker(args, port);
+  auto broker = start_standalone(store, "broker-a");
+  const int ns = broker->ns_port;
   Producer producer(producer_config(ns));
   REQUIRE(producer.start().ok());
   REQUIRE(producer.create_topic("TBW102", "BcastTopic", 2).ok());
@@ -226,15 +320,9 @@ TEST_CASE("client: a broadcasting consumer keeps its offsets in a local file") {
 TEST_CASE("client: sends steer away from a broker that died") {
   Store store_a("fail-a");
   Store store_b("fail-b");
-  const int ns = free_port(), port_a = free_port(), port_b = free_port();
-  auto args = broker_args("standalone", port_a, store_a, "broker-a");
-  args.push_back("--namesrv-listen");
-  args.push_back("127.0.0.1:" + std::to_string(ns));
-  Process a(args, port_a);
-  auto args_b = broker_args("broker", port_b, store_b, "broker-b");
-  args_b.push_back("--namesrv");
-  args_b.push_back("127.0.0.1:" + std::to_string(ns));
-  Process b(args_b, port_b);
+  auto a = start_standalone(store_a, "broker-a");
+  const int ns = a->ns_port;
+  auto b = start_broker(store_b, "broker-b", ns);
   Producer producer(producer_config(ns));
   REQUIRE(producer.start().ok());
   // broker-b registers with the NameServer shortly after it listens; create the topic on both
@@ -247,7 +335,7 @@ TEST_CASE("client: sends steer away from a broker that died") {
     return queues == 4;
   }));
   REQUIRE(queues == 4);
-  b.kill();
+  b->kill();
   int ok = 0, on_a = 0;
   for (int i = 0; i < 40; ++i) {
     auto r = producer.send(Message("FailTopic", std::to_string(i)));
@@ -273,15 +361,12 @@ TEST_CASE("client: a master/slave pair: sends, pulls and offsets go to the maste
   const std::string topic = "MsTopic", group = "it_master_slave", name = "broker-ms";
   Store master_store("ms-master");
   Store slave_store("ms-slave");
-  const int ns = free_port(), master_port = free_port(), slave_port = free_port();
+  auto namesrv = start_namesrv();
+  const int ns = namesrv->port;
   const std::string ns_addr = "127.0.0.1:" + std::to_string(ns);
-  Process namesrv({"namesrv", "--listen", ns_addr, "--cores", "1"}, ns);
-  auto master_args = broker_args("broker", master_port, master_store, name);
-  master_args.insert(master_args.end(), {"--namesrv", ns_addr, "--broker-id", "0"});
-  auto slave_args = broker_args("broker", slave_port, slave_store, name);
-  slave_args.insert(slave_args.end(), {"--namesrv", ns_addr, "--broker-id", "1", "--role", "slave"});
-  Process master(master_args, master_port);
-  Process slave(slave_args, slave_port);
+  auto master = start_broker(master_store, name, ns, {"--broker-id", "0"});
+  auto slave = start_broker(slave_store, name, ns, {"--broker-id", "1", "--role", "slave"});
+  const int master_port = master->port;
 
   ClientConfig admin_config;
   admin_config.namesrv_addr = ns_addr;
@@ -297,7 +382,7 @@ TEST_CASE("client: a master/slave pair: sends, pulls and offsets go to the maste
   REQUIRE(wait_for([&] { return routed_broker_ids(admin, topic, name) == master_and_slave; }, kWaitListenMs));
   auto route = admin.update_route(topic);
   REQUIRE(route.ok());
-  const std::string master_addr = route->find_broker(name)->broker_addrs.at(0);
+  std::string master_addr = route->find_broker(name)->broker_addrs.at(0);
   const std::string slave_addr = route->find_broker(name)->broker_addrs.at(1);
   auto publish = producer.fetch_publish_message_queues(topic);
   REQUIRE(publish.ok());
@@ -354,7 +439,7 @@ TEST_CASE("client: a master/slave pair: sends, pulls and offsets go to the maste
   CHECK(wait_for([&] { return committed(master_addr) == kMessages; }));
   CHECK(committed(slave_addr) == 0);
 
-  master.kill();
+  master->kill();
   auto timed_send = [&](const std::string& body, std::int64_t& elapsed_ms) {
     const auto begin = std::chrono::steady_clock::now();
     auto sent = producer.send(Message(topic, body));
@@ -371,10 +456,18 @@ TEST_CASE("client: a master/slave pair: sends, pulls and offsets go to the maste
   // The NameServer drops the master when its connection closes and keeps the slave: a send then
   // finds no master to go to, and says so.
   REQUIRE(wait_for([&] { return routed_broker_ids(admin, topic, name) == slave_only; }, kWaitListenMs));
-  auto no_master = timed_send("lost-2", elapsed_ms);
+  // A producer re-reads a route after a failed send at most once per
+  // kRouteRefreshAfterSendFailureMs, so when the earlier sends were quick the next one may still
+  // try the dead master (refused, also fast); within that interval a send reads the new route.
+  Result<SendResult> no_master = Result<SendResult>(make_error(Errc::io, "not sent"));
+  const bool said_no_master = wait_for([&] {
+    no_master = timed_send("lost-2", elapsed_ms);
+    return !no_master.ok() && no_master.error().to_string().find("master") != std::string::npos;
+  }, kWaitListenMs);
   REQUIRE_FALSE(no_master.ok());
   CHECK(elapsed_ms <= send_bound_ms);
   MESSAGE("send without a master: " << no_master.error().to_string() << " after " << elapsed_ms << " ms");
+  CHECK(said_no_master);
   CHECK(no_master.error().to_string().find("master") != std::string::npos);
 
   // The consumer, told of the new route, keeps its queues (the slave answers for the group) and
@@ -390,8 +483,11 @@ TEST_CASE("client: a master/slave pair: sends, pulls and offsets go to the maste
   std::this_thread::sleep_for(std::chrono::milliseconds(kPullDelayOnErrorMs + kLoadedMachineSlackMs));
 
   // The master comes back on its store: the consumer returns to it and takes what is sent next.
-  Process restarted(master_args, master_port);
+  // (On a port of its own choosing: the test never races another process for the old one.)
+  auto restarted = start_broker(master_store, name, ns, {"--broker-id", "0"});
   REQUIRE(wait_for([&] { return routed_broker_ids(admin, topic, name) == master_and_slave; }, kWaitListenMs));
+  master_addr = "127.0.0.1:" + std::to_string(restarted->port);
+  CHECK(admin.update_route(topic)->find_broker(name)->broker_addrs.at(0) == master_addr);
   consumer.do_rebalance();
   int sent_after = 0;
   for (int i = 0; i < kMessagesAfterRestart; ++i) {

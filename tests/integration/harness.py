@@ -2,10 +2,22 @@
 
 Standard library only. A test file defines functions decorated with @test and ends with
 `sys.exit(run_tests())`, which prints one line per test and a final "N passed, N failed".
-Processes started here are killed by PID when the test file ends, whatever happened.
+
+Each test owns what it starts. Processes are started through context managers (`with namesrv() as
+ns:`, and `standalone()` / `broker()` in broker_util.py) that kill them when the block ends, failed
+or not; whatever a test started and did not stop (processes, temp dirs, `on_teardown` hooks) is
+torn down by run_tests right after that test, so one test's processes never outlive it.
+
+Ports: a process binds port 0 where it can and the harness reads the port it got from its startup
+log line, so no port is picked by the harness and then raced for. Only the embedded NameServer of
+`ringmq standalone` needs a port chosen up front (the broker registers with it by number); that
+start is retried on a fresh port when the bind finds it taken.
 """
+import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import struct
@@ -17,9 +29,12 @@ import traceback
 
 RINGMQ = os.environ.get("RINGMQ_BIN", "ringmq")
 TEST_TIMEOUT_S = 60  # a single test never waits on the network longer than this
+START_TIMEOUT_S = 30  # a process that has not reported its listening port by then failed to start
+BIND_RETRIES = 5  # fresh ports tried when a pre-chosen port turns out to be taken
+BIND_FAILED = "Address already in use"
 
 _tests = []
-_processes = []
+_teardown = []  # callables run (last first) when the current test ends
 
 
 def test(fn):
@@ -27,35 +42,65 @@ def test(fn):
     return fn
 
 
+def on_teardown(fn):
+    """Runs fn when the current test ends, whether it passed or not."""
+    _teardown.append(fn)
+
+
+def _run_teardown():
+    while _teardown:
+        fn = _teardown.pop()
+        try:
+            fn()
+        except Exception:  # teardown must reach every hook; a failing hook is reported, not fatal
+            print(f"teardown error:\n{traceback.format_exc()}", flush=True)
+
+
 def run_tests():
     passed = failed = 0
-    try:
-        for fn in _tests:
-            try:
-                fn()
-                passed += 1
-                print(f"ok: {fn.__name__}", flush=True)
-            except Exception:  # a failed check or an unexpected error fails this test only
-                failed += 1
-                print(f"FAILED: {fn.__name__}\n{traceback.format_exc()}", flush=True)
-    finally:
-        stop_all()
+    for fn in _tests:
+        try:
+            fn()
+            passed += 1
+            print(f"ok: {fn.__name__}", flush=True)
+        except Exception:  # a failed check or an unexpected error fails this test only
+            failed += 1
+            print(f"FAILED: {fn.__name__}\n{traceback.format_exc()}", flush=True)
+        finally:
+            _run_teardown()
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 and passed > 0 else 1
 
 
+def temp_dir(name):
+    """A temp dir removed when the current test ends (stores outlive one process: restarts)."""
+    d = tempfile.mkdtemp(prefix=f"ringmq-{name}-")
+    on_teardown(lambda: shutil.rmtree(d, ignore_errors=True))
+    return d
+
+
 def free_port():
+    """A port that was free a moment ago. Only for a port a child must be told up front; the
+    caller retries the start when the child finds it taken (see start_with_retry)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+class StartError(AssertionError):
+    def __init__(self, message, bind_failed=False):
+        super().__init__(message)
+        self.bind_failed = bind_failed
+
+
 class Process:
     def __init__(self, args, name):
         self.name = name
+        self.args = args
         self.log = tempfile.NamedTemporaryFile(prefix=f"ringmq-{name}-", suffix=".log", delete=False)
+        on_teardown(lambda: os.unlink(self.log.name))
         self.popen = subprocess.Popen([RINGMQ] + args, stdout=self.log, stderr=subprocess.STDOUT)
-        _processes.append(self)
+        on_teardown(lambda: self.stop(signal.SIGKILL))
 
     def log_text(self):
         with open(self.log.name, errors="replace") as f:
@@ -74,29 +119,55 @@ class Process:
                 self.popen.wait()
         return self.popen.returncode
 
-
-def start(args, name, port=None, timeout_s=15):
-    """Starts `ringmq args...`; when `port` is given, waits until it accepts connections."""
-    proc = Process(args, name)
-    if port is not None:
+    def wait_for_log(self, patterns, timeout_s=START_TIMEOUT_S):
+        """Waits until every regex in `patterns` matches the log; returns their matches. Fails with
+        the log when the process exits first or the time runs out."""
         deadline = time.monotonic() + timeout_s
         while True:
-            if not proc.alive():
-                raise AssertionError(f"{name} exited early:\n{proc.log_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"{name} did not listen on {port}:\n{proc.log_text()}")
-                time.sleep(0.05)
-    return proc
+            text = self.log_text()
+            found = [re.search(p, text) for p in patterns]
+            if all(found):
+                return found
+            if not self.alive():
+                raise StartError(f"{self.name} exited ({self.popen.returncode}) before it listened:\n{text}",
+                                 bind_failed=BIND_FAILED in text)
+            if time.monotonic() > deadline:
+                self.stop(signal.SIGKILL)
+                raise StartError(f"{self.name} did not report listening within {timeout_s} s:\n{text}")
+            time.sleep(0.02)
 
 
-def stop_all():
-    for proc in _processes:
+def start(args, name, ready=(), timeout_s=START_TIMEOUT_S):
+    """Starts `ringmq args...` and waits for the startup log lines matching the regexes in `ready`;
+    returns (process, matches). The process is killed when the test ends if not stopped before."""
+    proc = Process(args, name)
+    return proc, proc.wait_for_log(ready, timeout_s) if ready else []
+
+
+def start_with_retry(make_args, name, ready=(), timeout_s=START_TIMEOUT_S):
+    """Like start(), for args naming a port chosen up front (make_args() picks fresh ones each
+    call): a start whose bind found the port taken is retried."""
+    for attempt in range(BIND_RETRIES):
+        try:
+            return start(make_args(), name, ready, timeout_s)
+        except StartError as e:
+            if not e.bind_failed or attempt == BIND_RETRIES - 1:
+                raise
+
+
+NAMESRV_READY = r"namesrv: listening on [^\s:]+:(\d+) "
+
+
+@contextlib.contextmanager
+def namesrv(cores=2, broker_timeout_s=120):
+    """`ringmq namesrv` on an ephemeral port; yields the process with .port set."""
+    proc, (m,) = start(["namesrv", "--listen", "127.0.0.1:0", "--cores", str(cores),
+                        "--broker-timeout", str(broker_timeout_s)], "namesrv", ready=[NAMESRV_READY])
+    proc.port = int(m.group(1))
+    try:
+        yield proc
+    finally:
         proc.stop(signal.SIGKILL)
-    _processes.clear()
 
 
 # ---- remoting frames -------------------------------------------------------------------------

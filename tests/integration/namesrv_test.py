@@ -17,13 +17,6 @@ BROKER_TIMEOUT_S = 2
 ALIONS_ROUTE = os.path.join(os.path.dirname(__file__), "..", "compat", "alions_route.js")
 
 
-def start_namesrv(cores=2, timeout_s=120):
-    port = h.free_port()
-    proc = h.start(["namesrv", "--listen", f"127.0.0.1:{port}", "--cores", str(cores),
-                    "--broker-timeout", str(timeout_s)], "namesrv", port=port)
-    return proc, port
-
-
 def register_body(topics, counter=0):
     table = {t: {"order": False, "perm": 6, "readQueueNums": 4, "topicFilterType": "SINGLE_TAG",
                  "topicName": t, "topicSysFlag": 0, "writeQueueNums": 4} for t in topics}
@@ -60,138 +53,146 @@ def wait_until(predicate, timeout_s, what):
 
 @test
 def a_registered_broker_routes_its_topics_on_every_core():
-    proc, port = start_namesrv(cores=2)
-    broker = h.Connection(port)
-    r = register(broker, "broker-a", "127.0.0.1:10911", ["TopicA", "TopicB"])
-    assert r["code"] == SUCCESS, r
-    # Fresh connections land on both cores (SO_REUSEPORT); every one must see the route.
-    for _ in range(16):
-        wait_until(lambda: route(port, "TopicA")["code"] == SUCCESS, 2, "route on every core")
-    body = json.loads(route(port, "TopicA")["body"])
-    assert body["queueDatas"][0]["brokerName"] == "broker-a"
-    assert body["queueDatas"][0]["writeQueueNums"] == 4
-    assert body["brokerDatas"][0]["brokerAddrs"] == {"0": "127.0.0.1:10911"}
-    assert route(port, "Missing")["code"] == TOPIC_NOT_EXIST
-    proc.stop()
+    with h.namesrv(cores=2) as proc:
+        port = proc.port
+        broker = h.Connection(port)
+        r = register(broker, "broker-a", "127.0.0.1:10911", ["TopicA", "TopicB"])
+        assert r["code"] == SUCCESS, r
+        # Fresh connections land on both cores (SO_REUSEPORT); every one must see the route.
+        for _ in range(16):
+            wait_until(lambda: route(port, "TopicA")["code"] == SUCCESS, 2, "route on every core")
+        body = json.loads(route(port, "TopicA")["body"])
+        assert body["queueDatas"][0]["brokerName"] == "broker-a"
+        assert body["queueDatas"][0]["writeQueueNums"] == 4
+        assert body["brokerDatas"][0]["brokerAddrs"] == {"0": "127.0.0.1:10911"}
+        assert route(port, "Missing")["code"] == TOPIC_NOT_EXIST
+        proc.stop()
 
 
 @test
 def a_silent_broker_expires_with_its_queues_and_a_heartbeating_one_stays():
-    proc, port = start_namesrv(timeout_s=BROKER_TIMEOUT_S)
-    silent, alive = h.Connection(port), h.Connection(port)
-    assert register(silent, "broker-s", "127.0.0.1:20911", ["SilentTopic"])["code"] == SUCCESS
-    assert register(alive, "broker-h", "127.0.0.1:30911", ["LiveTopic"])["code"] == SUCCESS
-    deadline = time.monotonic() + BROKER_TIMEOUT_S * 3
-    while time.monotonic() < deadline and route(port, "SilentTopic")["code"] == SUCCESS:
+    with h.namesrv(broker_timeout_s=BROKER_TIMEOUT_S) as proc:
+        port = proc.port
+        silent, alive = h.Connection(port), h.Connection(port)
+        assert register(silent, "broker-s", "127.0.0.1:20911", ["SilentTopic"])["code"] == SUCCESS
         assert register(alive, "broker-h", "127.0.0.1:30911", ["LiveTopic"])["code"] == SUCCESS
-        time.sleep(0.3)
-    assert route(port, "SilentTopic")["code"] == TOPIC_NOT_EXIST, "the silent broker never expired"
-    assert route(port, "LiveTopic")["code"] == SUCCESS
-    assert "expired" in proc.log_text()
-    proc.stop()
+        deadline = time.monotonic() + BROKER_TIMEOUT_S * 3
+        while time.monotonic() < deadline and route(port, "SilentTopic")["code"] == SUCCESS:
+            assert register(alive, "broker-h", "127.0.0.1:30911", ["LiveTopic"])["code"] == SUCCESS
+            time.sleep(0.3)
+        assert route(port, "SilentTopic")["code"] == TOPIC_NOT_EXIST, "the silent broker never expired"
+        assert route(port, "LiveTopic")["code"] == SUCCESS
+        assert "expired" in proc.log_text()
+        proc.stop()
 
 
 @test
 def closing_a_connection_drops_only_the_broker_registered_over_it():
-    proc, port = start_namesrv()
-    first, second = h.Connection(port), h.Connection(port)
-    assert register(first, "broker-1", "127.0.0.1:11911", ["T1"])["code"] == SUCCESS
-    assert register(second, "broker-2", "127.0.0.1:12911", ["T2"])["code"] == SUCCESS
-    first.close()
-    wait_until(lambda: route(port, "T1")["code"] == TOPIC_NOT_EXIST, 5, "broker-1 dropped")
-    assert route(port, "T2")["code"] == SUCCESS
-    proc.stop()
+    with h.namesrv() as proc:
+        port = proc.port
+        first, second = h.Connection(port), h.Connection(port)
+        assert register(first, "broker-1", "127.0.0.1:11911", ["T1"])["code"] == SUCCESS
+        assert register(second, "broker-2", "127.0.0.1:12911", ["T2"])["code"] == SUCCESS
+        first.close()
+        wait_until(lambda: route(port, "T1")["code"] == TOPIC_NOT_EXIST, 5, "broker-1 dropped")
+        assert route(port, "T2")["code"] == SUCCESS
+        proc.stop()
 
 
 @test
 def two_nameservers_know_nothing_of_each_other():
-    proc1, port1 = start_namesrv()
-    proc2, port2 = start_namesrv()
-    broker = h.Connection(port1)  # kept open: a closed connection unregisters its broker
-    assert register(broker, "broker-a", "127.0.0.1:10911", ["OnlyOnOne"])["code"] == SUCCESS
-    assert route(port1, "OnlyOnOne")["code"] == SUCCESS
-    assert route(port2, "OnlyOnOne")["code"] == TOPIC_NOT_EXIST
-    proc1.stop()
-    proc2.stop()
+    with h.namesrv() as proc1, h.namesrv() as proc2:
+        port1, port2 = proc1.port, proc2.port
+        broker = h.Connection(port1)  # kept open: a closed connection unregisters its broker
+        assert register(broker, "broker-a", "127.0.0.1:10911", ["OnlyOnOne"])["code"] == SUCCESS
+        assert route(port1, "OnlyOnOne")["code"] == SUCCESS
+        assert route(port2, "OnlyOnOne")["code"] == TOPIC_NOT_EXIST
+        proc1.stop()
+        proc2.stop()
 
 
 @test
 def master_and_slave_group_by_broker_id_and_the_slave_learns_its_master():
-    proc, port = start_namesrv()
-    master, slave = h.Connection(port), h.Connection(port)
-    assert register(master, "broker-a", "127.0.0.1:10911", ["MS"], broker_id=0)["code"] == SUCCESS
-    r = register(slave, "broker-a", "127.0.0.1:10921", ["MS"], broker_id=1)
-    assert r["code"] == SUCCESS
-    assert r["extFields"]["masterAddr"] == "127.0.0.1:10911"
-    assert r["extFields"]["haServerAddr"] == "127.0.0.1:20911"
-    body = json.loads(route(port, "MS")["body"])
-    assert body["brokerDatas"][0]["brokerAddrs"] == {"0": "127.0.0.1:10911", "1": "127.0.0.1:10921"}
-    proc.stop()
+    with h.namesrv() as proc:
+        port = proc.port
+        master, slave = h.Connection(port), h.Connection(port)
+        assert register(master, "broker-a", "127.0.0.1:10911", ["MS"], broker_id=0)["code"] == SUCCESS
+        r = register(slave, "broker-a", "127.0.0.1:10921", ["MS"], broker_id=1)
+        assert r["code"] == SUCCESS
+        assert r["extFields"]["masterAddr"] == "127.0.0.1:10911"
+        assert r["extFields"]["haServerAddr"] == "127.0.0.1:20911"
+        body = json.loads(route(port, "MS")["body"])
+        assert body["brokerDatas"][0]["brokerAddrs"] == {"0": "127.0.0.1:10911", "1": "127.0.0.1:10921"}
+        proc.stop()
 
 
 @test
 def ali_ons_decodes_the_route_over_tcp():
-    proc, port = start_namesrv()
-    broker = h.Connection(port)  # kept open: a closed connection unregisters its broker
-    assert register(broker, "broker-a", "127.0.0.1:10911", ["AliTopic"])["code"] == SUCCESS
-    out = subprocess.run(["node", ALIONS_ROUTE, f"127.0.0.1:{port}", "AliTopic"], capture_output=True,
-                         text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    decoded = json.loads(out.stdout.strip().splitlines()[-1])
-    assert "route" in decoded, decoded
-    assert decoded["route"]["brokerDatas"][0]["brokerAddrs"]["0"] == "127.0.0.1:10911"
-    assert decoded["route"]["queueDatas"][0]["readQueueNums"] == 4
-    missing = subprocess.run(["node", ALIONS_ROUTE, f"127.0.0.1:{port}", "NoSuchTopic"], capture_output=True,
+    with h.namesrv() as proc:
+        port = proc.port
+        broker = h.Connection(port)  # kept open: a closed connection unregisters its broker
+        assert register(broker, "broker-a", "127.0.0.1:10911", ["AliTopic"])["code"] == SUCCESS
+        out = subprocess.run(["node", ALIONS_ROUTE, f"127.0.0.1:{port}", "AliTopic"], capture_output=True,
                              text=True, timeout=60)
-    assert "error" in json.loads(missing.stdout.strip().splitlines()[-1])
-    proc.stop()
+        assert out.returncode == 0, out.stderr
+        decoded = json.loads(out.stdout.strip().splitlines()[-1])
+        assert "route" in decoded, decoded
+        assert decoded["route"]["brokerDatas"][0]["brokerAddrs"]["0"] == "127.0.0.1:10911"
+        assert decoded["route"]["queueDatas"][0]["readQueueNums"] == 4
+        missing = subprocess.run(["node", ALIONS_ROUTE, f"127.0.0.1:{port}", "NoSuchTopic"], capture_output=True,
+                                 text=True, timeout=60)
+        assert "error" in json.loads(missing.stdout.strip().splitlines()[-1])
+        proc.stop()
 
 
 @test
 def bad_input_gets_an_error_reply_and_the_nameserver_keeps_serving():
-    proc, port = start_namesrv()
-    conn = h.Connection(port)
-    bad_body = conn.request(REGISTER_BROKER, {"brokerName": "b", "brokerAddr": "127.0.0.1:1", "clusterName": "c",
-                                              "haServerAddr": "x", "brokerId": "0", "compressed": "false"},
-                            b"{not json")
-    assert bad_body["code"] == SYSTEM_ERROR, bad_body
-    missing_field = conn.request(REGISTER_BROKER, {"brokerName": "b"}, register_body(["T"]))
-    assert missing_field["code"] == SYSTEM_ERROR
-    body = register_body(["T"])
-    bad_crc = conn.request(REGISTER_BROKER, {"brokerName": "b", "brokerAddr": "127.0.0.1:1", "clusterName": "c",
-                                             "haServerAddr": "x", "brokerId": "0", "compressed": "false",
-                                             "bodyCrc32": (zlib.crc32(body) & 0x7FFFFFFF) ^ 1}, body)
-    assert bad_crc["code"] == SYSTEM_ERROR
-    assert conn.request(999)["code"] == REQUEST_CODE_NOT_SUPPORTED
-    assert conn.request(GET_ROUTEINFO_BY_TOPIC, {})["code"] == SYSTEM_ERROR  # topic missing
-    # A malformed frame closes that connection only.
-    other = h.Connection(port)
-    broken = h.Connection(port)
-    broken.send_raw(b"\xff\xff\xff\xff\x00\x00\x00\x00")
-    assert broken.read_frame() is None
-    assert other.request(GET_ALL_TOPIC_LIST)["code"] == SUCCESS
-    assert conn.request(GET_BROKER_CLUSTER_INFO)["code"] == SUCCESS
-    assert proc.alive()
-    proc.stop()
+    with h.namesrv() as proc:
+        port = proc.port
+        conn = h.Connection(port)
+        bad_body = conn.request(REGISTER_BROKER, {"brokerName": "b", "brokerAddr": "127.0.0.1:1", "clusterName": "c",
+                                                  "haServerAddr": "x", "brokerId": "0", "compressed": "false"},
+                                b"{not json")
+        assert bad_body["code"] == SYSTEM_ERROR, bad_body
+        missing_field = conn.request(REGISTER_BROKER, {"brokerName": "b"}, register_body(["T"]))
+        assert missing_field["code"] == SYSTEM_ERROR
+        body = register_body(["T"])
+        bad_crc = conn.request(REGISTER_BROKER, {"brokerName": "b", "brokerAddr": "127.0.0.1:1", "clusterName": "c",
+                                                 "haServerAddr": "x", "brokerId": "0", "compressed": "false",
+                                                 "bodyCrc32": (zlib.crc32(body) & 0x7FFFFFFF) ^ 1}, body)
+        assert bad_crc["code"] == SYSTEM_ERROR
+        assert conn.request(999)["code"] == REQUEST_CODE_NOT_SUPPORTED
+        assert conn.request(GET_ROUTEINFO_BY_TOPIC, {})["code"] == SYSTEM_ERROR  # topic missing
+        # A malformed frame closes that connection only.
+        other = h.Connection(port)
+        broken = h.Connection(port)
+        broken.send_raw(b"\xff\xff\xff\xff\x00\x00\x00\x00")
+        assert broken.read_frame() is None
+        assert other.request(GET_ALL_TOPIC_LIST)["code"] == SUCCESS
+        assert conn.request(GET_BROKER_CLUSTER_INFO)["code"] == SUCCESS
+        assert proc.alive()
+        proc.stop()
 
 
 @test
 def kv_config_round_trips():
-    proc, port = start_namesrv()
-    conn = h.Connection(port)
-    ext = {"namespace": "ORDER_TOPIC_CONFIG", "key": "OrderTopic"}
-    assert conn.request(GET_KV_CONFIG, ext)["code"] == QUERY_NOT_FOUND
-    assert conn.request(PUT_KV_CONFIG, dict(ext, value="broker-a:4"))["code"] == SUCCESS
-    got = conn.request(GET_KV_CONFIG, ext)
-    assert got["code"] == SUCCESS and got["extFields"]["value"] == "broker-a:4"
-    proc.stop()
+    with h.namesrv() as proc:
+        port = proc.port
+        conn = h.Connection(port)
+        ext = {"namespace": "ORDER_TOPIC_CONFIG", "key": "OrderTopic"}
+        assert conn.request(GET_KV_CONFIG, ext)["code"] == QUERY_NOT_FOUND
+        assert conn.request(PUT_KV_CONFIG, dict(ext, value="broker-a:4"))["code"] == SUCCESS
+        got = conn.request(GET_KV_CONFIG, ext)
+        assert got["code"] == SUCCESS and got["extFields"]["value"] == "broker-a:4"
+        proc.stop()
 
 
 @test
 def the_nameserver_stops_cleanly_on_sigterm():
-    proc, port = start_namesrv()
-    assert proc.stop() == 0
-    assert "stopped" in proc.log_text()
+    with h.namesrv() as proc:
+        port = proc.port
+        assert proc.stop() == 0
+        assert "stopped" in proc.log_text()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@
 #include "remoting/codec.h"
 
 #ifndef RINGMQ_TESTDATA_DIR
-#error "RINGMQ_TESTDATA_DIR must point at shared/testdata"
+#error "RINGMQ_TESTDATA_DIR must point at tests/data"
 #endif
 
 namespace ringmq::namesrv::test {

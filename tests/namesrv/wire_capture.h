@@ -1,4 +1,4 @@
-// Test helper: loads the byte-exact RocketMQ 4.9.4 wire captures (/work/shared/testdata/wire) and
+// Test helper: loads the byte-exact RocketMQ 4.9.4 wire captures (tests/data/wire) and
 // decodes their frames with the project's codec.
 #pragma once
 
@@ -27,7 +27,7 @@ struct CapturedFrame {
   remoting::RemotingCommand decode() const;  // fails the test on a codec error
 };
 
-// All frames of testdata/wire/<file_name>, in capture order.
+// All frames of tests/data/wire/<file_name>, in capture order.
 std::vector<CapturedFrame> load_capture(std::string_view file_name);
 
 // The captured response to `request` (same connection and opaque), or nullptr (oneway).

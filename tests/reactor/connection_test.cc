@@ -18,6 +18,7 @@
 
 #include "base/bytes.h"
 #include "base/clock.h"
+#include "core_check.h"
 #include "reactor/engine.h"
 
 using namespace ringmq;
@@ -43,7 +44,7 @@ class FrameEcho : public ConnectionHandler {
         conn.close(make_error(Errc::closed, "asked to"));
         return;
       }
-      REQUIRE(conn.send(as_bytes(frame)).ok());
+      CORE_CHECK(conn.send(as_bytes(frame)).ok());
       pos += 4 + length;
     }
     buffer.erase(0, pos);
@@ -63,6 +64,12 @@ class FrameEcho : public ConnectionHandler {
 struct Server {
   explicit Server(unsigned cores) : Server(EngineOptions{.cores = cores}) {}
   explicit Server(EngineOptions options) : handlers(options.cores), engine(options) {}
+  // Stops the cores first so every check made on them is in before it is reported here.
+  ~Server() {
+    engine.stop();
+    engine.join();
+    CHECK_CORE_CHECKS();
+  }
 
   void start() {
     auto sockets = open_listen_sockets("127.0.0.1", 0, engine.core_count());
@@ -70,7 +77,7 @@ struct Server {
     port = sockets->port;
     std::vector<int> fds;
     for (std::size_t i = 0; i < sockets->fds.size(); ++i) fds.push_back(sockets->release(i));
-    REQUIRE(engine.start([this, fds](Reactor& r) { REQUIRE(r.listen(fds[r.core()], handlers[r.core()]).ok()); }).ok());
+    REQUIRE(engine.start([this, fds](Reactor& r) { CORE_CHECK(r.listen(fds[r.core()], handlers[r.core()]).ok()); }).ok());
   }
   int opened() const {
     int n = 0;
@@ -246,14 +253,15 @@ TEST_CASE("connection: outgoing connect, borrowed send completion, refused conne
 
   REQUIRE(client.start([&](Reactor& r) {
     auto address = resolve_address("127.0.0.1", server.port);
-    REQUIRE(address.ok());
-    REQUIRE(r.connect(*address, collector, [&](Result<ConnectionId> id) {
-      REQUIRE(id.ok());
+    if (!CORE_CHECK(address.ok())) return;
+    CORE_CHECK(r.connect(*address, collector, [&](Result<ConnectionId> id) {
+      if (!CORE_CHECK(id.ok())) return;
       Connection* conn = r.find(*id);
-      REQUIRE(conn != nullptr);
-      CHECK(conn->is_outgoing());
-      REQUIRE(conn->send(as_bytes(frame("small"))).ok());
-      REQUIRE(conn->send_borrowed(as_bytes(kBorrowed), [&](const Status& s) { borrowed_done = s.ok(); }).ok());
+      if (!CORE_CHECK(conn != nullptr)) return;
+      CORE_CHECK(conn->is_outgoing());
+      if (!CORE_CHECK(conn->send(as_bytes(frame("small"))).ok())) return;
+      if (!CORE_CHECK(conn->send_borrowed(as_bytes(kBorrowed), [&](const Status& s) { borrowed_done = s.ok(); }).ok()))
+        return;
       auto poll = std::make_shared<TimerId>();
       auto t = r.add_periodic_timer(1, [&, poll] {
         if (collector.received.size() == frame("small").size() + kBorrowed.size()) {
@@ -261,12 +269,12 @@ TEST_CASE("connection: outgoing connect, borrowed send completion, refused conne
           r.cancel_timer(*poll);
         }
       });
-      REQUIRE(t.ok());
+      if (!CORE_CHECK(t.ok())) return;
       *poll = *t;
     }).ok());
     auto dead = resolve_address("127.0.0.1", dead_port);
-    REQUIRE(dead.ok());
-    REQUIRE(r.connect(*dead, collector, [&](Result<ConnectionId> id) {
+    if (!CORE_CHECK(dead.ok())) return;
+    CORE_CHECK(r.connect(*dead, collector, [&](Result<ConnectionId> id) {
       refused = !id.ok();
       if (!id.ok()) refused_code = id.error().sys_errno;
     }).ok());
@@ -276,6 +284,7 @@ TEST_CASE("connection: outgoing connect, borrowed send completion, refused conne
   CHECK(refused_code == ECONNREFUSED);
   client.stop();
   client.join();
+  CHECK_CORE_CHECKS();
   CHECK(collector.closed == 1);  // shutdown closed the outgoing connection, told once
   CHECK(wait_until([&] { return server.closed() == 1; }));
 }

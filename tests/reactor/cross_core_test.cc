@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "core_check.h"
 #include "reactor/engine.h"
 
 using namespace ringmq;
@@ -36,13 +37,16 @@ void pump(Reactor& r, Stream* s) {
       if (++s->received == Stream::kCount) engine.stop();
     });
     if (!posted.ok()) {
-      REQUIRE(posted.error().code == Errc::busy);
+      if (!CORE_CHECK(posted.error().code == Errc::busy)) {
+        r.engine().stop();
+        return;
+      }
       ++s->busy;
       break;
     }
     ++s->sent;
   }
-  if (s->sent < Stream::kCount) REQUIRE(r.post(0, [&r, s] { pump(r, s); }).ok());
+  if (s->sent < Stream::kCount && !CORE_CHECK(r.post(0, [&r, s] { pump(r, s); }).ok())) r.engine().stop();
 }
 
 }  // namespace
@@ -54,6 +58,7 @@ TEST_CASE("cross_core: one million posts arrive complete and in order") {
     if (r.core() == 0) pump(r, &stream);
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(stream.sent == Stream::kCount);
   CHECK(stream.received == Stream::kCount);
   CHECK(stream.in_order);
@@ -69,7 +74,7 @@ TEST_CASE("cross_core: a full ring reports busy instead of blocking or growing")
   // Park core 1 inside a task so it drains nothing while core 0 fills the ring.
   REQUIRE(engine.post(0, [&] {
     Reactor& r = *Reactor::current();
-    REQUIRE(r.post(1, [&] {
+    CORE_CHECK(r.post(1, [&] {
       blocked = true;
       const std::int64_t deadline = monotonic_ns() + 10'000'000'000;
       while (!release.load() && monotonic_ns() < deadline) std::this_thread::yield();
@@ -91,6 +96,7 @@ TEST_CASE("cross_core: a full ring reports busy instead of blocking or growing")
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   engine.stop();
   engine.join();
+  CHECK_CORE_CHECKS();
   CHECK(saw_busy.load());
   // The parked task still holds its slot until its batch finishes.
   CHECK(accepted.load() == kCrossCoreRingCapacity - 1);
@@ -105,21 +111,24 @@ TEST_CASE("cross_core: ping-pong between two cores survives many sleeps and wake
   } state;
   struct Ping {
     static void send(Reactor& r, State* st) {
-      REQUIRE(r.post(1, [st, &engine = r.engine()] {
-        REQUIRE(engine.post(0, [st, &engine] {
-          if (++st->rounds == kRounds) {
-            engine.stop();
-            return;
-          }
-          send(*Reactor::current(), st);
-        }).ok());
+      const bool posted = CORE_CHECK(r.post(1, [st, &engine = r.engine()] {
+        if (!CORE_CHECK(engine.post(0, [st, &engine] {
+              if (++st->rounds == kRounds) {
+                engine.stop();
+                return;
+              }
+              send(*Reactor::current(), st);
+            }).ok()))
+          engine.stop();  // a lost hop would leave the test waiting forever
       }).ok());
+      if (!posted) r.engine().stop();
     }
   };
   REQUIRE(engine.start([&](Reactor& r) {
     if (r.core() == 0) Ping::send(r, &state);
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(state.rounds == kRounds);
 }
 
@@ -206,23 +215,26 @@ TEST_CASE("cross_core: ping-pong with pauses longer than the spin still wakes ev
   } state;
   struct Ping {
     static void send(Reactor& r, State* st) {
-      REQUIRE(r.post(1, [st, &engine = r.engine()] {
+      const bool posted = CORE_CHECK(r.post(1, [st, &engine = r.engine()] {
         // Every third hop the answer is late (longer than any spin), so spins fail and decay.
         if (st->rounds % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
-        REQUIRE(engine.post(0, [st, &engine] {
-          if (++st->rounds == kRounds) {
-            engine.stop();
-            return;
-          }
-          send(*Reactor::current(), st);
-        }).ok());
+        if (!CORE_CHECK(engine.post(0, [st, &engine] {
+              if (++st->rounds == kRounds) {
+                engine.stop();
+                return;
+              }
+              send(*Reactor::current(), st);
+            }).ok()))
+          engine.stop();  // a lost hop would leave the test waiting forever
       }).ok());
+      if (!posted) r.engine().stop();
     }
   };
   REQUIRE(engine.start([&](Reactor& r) {
     if (r.core() == 0) Ping::send(r, &state);
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(state.rounds == kRounds);
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core_check.h"
 #include "reactor/background_syncer.h"
 #include "reactor/engine.h"
 
@@ -47,10 +48,11 @@ TEST_CASE("reactor: fsync of a written range completes with 0 on the submitting 
       result = res;
       Reactor::current()->engine().stop();
     });
-    REQUIRE(st.ok());
-    CHECK(r.fsyncs_in_flight() == 1);
+    if (!CORE_CHECK(st.ok())) return r.engine().stop();  // no completion would stop it
+    CORE_CHECK(r.fsyncs_in_flight() == 1);
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(result.load() == 0);
   CHECK(same_core.load());
 }
@@ -61,12 +63,14 @@ TEST_CASE("reactor: fsync reports the kernel's error for a descriptor that canno
   Engine engine(EngineOptions{.cores = 1, .pin_threads = false});
   std::atomic<int> result{1};
   REQUIRE(engine.start([&](Reactor& r) {
-    REQUIRE(r.fsync(pipe_fds[0], 0, 0, false, [&](int res) {
-      result = res;
-      Reactor::current()->engine().stop();
-    }).ok());
+    if (!CORE_CHECK(r.fsync(pipe_fds[0], 0, 0, false, [&](int res) {
+          result = res;
+          Reactor::current()->engine().stop();
+        }).ok()))
+      r.engine().stop();
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(result.load() < 0);  // EINVAL: a pipe has no fsync
   ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);
@@ -80,14 +84,16 @@ TEST_CASE("reactor: fsync refuses a negative range and past the in-flight limit 
   REQUIRE(engine.start([&](Reactor& r) {
     refused_bad = r.fsync(file.fd, -1, 0, true, [](int) {}).error().code == Errc::invalid_argument;
     for (std::size_t i = 0; i < kFsyncsInFlightMax; ++i) {
-      REQUIRE(r.fsync(file.fd, 0, 0, true, [&](int) {
-        if (++completed == static_cast<int>(kFsyncsInFlightMax)) Reactor::current()->engine().stop();
-      }).ok());
+      if (!CORE_CHECK(r.fsync(file.fd, 0, 0, true, [&](int) {
+            if (++completed == static_cast<int>(kFsyncsInFlightMax)) Reactor::current()->engine().stop();
+          }).ok()))
+        return r.engine().stop();
     }
     auto st = r.fsync(file.fd, 0, 0, true, [](int) {});
     refused_busy = !st.ok() && st.error().code == Errc::busy;
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(refused_bad.load());
   CHECK(refused_busy.load());
   CHECK(completed.load() == static_cast<int>(kFsyncsInFlightMax));
@@ -111,11 +117,13 @@ TEST_CASE("reactor: a background fsync runs on an idle-priority thread and compl
         if (++completed == 2) Reactor::current()->engine().stop();
       };
     };
-    REQUIRE(r.fsync(file.fd, 0, 0, true, on_done(ok_result), FsyncLane::background).ok());
-    REQUIRE(r.fsync(pipe_fds[0], 0, 0, true, on_done(bad_result), FsyncLane::background).ok());
-    CHECK(r.fsyncs_in_flight() == 2);
+    if (!CORE_CHECK(r.fsync(file.fd, 0, 0, true, on_done(ok_result), FsyncLane::background).ok()) ||
+        !CORE_CHECK(r.fsync(pipe_fds[0], 0, 0, true, on_done(bad_result), FsyncLane::background).ok()))
+      return r.engine().stop();
+    CORE_CHECK(r.fsyncs_in_flight() == 2);
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(ok_result.load() == 0);
   CHECK(bad_result.load() < 0);  // EINVAL: a pipe has no fsync
   CHECK(same_core.load());
@@ -133,13 +141,14 @@ TEST_CASE("reactor: BackgroundSyncer runs its jobs at SCHED_IDLE, in order, and 
     BackgroundSyncer syncer("test-sync");
     for (int i = 0; i < 8; ++i) {
       syncer.submit({file.fd, true, [&, i](int res) {
-        CHECK(res == 0);
+        CORE_CHECK(res == 0);  // on the syncer's thread
         policy = sched_getscheduler(0);
         std::lock_guard lock(order_mutex);
         order.push_back(i);
       }});
     }
   }  // the destructor runs what is queued, then joins
+  CHECK_CORE_CHECKS();
   CHECK(policy.load() == SCHED_IDLE);
   REQUIRE(order.size() == 8);
   for (int i = 0; i < 8; ++i) CHECK(order[static_cast<std::size_t>(i)] == i);

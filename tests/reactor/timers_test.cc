@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "core_check.h"
 #include "reactor/engine.h"
 
 using namespace ringmq;
@@ -81,12 +82,14 @@ TEST_CASE("reactor: timers fire in order on the core, cancel works, periodic rep
   std::function<void()> stop_when_done;  // set on the core, called only there
   REQUIRE(engine.start([&](Reactor& r) {
     start_ns = monotonic_ns();
-    REQUIRE(r.add_timer(30, [&] { fired.push_back(3); }).ok());
-    REQUIRE(r.add_timer(10, [&] { fired.push_back(1); }).ok());
-    REQUIRE(r.add_timer(20, [&] { fired.push_back(2); }).ok());
+    // A failed check stops the engine: the timers that would have stopped it may never fire.
+    const auto check = [&r](bool ok) { return ok || (r.engine().stop(), false); };
+    if (!check(CORE_CHECK(r.add_timer(30, [&] { fired.push_back(3); }).ok()))) return;
+    if (!check(CORE_CHECK(r.add_timer(10, [&] { fired.push_back(1); }).ok()))) return;
+    if (!check(CORE_CHECK(r.add_timer(20, [&] { fired.push_back(2); }).ok()))) return;
     auto doomed = r.add_timer(15, [&] { fired.push_back(99); });
-    REQUIRE(doomed.ok());
-    CHECK(r.cancel_timer(*doomed));
+    if (!check(CORE_CHECK(doomed.ok()))) return;
+    CORE_CHECK(r.cancel_timer(*doomed));
     // Stop once both the last one-shot timer and the fourth periodic tick have happened: on a
     // loaded machine the loop can run late, and a late loop must not cut the periodic timer short.
     stop_when_done = [&r, &last_ns, &periodic_ticks] {
@@ -99,14 +102,15 @@ TEST_CASE("reactor: timers fire in order on the core, cancel works, periodic rep
         stop_when_done();
       }
     });
-    REQUIRE(added.ok());
+    if (!check(CORE_CHECK(added.ok()))) return;
     *periodic = *added;
-    REQUIRE(r.add_timer(60, [&last_ns, &stop_when_done] {
+    check(CORE_CHECK(r.add_timer(60, [&last_ns, &stop_when_done] {
       last_ns = monotonic_ns();
       stop_when_done();
-    }).ok());
+    }).ok()));
   }).ok());
   engine.wait();
+  CHECK_CORE_CHECKS();
   CHECK(fired == std::vector<int>{1, 2, 3});
   CHECK(periodic_ticks == 4);
   CHECK(last_ns - start_ns >= 60 * 1000000);

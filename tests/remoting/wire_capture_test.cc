@@ -1,5 +1,5 @@
 // The codec against every frame captured from real Java, C++ and Node.js clients and a real
-// RocketMQ 4.9.4 (/work/shared/testdata/wire, 819 frames).
+// RocketMQ 4.9.4 (tests/data/wire, 819 frames).
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// Loads the byte-exact frames of /work/shared/testdata/wire/*.jsonl (see its README) for tests.
+// Loads the byte-exact frames of tests/data/wire/*.jsonl (see its README) for tests.
 #pragma once
 
 #include <simdjson.h>

@@ -18,10 +18,15 @@ class TestClient {
           client_->register_handler(kClientHello, [](RemotingCommand req, rpc::ReplyContext reply) {
             RemotingCommand response;
             response.body = "client got: " + req.body;
-            CHECK(reply.reply(std::move(response)).ok());
+            CORE_CHECK(reply.reply(std::move(response)).ok());
           });
         },
         [this](reactor::Reactor&) { client_.reset(); }).ok());
+  }
+  ~TestClient() {
+    engine_.stop();
+    engine_.join();
+    CHECK_CORE_CHECKS();
   }
 
   // Runs `fn(client)` on the client core and waits for it.
@@ -33,6 +38,7 @@ class TestClient {
       done.set_value();
     }).ok());
     REQUIRE(done.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK_CORE_CHECKS();
   }
 
   // Starts a call on the client core; the future gets its outcome.
@@ -100,7 +106,7 @@ TEST_CASE("remoting_client: many concurrent calls on one connection are matched 
                             if (r.ok() && r->body == *expected) ++matched;
                             if (matched == kCalls) promise->set_value();
                           });
-      REQUIRE(s.ok());
+      CORE_CHECK(s.ok());
     }
   });
   REQUIRE(promise->get_future().wait_for(std::chrono::seconds(20)) == std::future_status::ready);
@@ -197,8 +203,8 @@ TEST_CASE("remoting_client: oneway calls are sent and get no response") {
   server.start();
   TestClient client;
   client.on_core([&](rpc::RemotingClient& c) {
-    REQUIRE(c.invoke_oneway(server.address(), RemotingCommand::request(kUnknown)).ok());
-    REQUIRE(c.invoke_oneway(server.address(), echo_request("fire and forget")).ok());
+    CORE_CHECK(c.invoke_oneway(server.address(), RemotingCommand::request(kUnknown)).ok());
+    CORE_CHECK(c.invoke_oneway(server.address(), echo_request("fire and forget")).ok());
   });
   auto response = client.call_sync(server.address(), echo_request("then a call"));
   REQUIRE(response.ok());

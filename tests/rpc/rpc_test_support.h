@@ -19,6 +19,7 @@
 
 #include "base/bytes.h"
 #include "base/clock.h"
+#include "core_check.h"
 #include "reactor/engine.h"
 #include "remoting/codec.h"
 #include "rpc/remoting_client.h"
@@ -49,6 +50,12 @@ struct CoreState {
 class TestServer {
  public:
   TestServer() : cores_(2), engine_(reactor::EngineOptions{.cores = 2}) {}
+  // Stops the cores first so every check made on them (CORE_CHECK) is in before it is reported.
+  ~TestServer() {
+    engine_.stop();
+    engine_.join();
+    CHECK_CORE_CHECKS();
+  }
 
   void start() {
     auto sockets = reactor::open_listen_sockets("127.0.0.1", 0, 2);
@@ -60,7 +67,7 @@ class TestServer {
           CoreState& core = cores_[r.core()];
           core.server = std::make_unique<rpc::RemotingServer>(r);
           register_handlers(r, core);
-          REQUIRE(core.server->listen(fds[r.core()]).ok());
+          CORE_CHECK(core.server->listen(fds[r.core()]).ok());
         },
         [this](reactor::Reactor& r) {
           cores_[r.core()].parked.clear();
@@ -84,7 +91,7 @@ class TestServer {
       response.code = 0;
       response.body = req.body;
       if (auto k = req.ext_fields.get("k")) response.ext_fields.set("k", *k);
-      CHECK(reply.reply(std::move(response)).ok());
+      CORE_CHECK(reply.reply(std::move(response)).ok());
     });
     server.register_handler(kPark, [&core](RemotingCommand, rpc::ReplyContext reply) {
       core.parked.push_back(std::move(reply));
@@ -92,10 +99,10 @@ class TestServer {
     server.register_handler(kDeferred, [&r](RemotingCommand req, rpc::ReplyContext reply) {
       auto parked = std::make_shared<rpc::ReplyContext>(std::move(reply));
       auto body = std::make_shared<std::string>(req.body);
-      REQUIRE(r.add_timer(50, [parked, body] {
+      CORE_CHECK(r.add_timer(50, [parked, body] {
         RemotingCommand response;
         response.body = "later:" + *body;
-        CHECK(parked->reply(std::move(response)).ok());
+        CORE_CHECK(parked->reply(std::move(response)).ok());
       }).ok());
     });
     server.register_handler(kCloseMe, [&server](RemotingCommand, rpc::ReplyContext reply) {
@@ -110,20 +117,20 @@ class TestServer {
                                     RemotingCommand response;
                                     response.code = answer.ok() ? 0 : 1;
                                     response.body = answer.ok() ? answer->body : answer.error().to_string();
-                                    CHECK(parked->reply(std::move(response)).ok());
+                                    CORE_CHECK(parked->reply(std::move(response)).ok());
                                   });
-      CHECK(sent.ok());
+      CORE_CHECK(sent.ok());
     });
     server.register_handler(kBorrowedBody, [this](RemotingCommand, rpc::ReplyContext reply) {
       RemotingCommand header;
       header.remark = "borrowed";
-      CHECK(reply.reply_borrowed(std::move(header), as_bytes(borrowed_body), [this](const Status& s) {
+      CORE_CHECK(reply.reply_borrowed(std::move(header), as_bytes(borrowed_body), [this](const Status& s) {
         if (s.ok()) ++borrowed_done;
       }).ok());
     });
     server.register_handler(kDeferredSlow, [this, &r](RemotingCommand, rpc::ReplyContext reply) {
       auto parked = std::make_shared<rpc::ReplyContext>(std::move(reply));
-      REQUIRE(r.add_timer(300, [this, parked] {
+      CORE_CHECK(r.add_timer(300, [this, parked] {
         Status s = parked->reply(0, std::string("slow"));
         slow_reply_outcome = s.ok() ? 0 : 1 + static_cast<int>(s.error().code);
       }).ok());

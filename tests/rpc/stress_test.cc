@@ -37,6 +37,11 @@ std::string make_body(int thread, int seq) {
 struct StressServer {
   explicit StressServer(reactor::RecvBufferConfig buffers)
       : engine(reactor::EngineOptions{.cores = 2, .pin_threads = false, .recv_buffers = buffers}) {}
+  ~StressServer() {
+    engine.stop();
+    engine.join();
+    CHECK_CORE_CHECKS();
+  }
 
   void start() {
     auto sockets = reactor::open_listen_sockets("127.0.0.1", 0, 2);
@@ -71,7 +76,7 @@ struct StressServer {
             response.ext_fields.set("s", std::to_string(s.ok() ? *s : -1));
             (void)reply.reply(std::move(response));
           });
-          REQUIRE(server->listen(fds[r.core()]).ok());
+          CORE_CHECK(server->listen(fds[r.core()]).ok());
         },
         [this](reactor::Reactor& r) { servers[r.core()].reset(); }).ok());
   }
