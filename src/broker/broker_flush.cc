@@ -113,6 +113,7 @@ void BrokerRuntime::finish_flush_round(CoreState& cs) {
   auto st = log.complete_flush(cs.flush.plan, cs.flush.result, done);
   if (!st.ok()) log_error("shard {}: flush failed, refusing writes: {}", cs.core, st.error().to_string());
   const std::int32_t code = st.ok() ? rc::kSuccess : rc::kFlushDiskTimeout;
+  if (!done.empty()) cs.stats.record_flush_group(done.size());
   for (std::uint64_t token : done) {
     auto it = cs.durable_waiters.find(token);
     if (it == cs.durable_waiters.end()) continue;  // already answered FLUSH_DISK_TIMEOUT
@@ -162,6 +163,7 @@ void BrokerRuntime::expire_waiters(CoreState& cs) {
     cs.durable_waiters.erase(it);
     log_warn("shard {}: sync flush of a send to {} took over {} ms", cs.core, job->header.topic,
              config_.sync_flush_timeout_ms);
+    ++cs.stats.flush_disk_timeouts;
     reply_stored(*this, *job, rc::kFlushDiskTimeout);
   }
 }

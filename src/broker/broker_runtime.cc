@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <thread>
 
 #include "base/clock.h"
@@ -17,6 +18,8 @@
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
 #include "broker/metadata_writer.h"
+#include "broker/metrics_exporter.h"
+#include "broker/metrics_http.h"
 #include "broker/pull_message_processor.h"
 #include "broker/pull_request_hold_service.h"
 #include "broker/schedule_message_service.h"
@@ -156,6 +159,7 @@ Status BrokerRuntime::start() {
     namesrv_sockets_ = std::make_unique<reactor::ListenSockets>(std::move(extra));
     log_info("embedded NameServer listening on {}:{}", standalone_.namesrv_host, namesrv_sockets_->port);
   }
+  open_metrics_socket();
   const std::string ip = derive_advertised_ip(config_);
   RINGMQ_TRY_ASSIGN(store_host_, host_address(ip, listen_port_));
   identity_ = BrokerIdentity{config_.cluster_name, config_.broker_name, config_.broker_id,
@@ -234,6 +238,13 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     log_error("core {} cannot listen: {}", cs.core, st.error().to_string());
   }
   if (cs.core < namesrv_cores_) start_namesrv_listener(reactor, cs);
+  if (cs.core == 0 && metrics_socket_) {
+    metrics_ = std::make_unique<MetricsHttpServer>(
+        [this](MetricsHttpServer::Done done) { render_metrics(*this, std::move(done)); });
+    if (auto st = metrics_->listen(reactor, metrics_socket_->release(0)); !st.ok()) {
+      log_error("metrics cannot listen: {}", st.error().to_string());
+    }
+  }
   if (cs.core == 0) {
     registrar_ = std::make_unique<BrokerRegistrar>(reactor, identity_, config_.namesrv_addrs,
                                                    config_.register_period_ms);
@@ -242,10 +253,28 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     (void)reactor.add_periodic_timer(kConsumerOffsetPersistIntervalMs, [this] { offsets_->persist(); });
   }
   (void)reactor.add_periodic_timer(kHousekeepingIntervalMs, [this, &cs] { housekeeping(cs); });
+  (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
   if (config_.flush_mode == FlushMode::async_flush) {
     (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [this, &cs] { flush_round(cs); });
   }
+}
+
+// Metrics are an aid, not the service: a port already taken (say, two standalones on one host)
+// is logged and the broker runs without them.
+void BrokerRuntime::open_metrics_socket() {
+  if (config_.metrics_listen.empty()) return;
+  const auto colon = config_.metrics_listen.rfind(':');
+  const std::string host = config_.metrics_listen.substr(0, colon);
+  const auto port = static_cast<std::uint16_t>(std::atoi(config_.metrics_listen.c_str() + colon + 1));
+  auto socket = reactor::open_listen_sockets(host, port, 1);
+  if (!socket.ok()) {
+    log_error("metrics: cannot listen on {}: {}; running without /metrics", config_.metrics_listen,
+              socket.error().to_string());
+    return;
+  }
+  metrics_socket_ = std::make_unique<reactor::ListenSockets>(std::move(socket).value());
+  log_info("metrics: GET /metrics on {}:{}", host, metrics_socket_->port);
 }
 
 void BrokerRuntime::start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs) {
