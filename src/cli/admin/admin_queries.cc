@@ -6,6 +6,7 @@
 
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
+#include "remoting/topic_validator.h"
 
 namespace ringmq::cli {
 
@@ -55,7 +56,7 @@ std::int64_t GroupConsumeStats::diff_total() const {
 namespace {
 
 Result<std::vector<std::string>> consume_stats_targets(AdminSession& s, const std::string& group) {
-  auto route = s.topic_route("%RETRY%" + group);
+  auto route = s.topic_route(std::string(remoting::kRetryGroupTopicPrefix) + group);
   if (route.ok() && !route->broker_datas.empty()) return master_addrs(*route);
   std::vector<std::string> out;
   RINGMQ_TRY_ASSIGN(ClusterInfo info, s.cluster_info());

@@ -12,6 +12,7 @@
 #include "cli/admin/admin_queries.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
+#include "remoting/topic_validator.h"
 
 namespace ringmq::cli {
 
@@ -20,8 +21,8 @@ namespace rc = remoting::response_code;
 
 namespace {
 
-constexpr std::string_view kRetryPrefix = "%RETRY%";
-constexpr std::string_view kDlqPrefix = "%DLQ%";
+constexpr std::string_view kRetryPrefix = remoting::kRetryGroupTopicPrefix;
+constexpr std::string_view kDlqPrefix = remoting::kDlqGroupTopicPrefix;
 
 Result<std::vector<std::string>> broker_or_cluster(AdminSession& s, const std::string& broker,
                                                    const std::string& cluster) {
@@ -84,7 +85,7 @@ Status run_delete_sub_group(AdminSession& s, const SubGroupArgs& a, Output& out)
   }
   if (a.cluster.empty()) return {};
   // DeleteSubscriptionGroupCommand (cluster mode) also drops the group's retry and DLQ topics.
-  for (const std::string topic : {std::string(kRetryPrefix) + a.group, std::string(kDlqPrefix) + a.group}) {
+  for (const std::string& topic : {std::string(kRetryPrefix) + a.group, std::string(kDlqPrefix) + a.group}) {
     for (const auto& addr : addrs) {
       auto r = AdminSession::request(req::kDeleteTopicInBroker);
       r.ext_fields.set("topic", topic);
@@ -110,8 +111,8 @@ Status run_group_progress(AdminSession& s, const std::string& group, const std::
                q.broker_offset - q.consumer_offset, q.last_timestamp > 0 ? human_time_ms(q.last_timestamp) : "N/A",
                q.last_timestamp});
   }
-  out.field("Consume TPS", Cell::fixed(stats.consume_tps, 2));
-  out.field("Diff Total", stats.diff_total());
+  out.field("Consume TPS", "consumeTps", Cell::fixed(stats.consume_tps, 2));
+  out.field("Diff Total", "diffTotal", stats.diff_total());
   return {};
 }
 
@@ -164,9 +165,9 @@ Status run_consumer_connection(AdminSession& s, const std::string& group, Output
   if (const JsonValue* table = body.get("subscriptionTable")) {
     for (const auto& [topic, sub] : table->members) subs.add({topic.as_text(), sub.str("subString")});
   }
-  out.field("ConsumeType", body.str("consumeType"));
-  out.field("MessageModel", body.str("messageModel"));
-  out.field("ConsumeFromWhere", body.str("consumeFromWhere"));
+  out.field("ConsumeType", "consumeType", body.str("consumeType"));
+  out.field("MessageModel", "messageModel", body.str("messageModel"));
+  out.field("ConsumeFromWhere", "consumeFromWhere", body.str("consumeFromWhere"));
   return {};
 }
 

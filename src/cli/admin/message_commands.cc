@@ -103,20 +103,28 @@ struct ByIdArgs {
   std::string topic;
 };
 
+// An offset msgId names the broker and the CommitLog offset. A client's unique id has the same
+// length, so with -t a failed offset lookup falls back to the topic's index (DefaultMQAdminExtImpl
+// #viewMessage(topic, msgId) does the same).
+Result<client::MessageExt> view_by_offset_id(AdminSession& s, const std::string& msg_id) {
+  RINGMQ_TRY_ASSIGN(auto id, remoting::decode_offset_msg_id(msg_id));
+  if (id.port <= 0 || id.port > 65535) return make_error(Errc::malformed, "'" + msg_id + "' is not an offset msgId");
+  const std::string addr = fmt::format("{}:{}", ipv4_text(id.ipv4), id.port);
+  auto r = AdminSession::request(req::kViewMessageById);
+  r.ext_fields.set_int("offset", id.commit_log_offset);
+  RINGMQ_TRY_ASSIGN(auto response, s.call_broker(addr, std::move(r)));
+  auto messages = client::decode_messages(response.body, s.broker_name_of(addr));
+  if (messages.empty()) return make_error(Errc::malformed, "broker " + addr + ": the record did not decode");
+  return std::move(messages.front());
+}
+
 Status run_query_by_id(AdminSession& s, const ByIdArgs& a, Output& out) {
-  auto id = remoting::decode_offset_msg_id(a.msg_id);
-  if (id.ok()) {
-    const std::string addr = fmt::format("{}:{}", ipv4_text(id->ipv4), id->port);
-    auto r = AdminSession::request(req::kViewMessageById);
-    r.ext_fields.set_int("offset", id->commit_log_offset);
-    RINGMQ_TRY_ASSIGN(auto response, s.call_broker(addr, std::move(r)));
-    auto messages = client::decode_messages(response.body, s.broker_name_of(addr));
-    if (messages.empty()) return make_error(Errc::malformed, "broker " + addr + ": the record did not decode");
-    print_message(messages.front(), out);
+  auto by_offset = view_by_offset_id(s, a.msg_id);
+  if (by_offset.ok() || a.topic.empty()) {
+    if (!by_offset.ok()) return by_offset.take_error();
+    print_message(*by_offset, out);
     return {};
   }
-  // Not an offset id: a client's unique id (UNIQ_KEY), found through the topic's index.
-  if (a.topic.empty()) return make_error(Errc::invalid_argument, "'" + a.msg_id + "' is not an offset msgId; give -t topic to look it up as a unique key");
   RINGMQ_TRY_ASSIGN(auto messages, query_message(s, a.topic, a.msg_id, true, kQueryByKeyMaxNum, 0, INT64_MAX));
   if (messages.empty()) return make_error(Errc::not_found, "message " + a.msg_id + " not found in topic " + a.topic);
   print_message(messages.front(), out);

@@ -18,8 +18,8 @@ namespace req = remoting::request_code;
 
 namespace {
 
-constexpr std::string_view kRetryGroupTopicPrefix = "%RETRY%";
-constexpr std::string_view kDlqGroupTopicPrefix = "%DLQ%";
+using remoting::kDlqGroupTopicPrefix;
+using remoting::kRetryGroupTopicPrefix;
 constexpr const char* kOrderTopicConfigNamespace = "ORDER_TOPIC_CONFIG";
 
 Status run_topic_list(AdminSession& s, const std::string& cluster, Output& out) {
@@ -109,7 +109,7 @@ Status run_update_topic(AdminSession& s, const UpdateTopicArgs& a, Output& out) 
   for (const auto& addr : addrs) {
     auto r = AdminSession::request(req::kUpdateAndCreateTopic);
     r.ext_fields.set("topic", a.topic);
-    r.ext_fields.set("defaultTopic", remoting::kAutoCreateTopicKey);
+    r.ext_fields.set("defaultTopic", remoting::system_topic::kAutoCreateTopicKey);
     r.ext_fields.set_int("readQueueNums", a.read_queues);
     r.ext_fields.set_int("writeQueueNums", a.write_queues);
     r.ext_fields.set_int("perm", a.perm);
