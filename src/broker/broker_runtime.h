@@ -63,13 +63,17 @@ inline constexpr std::size_t kOverflowTasksRefuseRequests = kOverflowTasksMax / 
 // this long for their answers.
 inline constexpr std::int64_t kUnregisterWaitMs = 3000;
 
-// StoreStatsService's putMessageDistributeTime buckets (upper bounds in ms; the last is open).
+// StoreStatsService's putMessageDistributeTime buckets, by whole milliseconds as Java counts:
+// [<=0ms] [0~10ms] [10~50ms] ... [5~10s] [10s~]; bucket i >= 1 holds kPutLatencyBoundsMs[i - 1] <=
+// ms < kPutLatencyBoundsMs[i] (bucket 1 starts at 1 ms).
 inline constexpr std::size_t kPutLatencyBuckets = 13;
 inline constexpr std::int64_t kPutLatencyBoundsMs[kPutLatencyBuckets - 1] = {0,    10,   50,   100,  200,  500,
                                                                              1000, 2000, 3000, 4000, 5000, 10000};
 inline std::size_t put_latency_bucket(std::int64_t elapsed_us) {
-  std::size_t i = 0;
-  while (i < kPutLatencyBuckets - 1 && elapsed_us > kPutLatencyBoundsMs[i] * 1000) ++i;
+  const std::int64_t ms = elapsed_us / 1000;
+  if (ms <= 0) return 0;
+  std::size_t i = 1;
+  while (i < kPutLatencyBuckets - 1 && ms >= kPutLatencyBoundsMs[i]) ++i;
   return i;
 }
 

@@ -172,8 +172,9 @@ void render_broker(std::string& out, const MetricsGather& g, const BrokerRuntime
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i + 1 < kPutLatencyBuckets; ++i) {
     cumulative += g.latency_buckets[i];
-    out += fmt::format("ringmq_send_store_latency_seconds_bucket{{le=\"{}\"}} {}\n",
-                       static_cast<double>(kPutLatencyBoundsMs[i]) / 1000.0, cumulative);
+    // Bucket 0 is "under 1 ms"; bucket i >= 1 ends below kPutLatencyBoundsMs[i].
+    const double le_seconds = i == 0 ? 0.001 : static_cast<double>(kPutLatencyBoundsMs[i]) / 1000.0;
+    out += fmt::format("ringmq_send_store_latency_seconds_bucket{{le=\"{}\"}} {}\n", le_seconds, cumulative);
   }
   cumulative += g.latency_buckets[kPutLatencyBuckets - 1];
   out += fmt::format("ringmq_send_store_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "base/log.h"
 #include "cli/commands.h"
 #include "remoting/response_code.h"
 
@@ -43,6 +44,9 @@ void print_failure(const AdminOptions& options, const std::string& command, cons
 }  // namespace
 
 int AdminCli::run_parsed() {
+  // The client library's info lines (engine started, ...) would mix into the tables, which
+  // scripts read; --log-level debug still shows everything.
+  if (log_level() == LogLevel::info) set_log_level(LogLevel::warn);
   for (auto& [sub, run] : commands_) {
     if (!sub->parsed()) continue;
     auto session = AdminSession::open(options_.namesrv);
