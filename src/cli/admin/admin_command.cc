@@ -17,6 +17,8 @@ namespace ringmq::cli {
 CLI::App* AdminCli::add(const char* name, const char* description, AdminRun run) {
   CLI::App* sub = admin_.add_subcommand(name, description);
   sub->add_option("-n,--namesrvAddr", options_.namesrv, "NameServers, host:port;host:port (default $NAMESRV_ADDR)");
+  sub->add_option("--namesrv-domain", options_.namesrv_domain,
+                  "address server host[:port] serving the NameServer list (used without -n and $NAMESRV_ADDR)");
   sub->add_flag("--json", options_.json, "print one JSON object instead of tables");
   commands_.emplace_back(sub, std::move(run));
   return sub;
@@ -49,7 +51,7 @@ int AdminCli::run_parsed() {
   if (log_level() == LogLevel::info) set_log_level(LogLevel::warn);
   for (auto& [sub, run] : commands_) {
     if (!sub->parsed()) continue;
-    auto session = AdminSession::open(options_.namesrv);
+    auto session = AdminSession::open(options_.namesrv, options_.namesrv_domain);
     if (!session.ok()) {
       print_failure(options_, sub->get_name(), session.error(), nullptr);
       return 1;

@@ -20,6 +20,7 @@ namespace ringmq::cli {
 
 struct AdminOptions {
   std::string namesrv;
+  std::string namesrv_domain;  // address server (rocketmq.namesrv.domain), after -n and $NAMESRV_ADDR
   bool json = false;
 };
 

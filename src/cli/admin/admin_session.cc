@@ -12,14 +12,15 @@ namespace ringmq::cli {
 namespace req = remoting::request_code;
 namespace rc = remoting::response_code;
 
-Result<std::unique_ptr<AdminSession>> AdminSession::open(const std::string& namesrv_addr) {
+Result<std::unique_ptr<AdminSession>> AdminSession::open(const std::string& namesrv_addr,
+                                                        const std::string& namesrv_domain) {
   client::ClientConfig config;
   config.namesrv_addr = namesrv_addr;
+  config.namesrv_domain = namesrv_domain;
   config.instance_name = "ringmq-admin";
   config.callback_threads = 1;
   RINGMQ_TRY_ASSIGN(auto instance, client::ClientInstance::create(std::move(config)));
-  return std::unique_ptr<AdminSession>(
-      new AdminSession(std::move(instance), client::resolve_namesrv_addrs(namesrv_addr)));
+  return std::unique_ptr<AdminSession>(new AdminSession(std::move(instance)));
 }
 
 AdminSession::~AdminSession() {

@@ -40,7 +40,8 @@ struct ClusterInfo {
 
 class AdminSession {
  public:
-  static Result<std::unique_ptr<AdminSession>> open(const std::string& namesrv_addr);
+  // `namesrv_domain`: the address server asked when neither -n nor $NAMESRV_ADDR names one.
+  static Result<std::unique_ptr<AdminSession>> open(const std::string& namesrv_addr, const std::string& namesrv_domain);
   ~AdminSession();
 
   client::ClientInstance& instance() { return *instance_; }
@@ -54,7 +55,7 @@ class AdminSession {
                                                  std::vector<std::int32_t> also_ok = {});
   // One given NameServer (writes that every NameServer must see, e.g. DELETE_TOPIC_IN_NAMESRV).
   Result<remoting::RemotingCommand> call_namesrv_at(const std::string& addr, remoting::RemotingCommand request);
-  const std::vector<std::string>& namesrv_addrs() const { return namesrv_addrs_; }
+  std::vector<std::string> namesrv_addrs() const { return instance_->namesrv_addrs(); }
 
   Result<ClusterInfo> cluster_info();
   Result<client::TopicRouteData> topic_route(const std::string& topic);
@@ -72,13 +73,11 @@ class AdminSession {
   static remoting::RemotingCommand request(std::int32_t code);
 
  private:
-  AdminSession(std::shared_ptr<client::ClientInstance> instance, std::vector<std::string> namesrv_addrs)
-      : instance_(std::move(instance)), namesrv_addrs_(std::move(namesrv_addrs)) {}
+  explicit AdminSession(std::shared_ptr<client::ClientInstance> instance) : instance_(std::move(instance)) {}
   Result<remoting::RemotingCommand> check(const std::string& peer, Result<remoting::RemotingCommand> response,
                                           const std::vector<std::int32_t>& also_ok);
 
   std::shared_ptr<client::ClientInstance> instance_;
-  std::vector<std::string> namesrv_addrs_;
   std::optional<CallFailure> failure_;
   std::optional<ClusterInfo> cluster_cache_;
 };

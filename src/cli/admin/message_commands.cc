@@ -153,6 +153,7 @@ client::PullConsumerConfig pull_config(const AdminOptions& o, const std::string&
   client::PullConsumerConfig c;
   c.group = group.empty() ? kToolsConsumerGroup : group;
   c.client.namesrv_addr = o.namesrv;
+  c.client.namesrv_domain = o.namesrv_domain;
   c.client.instance_name = "ringmq-admin-pull";
   c.client.callback_threads = 1;
   return c;
@@ -267,6 +268,7 @@ Status run_send_message(const AdminOptions& o, const SendArgs& a, Output& out) {
   client::ProducerConfig config;
   config.group = fmt::format("{}", wall_clock_ms());  // SendMessageCommand's throwaway group
   config.client.namesrv_addr = o.namesrv;
+  config.client.namesrv_domain = o.namesrv_domain;
   config.client.instance_name = "ringmq-admin-send";
   config.client.callback_threads = 1;
   client::Producer producer(config);
