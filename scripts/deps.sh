@@ -11,6 +11,7 @@ packages=(
   liburing-dev libxxhash-dev libmimalloc-dev zlib1g-dev libisal-dev
   libsimdjson-dev libcli11-dev libfmt-dev
   doctest-dev libbenchmark-dev
+  prometheus  # promtool: tests check /metrics and deploy/prometheus/ringmq-alerts.yml
 )
 
 missing=()

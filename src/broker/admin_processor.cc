@@ -5,7 +5,6 @@
 #include <memory>
 #include <vector>
 
-#include "base/clock.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_processors.h"
 #include "broker/broker_runtime.h"
@@ -71,70 +70,6 @@ void process_get_all_topic_config(RequestContext ctx, remoting::RemotingCommand&
   auto response = make_response(ctx.ref, rc::kSuccess);
   response.body = encode_topic_config_wrapper(*ctx.cs.topics);
   ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
-}
-
-namespace {
-
-struct RuntimeTotals {
-  std::uint64_t put_messages = 0;
-  std::uint64_t put_bytes = 0;
-  std::int64_t put_time_max_us = 0;
-  std::int64_t commit_log_min = INT64_MAX;
-  std::int64_t commit_log_max = 0;
-  std::int64_t unflushed_bytes = 0;
-};
-
-std::string runtime_text(std::int64_t ms) {
-  const std::int64_t s = ms / 1000;
-  return fmt::format("[ {} days, {} hours, {} minutes, {} seconds ]", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
-}
-
-std::vector<std::pair<std::string, std::string>> runtime_table(BrokerRuntime& rt, const RuntimeTotals& t) {
-  const auto n = [](auto v) { return fmt::format("{}", v); };
-  const double avg = t.put_messages ? static_cast<double>(t.put_bytes) / static_cast<double>(t.put_messages) : 0.0;
-  return {
-      {"brokerVersionDesc", "V4_9_4"}, {"brokerVersion", "401"},
-      {"msgPutTotalYesterdayMorning", "0"}, {"msgPutTotalTodayMorning", "0"}, {"msgPutTotalTodayNow", n(t.put_messages)},
-      {"msgGetTotalYesterdayMorning", "0"}, {"msgGetTotalTodayMorning", "0"}, {"msgGetTotalTodayNow", "0"},
-      {"commitLogMinOffset", n(t.commit_log_min == INT64_MAX ? 0 : t.commit_log_min)},
-      {"commitLogMaxOffset", n(t.commit_log_max)}, {"commitLogDiskRatio", "0.0"}, {"consumeQueueDiskRatio", "0.0"},
-      {"bootTimestamp", n(rt.boot_timestamp_ms())}, {"runtime", runtime_text(wall_clock_ms() - rt.boot_timestamp_ms())},
-      {"putTps", "0.0 0.0 0.0"}, {"getFoundTps", "0.0 0.0 0.0"}, {"getMissTps", "0.0 0.0 0.0"},
-      {"getTotalTps", "0.0 0.0 0.0"}, {"getTransferedTps", "0.0 0.0 0.0"}, {"getTransferredTps", "0.0 0.0 0.0"},
-      {"putMessageTimesTotal", n(t.put_messages)}, {"putMessageSizeTotal", n(t.put_bytes)},
-      {"putMessageAverageSize", fmt::format("{:.1f}", avg)}, {"putMessageEntireTimeMax", n(t.put_time_max_us / 1000)},
-      {"getMessageEntireTimeMax", "0"}, {"dispatchBehindBytes", "0"}, {"pageCacheLockTimeMills", "0"},
-      {"earliestMessageTimeStamp", "-1"}, {"startAcceptSendRequestTimeStamp", "0"},
-      {"remainTransientStoreBufferNumbs", "2147483647"}, {"remainHowManyDataToCommit", "0 B"},
-      {"remainHowManyDataToFlush", fmt::format("{} B", t.unflushed_bytes)},
-      {"sendThreadPoolQueueSize", "0"}, {"sendThreadPoolQueueCapacity", "10000"},
-      {"pullThreadPoolQueueSize", "0"}, {"pullThreadPoolQueueCapacity", "100000"},
-      {"queryThreadPoolQueueSize", "0"}, {"queryThreadPoolQueueCapacity", "20000"},
-      {"EndTransactionQueueSize", "0"}, {"EndTransactionThreadPoolQueueCapacity", "100000"},
-      {"shardCount", n(rt.core_count())},
-  };
-}
-
-}  // namespace
-
-void process_get_broker_runtime_info(RequestContext ctx, remoting::RemotingCommand&&) {
-  auto totals = std::make_shared<RuntimeTotals>();
-  visit_all_cores(
-      ctx.rt,
-      [totals](CoreState& cs) {
-        totals->put_messages += cs.stats.put_messages;
-        totals->put_bytes += cs.stats.put_bytes;
-        totals->put_time_max_us = std::max(totals->put_time_max_us, cs.stats.put_time_max_us);
-        const auto& log = cs.shard->commit_log();
-        totals->commit_log_min = std::min(totals->commit_log_min, log.min_offset().value);
-        totals->commit_log_max = std::max(totals->commit_log_max, log.write_offset().value);
-        totals->unflushed_bytes += log.write_offset().value - log.durable_offset().value;
-      },
-      [ctx, totals] {
-        auto response = make_response(ctx.ref, rc::kSuccess);
-        response.body = encode_kv_table(runtime_table(ctx.rt, *totals));
-        ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
-      });
 }
 
 void process_get_topic_stats_info(RequestContext ctx, remoting::RemotingCommand&& request) {

@@ -38,6 +38,8 @@ struct BrokerConfig {
   int cores = 0;                                          // 0 = reactor::default_core_count()
   // Pull replies whose message bytes reach this go out zero-copy (0 = never; reactor/limits.h).
   std::size_t zerocopy_send_min_bytes = reactor::kZeroCopySendBytesMinDefault;
+  // Prometheus text exposition on GET /metrics, "host:port"; empty = off (--metrics-listen).
+  std::string metrics_listen;
   // Consumer side (issue 5).
   std::string delay_levels = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";  // messageDelayLevel
   std::int64_t channel_expired_timeout_ms = 120'000;      // channelExpiredTimeout

@@ -51,6 +51,10 @@ void register_broker_handlers(BrokerRuntime& rt, CoreState& cs, rpc::RemotingSer
   add(rt, cs, server, req::kSearchOffsetByTimestamp, process_offset_query);
   add(rt, cs, server, req::kGetEarliestMsgStoretime, process_offset_query);
   add(rt, cs, server, req::kViewMessageById, process_view_message_by_id);
+  add(rt, cs, server, req::kQueryMessage, process_query_message);
+  add(rt, cs, server, req::kGetBrokerConfig, process_get_broker_config);
+  add(rt, cs, server, req::kViewBrokerStatsData, process_view_broker_stats_data);
+  add(rt, cs, server, req::kUpdateBrokerConfig, process_update_broker_config);
   add(rt, cs, server, req::kHeartBeat, process_heart_beat);
   add(rt, cs, server, req::kUnregisterClient, process_unregister_client);
   add(rt, cs, server, req::kGetConsumerListByGroup, process_get_consumer_list_by_group);

@@ -44,6 +44,14 @@ void process_get_topic_stats_info(RequestContext ctx, remoting::RemotingCommand&
 // query_processor.cc (§6.6, §6.9)
 void process_offset_query(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_view_message_by_id(RequestContext ctx, remoting::RemotingCommand&& request);
+void process_query_message(RequestContext ctx, remoting::RemotingCommand&& request);
+
+// runtime_info_processor.cc, stats_processor.cc: GET_BROKER_RUNTIME_INFO, VIEW_BROKER_STATS_DATA.
+void process_view_broker_stats_data(RequestContext ctx, remoting::RemotingCommand&& request);
+
+// broker_config_processor.cc: GET_BROKER_CONFIG, UPDATE_BROKER_CONFIG.
+void process_get_broker_config(RequestContext ctx, remoting::RemotingCommand&& request);
+void process_update_broker_config(RequestContext ctx, remoting::RemotingCommand&& request);
 
 // client_manage_processor.cc (§6.1-6.3): heartbeats and client tables, on core 0.
 void process_heart_beat(RequestContext ctx, remoting::RemotingCommand&& request);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <thread>
 
 #include "base/clock.h"
@@ -17,11 +18,14 @@
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
 #include "broker/metadata_writer.h"
+#include "broker/metrics_exporter.h"
+#include "broker/metrics_http.h"
 #include "broker/pull_message_processor.h"
 #include "broker/pull_request_hold_service.h"
 #include "broker/schedule_message_service.h"
 #include "broker/subscription_group_manager.h"
 #include "broker/send_message_processor.h"
+#include "remoting/response_code.h"
 #include "rpc/channel.h"
 
 namespace ringmq::broker {
@@ -141,6 +145,7 @@ Status BrokerRuntime::start() {
     namesrv_sockets_ = std::make_unique<reactor::ListenSockets>(std::move(extra));
     log_info("embedded NameServer listening on {}:{}", standalone_.namesrv_host, namesrv_sockets_->port);
   }
+  open_metrics_socket();
   const std::string ip = derive_advertised_ip(config_);
   RINGMQ_TRY_ASSIGN(store_host_, host_address(ip, listen_port_));
   identity_ = BrokerIdentity{config_.cluster_name, config_.broker_name, config_.broker_id,
@@ -220,6 +225,13 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     log_error("core {} cannot listen: {}", cs.core, st.error().to_string());
   }
   if (cs.core < namesrv_cores_) start_namesrv_listener(reactor, cs);
+  if (cs.core == 0 && metrics_socket_) {
+    metrics_ = std::make_unique<MetricsHttpServer>(
+        [this](MetricsHttpServer::Done done) { render_metrics(*this, std::move(done)); });
+    if (auto st = metrics_->listen(reactor, metrics_socket_->release(0)); !st.ok()) {
+      log_error("metrics cannot listen: {}", st.error().to_string());
+    }
+  }
   if (cs.core == 0) {
     registrar_ = std::make_unique<BrokerRegistrar>(reactor, identity_, config_.namesrv_addrs,
                                                    config_.register_period_ms);
@@ -227,12 +239,35 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     (void)reactor.add_periodic_timer(kClientScanIntervalMs, [this] { scan_expired_clients(*this); });
     (void)reactor.add_periodic_timer(kConsumerOffsetPersistIntervalMs, [this] { offsets_->persist(); });
   }
-  cs.commit = std::make_unique<GroupCommit>(reactor, cs.shard->commit_log(), config_.sync_flush_timeout_ms,
-                                            [this](SendJob& job, std::int32_t code) { reply_stored(*this, job, code); });
+  cs.commit = std::make_unique<GroupCommit>(
+      reactor, cs.shard->commit_log(), config_.sync_flush_timeout_ms,
+      [this, &cs](SendJob& job, std::int32_t code) {
+        if (code == remoting::response_code::kFlushDiskTimeout) ++cs.stats.flush_disk_timeouts;
+        reply_stored(*this, job, code);
+      },
+      [&cs](std::size_t sends) { cs.stats.record_flush_group(sends); });
+  (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
   if (config_.flush_mode == FlushMode::async_flush) {
     (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [&cs] { cs.commit->flush_now(); });
   }
+}
+
+// Metrics are an aid, not the service: a port already taken (say, two standalones on one host)
+// is logged and the broker runs without them.
+void BrokerRuntime::open_metrics_socket() {
+  if (config_.metrics_listen.empty()) return;
+  const auto colon = config_.metrics_listen.rfind(':');
+  const std::string host = config_.metrics_listen.substr(0, colon);
+  const auto port = static_cast<std::uint16_t>(std::atoi(config_.metrics_listen.c_str() + colon + 1));
+  auto socket = reactor::open_listen_sockets(host, port, 1);
+  if (!socket.ok()) {
+    log_error("metrics: cannot listen on {}: {}; running without /metrics", config_.metrics_listen,
+              socket.error().to_string());
+    return;
+  }
+  metrics_socket_ = std::make_unique<reactor::ListenSockets>(std::move(socket).value());
+  log_info("metrics: GET /metrics on {}:{}", host, metrics_socket_->port);
 }
 
 void BrokerRuntime::start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs) {

@@ -24,6 +24,7 @@
 
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
+#include "broker/broker_stats.h"
 #include "broker/broker_controller.h"
 #include "broker/consumer_snapshot.h"
 #include "broker/delay_levels.h"
@@ -46,6 +47,7 @@ class SubscriptionGroupManager;
 class MetadataWriter;
 class PullRequestHoldService;
 class ScheduleMessageService;
+class MetricsHttpServer;
 struct SendJob;
 
 // How soon a core retries cross-core posts that found a ring full (a one-shot timer, armed only
@@ -62,6 +64,24 @@ inline constexpr std::size_t kOverflowTasksRefuseRequests = kOverflowTasksMax / 
 // this long for their answers.
 inline constexpr std::int64_t kUnregisterWaitMs = 3000;
 
+// StoreStatsService's putMessageDistributeTime buckets, by whole milliseconds as Java counts:
+// [<=0ms] [0~10ms] [10~50ms] ... [5~10s] [10s~]; bucket i >= 1 holds kPutLatencyBoundsMs[i - 1] <=
+// ms < kPutLatencyBoundsMs[i] (bucket 1 starts at 1 ms).
+inline constexpr std::size_t kPutLatencyBuckets = 13;
+inline constexpr std::int64_t kPutLatencyBoundsMs[kPutLatencyBuckets - 1] = {0,    10,   50,   100,  200,  500,
+                                                                             1000, 2000, 3000, 4000, 5000, 10000};
+inline std::size_t put_latency_bucket(std::int64_t elapsed_us) {
+  const std::int64_t ms = elapsed_us / 1000;
+  if (ms <= 0) return 0;
+  std::size_t i = 1;
+  while (i < kPutLatencyBuckets - 1 && ms >= kPutLatencyBoundsMs[i]) ++i;
+  return i;
+}
+
+// Sync-flush group sizes (sends made durable by one flush round): upper bounds; the last is open.
+inline constexpr std::size_t kFlushGroupBuckets = 10;
+inline constexpr std::uint64_t kFlushGroupBounds[kFlushGroupBuckets - 1] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+
 // Per-core statistics, summed over the cores for GET_BROKER_RUNTIME_INFO.
 struct CoreStats {
   std::uint64_t put_messages = 0;
@@ -69,6 +89,20 @@ struct CoreStats {
   std::int64_t put_time_max_us = 0;
   std::uint64_t get_messages = 0;
   std::uint64_t get_bytes = 0;
+  std::uint64_t get_found_requests = 0;  // pulls that found messages
+  std::uint64_t get_miss_requests = 0;   // pulls that found none
+  std::uint64_t put_latency_buckets[kPutLatencyBuckets] = {};
+  std::uint64_t put_latency_sum_us = 0;
+  std::uint64_t flush_disk_timeouts = 0;  // sync sends answered FLUSH_DISK_TIMEOUT
+  std::uint64_t flush_group_buckets[kFlushGroupBuckets] = {};
+  std::uint64_t flush_group_sends = 0;    // sum of the group sizes
+
+  void record_flush_group(std::size_t sends) {
+    std::size_t i = 0;
+    while (i < kFlushGroupBuckets - 1 && sends > kFlushGroupBounds[i]) ++i;
+    ++flush_group_buckets[i];
+    flush_group_sends += sends;
+  }
 };
 
 // The IPv4 address and port of a client connection (born host of what it sends).
@@ -86,6 +120,7 @@ struct CoreState {
   std::unique_ptr<rpc::RemotingServer> namesrv_server;  // standalone's NameServer listener
   PendingReplies replies;
   CoreStats stats;
+  CoreStatsSet stats_set;  // TPS samples, morning counters, per-topic and per-group items
   std::minstd_rand random{std::random_device{}()};
 
   // The CommitLog's flush rounds and the sends waiting for them (made when the core starts).
@@ -163,6 +198,7 @@ class BrokerRuntime {
   // ShardStore::close(); marks cs.shard_closed, or logs why the store stays marked as crashed.
   void close_shard(CoreState& cs);
   void start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs);
+  void open_metrics_socket();
   void begin_graceful_stop();
   void drain_overflow(CoreState& cs);
   // A one-shot timer that drains cs.overflow (and re-arms while tasks remain parked).
@@ -193,6 +229,8 @@ class BrokerRuntime {
   std::vector<std::unique_ptr<CoreState>> cores_;
   std::unique_ptr<reactor::ListenSockets> listen_sockets_;
   std::unique_ptr<reactor::ListenSockets> namesrv_sockets_;
+  std::unique_ptr<reactor::ListenSockets> metrics_socket_;  // --metrics-listen, core 0's
+  std::unique_ptr<MetricsHttpServer> metrics_;             // core 0, between its start and stop hooks
   std::unique_ptr<BrokerRegistrar> registrar_;  // core 0, between its start and stop hooks
   bool stopping_ = false;                       // core 0
 };

@@ -74,11 +74,14 @@ Result<OffsetHeader> parse_offset_header(const remoting::ExtFields& ext) {
 struct StatsJob {
   RequestContext ctx;
   std::vector<ConsumeStatsEntry> entries;
+  std::string group;
+  std::vector<std::string> topics;
+  double consume_tps = 0;  // GROUP_GET_NUMS' last-minute TPS over the topics, summed over cores
 };
 
 void finish_stats(const std::shared_ptr<StatsJob>& job) {
   auto response = make_response(job->ctx.ref, rc::kSuccess);
-  response.body = encode_consume_stats(job->ctx.rt.config().broker_name, job->entries, 0.0);
+  response.body = encode_consume_stats(job->ctx.rt.config().broker_name, job->entries, job->consume_tps);
   job->ctx.rt.reply(job->ctx.target, job->ctx.ref, std::move(response));
 }
 
@@ -145,9 +148,9 @@ void process_get_consume_stats(RequestContext ctx, remoting::RemotingCommand&& r
   if (!group.ok()) return reply_error(ctx, rc::kSystemError, group.error().to_string());
   std::string topic(request.ext_fields.get("topic").value_or(""));
   ctx.rt.run_on(0, [ctx, g = std::string(*group), topic] {
-    auto job = std::make_shared<StatsJob>(StatsJob{ctx, {}});
-    std::vector<std::string> topics = topic.empty() ? ctx.rt.offsets().topics_of_group(g) : std::vector{topic};
-    for (const std::string& t : topics) {
+    auto job = std::make_shared<StatsJob>(StatsJob{ctx, {}, g, {}, 0.0});
+    job->topics = topic.empty() ? ctx.rt.offsets().topics_of_group(g) : std::vector{topic};
+    for (const std::string& t : job->topics) {
       // Core 0's own snapshot: ctx.cs is the receiving core's state, whose `topics` that core may
       // replace (and free) while this runs here.
       const TopicConfig* config = ctx.rt.here().topics->find(t);
@@ -160,6 +163,10 @@ void process_get_consume_stats(RequestContext ctx, remoting::RemotingCommand&& r
     visit_all_cores(
         ctx.rt,
         [job](CoreState& cs) {
+          for (const std::string& t : job->topics) {
+            const StatsItem* item = cs.stats_set.group_get_nums.find(group_stats_key(t, job->group));
+            if (item != nullptr) job->consume_tps += item->minute().tps;
+          }
           for (ConsumeStatsEntry& e : job->entries) {
             if (shard_of_queue(e.topic, e.queue_id, job->ctx.rt.core_count()).value != cs.core) continue;
             e.broker_offset = cs.shard->max_offset(e.topic, store::QueueId{e.queue_id}).value;

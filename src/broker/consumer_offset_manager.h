@@ -44,6 +44,8 @@ class ConsumerOffsetManager {
   void remove_group(std::string_view group);
 
   std::string encode() const { return store::encode_consumer_offsets(table_); }
+  // Every committed offset, keyed "topic@group" (metrics read it to export consumer lag).
+  const store::ConsumerOffsetTable& table() const { return table_; }
   // Saves if anything changed since the last save.
   void persist();
 

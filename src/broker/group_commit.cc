@@ -11,8 +11,13 @@ namespace ringmq::broker {
 
 namespace rc = remoting::response_code;
 
-GroupCommit::GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::int64_t timeout_ms, Answer answer)
-    : reactor_(reactor), log_(log), timeout_ms_(timeout_ms), answer_(std::move(answer)) {}
+GroupCommit::GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::int64_t timeout_ms, Answer answer,
+                         GroupDone group_done)
+    : reactor_(reactor),
+      log_(log),
+      timeout_ms_(timeout_ms),
+      answer_(std::move(answer)),
+      group_done_(std::move(group_done)) {}
 
 void GroupCommit::wait(store::PhysicalOffset end, std::unique_ptr<SendJob> job) {
   if (end <= log_.durable_offset()) return answer_(*job, rc::kSuccess);
@@ -73,7 +78,9 @@ void GroupCommit::finish_round() {
     return;
   }
   const std::int64_t durable = log_.durable_offset().value;
-  while (!waiters_.empty() && waiters_.front().end <= durable) answer_durable(rc::kSuccess);
+  std::size_t answered = 0;
+  for (; !waiters_.empty() && waiters_.front().end <= durable; ++answered) answer_durable(rc::kSuccess);
+  if (answered > 0 && group_done_) group_done_(answered);
   // Appends that arrived while this round ran need the next one.
   if (!waiters_.empty()) schedule_round();
 }

@@ -42,8 +42,11 @@ class GroupCommit {
  public:
   // Answers a parked send with SUCCESS or FLUSH_DISK_TIMEOUT.
   using Answer = std::function<void(SendJob& job, std::int32_t code)>;
+  // Told how many waiters one completed round answered SUCCESS (the group size, for metrics).
+  using GroupDone = std::function<void(std::size_t sends)>;
 
-  GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::int64_t timeout_ms, Answer answer);
+  GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::int64_t timeout_ms, Answer answer,
+              GroupDone group_done = {});
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
   // Lives as long as its CoreState: tasks and timers it left behind capture `this`, and the core
@@ -79,6 +82,7 @@ class GroupCommit {
   store::CommitLog& log_;
   const std::int64_t timeout_ms_;
   const Answer answer_;
+  const GroupDone group_done_;
   std::deque<Waiter> waiters_;
   FsyncRound round_;
   bool round_scheduled_ = false;

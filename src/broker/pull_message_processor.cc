@@ -191,6 +191,12 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
   job->remark = status_name(job->result.status);
   owner.stats.get_messages += job->result.messages.size();
   owner.stats.get_bytes += job->result.total_bytes;
+  if (job->result.messages.empty()) {
+    ++owner.stats.get_miss_requests;
+  } else {
+    ++owner.stats.get_found_requests;
+    owner.stats_set.record_get(h.topic, h.consumer_group, job->result.messages.size(), job->result.total_bytes);
+  }
   if (job->code == rc::kPullNotFound && job->may_suspend && (h.sys_flag & psf::kSuspend) != 0) {
     const std::int64_t asked_ms = rt.config().long_polling_enable ? h.suspend_timeout_ms : rt.config().short_polling_time_ms;
     const std::int64_t hold_ms = std::clamp<std::int64_t>(asked_ms, 0, kPullSuspendTimeoutMaxMs);

@@ -1,5 +1,8 @@
 // Offset and time queries (ROCKETMQ-PROTOCOL.md §6.6) and VIEW_MESSAGE_BY_ID (§6.9), answered on
-// the core that owns the queue or the physical offset.
+// the core that owns the queue or the physical offset; QUERY_MESSAGE (by key or unique key), which
+// asks every core's index files.
+#include <algorithm>
+#include <memory>
 #include <string>
 
 #include "broker/broker_processors.h"
@@ -77,6 +80,71 @@ void process_view_message_by_id(RequestContext ctx, remoting::RemotingCommand&& 
     response.body.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
   });
+}
+
+namespace {
+
+// QueryMessageProcessor: a unique-key query returns at most defaultQueryMaxNum records; any query
+// at most maxMsgsNumBatch (MessageStoreConfig defaults).
+constexpr std::int32_t kDefaultQueryMaxNum = 32;
+constexpr std::int32_t kQueryMaxNumLimit = 64;
+
+struct QueryGather {
+  std::string topic;
+  std::string key;
+  bool unique = false;
+  std::int64_t begin_ms = 0;
+  std::int64_t end_ms = 0;
+  std::size_t max = 0;
+  std::size_t found = 0;
+  std::string body;
+};
+
+}  // namespace
+
+void process_query_message(RequestContext ctx, remoting::RemotingCommand&& request) {
+  auto topic = request.ext_fields.get_string("topic");
+  auto key = request.ext_fields.get_string("key");
+  auto max_num = request.ext_fields.get_int32("maxNum");
+  auto begin = request.ext_fields.get_int64("beginTimestamp");
+  auto end = request.ext_fields.get_int64("endTimestamp");
+  if (!topic.ok() || !key.ok() || !max_num.ok() || !begin.ok() || !end.ok()) {
+    const Error& e = !topic.ok() ? topic.error() : !key.ok() ? key.error() : !max_num.ok() ? max_num.error()
+                     : !begin.ok() ? begin.error() : end.error();
+    return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, e.to_string()));
+  }
+  auto g = std::make_shared<QueryGather>();
+  g->topic = std::string(*topic);
+  g->key = std::string(*key);
+  g->unique = request.ext_fields.get("_UNIQUE_KEY_QUERY") == std::optional<std::string_view>("true");
+  g->begin_ms = *begin;
+  g->end_ms = *end;
+  g->max = static_cast<std::size_t>(std::clamp(g->unique ? kDefaultQueryMaxNum : *max_num, 0, kQueryMaxNumLimit));
+  visit_all_cores(
+      ctx.rt,
+      [g](CoreState& cs) {
+        if (g->found >= g->max) return;
+        const std::size_t room = g->max - g->found;
+        auto records = g->unique ? cs.shard->query_by_unique_key(g->topic, g->key, room)
+                                 : cs.shard->query_by_key(g->topic, g->key, g->begin_ms, g->end_ms, room);
+        for (const auto& record : records) {
+          const Bytes bytes = record.bytes();
+          g->body.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+          ++g->found;
+        }
+      },
+      [ctx, g] {
+        if (g->found == 0) {
+          return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kQueryNotFound,
+                                                                 "can not find message, maybe time range not correct"));
+        }
+        auto response = make_response(ctx.ref, rc::kSuccess);
+        response.has_ext_fields = true;
+        response.ext_fields.set_int("indexLastUpdateTimestamp", 0);
+        response.ext_fields.set_int("indexLastUpdatePhyoffset", 0);
+        response.body = std::move(g->body);
+        ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
+      });
 }
 
 }  // namespace ringmq::broker

@@ -123,8 +123,14 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
   }
   if (!check.ok()) return reply_error(rt, *job, check.code, std::move(check.remark));
   cs.stats.put_messages += job->results.size();
-  for (const auto& r : job->results) cs.stats.put_bytes += r.size;
-  cs.stats.put_time_max_us = std::max(cs.stats.put_time_max_us, (monotonic_ns() - start_ns) / 1000);
+  std::uint64_t stored_bytes = 0;
+  for (const auto& r : job->results) stored_bytes += r.size;
+  cs.stats.put_bytes += stored_bytes;
+  cs.stats_set.record_put(job->header.topic, job->results.size(), stored_bytes);
+  const std::int64_t put_us = (monotonic_ns() - start_ns) / 1000;
+  cs.stats.put_time_max_us = std::max(cs.stats.put_time_max_us, put_us);
+  ++cs.stats.put_latency_buckets[put_latency_bucket(put_us)];
+  cs.stats.put_latency_sum_us += static_cast<std::uint64_t>(put_us);
 
   if (rt.config().flush_mode == FlushMode::sync_flush && wait_store_msg_ok(job->header.properties)) {
     const store::PhysicalOffset end = job->results.back().end();

@@ -13,6 +13,8 @@
 
 namespace ringmq::cli {
 
+// rocketmq-exporter's port, so existing Prometheus scrape configs find a standalone.
+constexpr std::string_view kStandaloneMetricsListen = "0.0.0.0:5557";
 
 RunFn add_broker_command(CLI::App& app) {
   auto flags = std::make_shared<BrokerFlags>();
@@ -32,6 +34,7 @@ RunFn add_standalone_command(CLI::App& app) {
   auto namesrv_listen = std::make_shared<std::string>("0.0.0.0:9876");
   app.add_option("--namesrv-listen", *namesrv_listen, "address and port of the embedded NameServer")
       ->capture_default_str();
+  flags->config.metrics_listen = std::string(kStandaloneMetricsListen);  // on by default here, off in `broker`
   add_broker_flags(app, *flags);
   return [flags, namesrv_listen]() -> int {
     auto config = resolve_broker_config(*flags);

@@ -49,6 +49,8 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
                  "pull replies carrying at least this many message bytes are sent zero-copy (0 = never)")
       ->capture_default_str();
   app.add_option("--cores", c.cores, "reactor threads, one per core (0 = from the machine: 1 on 1-2 CPUs, CPUs - 1 above)")->capture_default_str();
+  app.add_option("--metrics-listen", c.metrics_listen, "serve Prometheus GET /metrics on host:port (empty = off)")
+      ->capture_default_str();
 }
 
 Status parse_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
@@ -111,6 +113,13 @@ Result<broker::BrokerConfig> resolve_broker_config(BrokerFlags& f) {
   if (c.broker_id != 0 && c.role != broker::BrokerRole::slave) {
     // RocketMQ derives the role from the id the same way: a non-zero id is a slave.
     c.role = broker::BrokerRole::slave;
+  }
+  if (!c.metrics_listen.empty()) {
+    std::string host;
+    std::uint16_t port = 0;
+    if (auto st = parse_host_port(c.metrics_listen, host, port); !st.ok()) {
+      return make_error(Errc::invalid_argument, "--metrics-listen: " + st.error().detail);
+    }
   }
   if (c.max_message_bytes == 0 || c.commit_log_segment_bytes < c.max_message_bytes + 1024) {
     return make_error(Errc::invalid_argument, "--segment-bytes must exceed --max-message-bytes");

@@ -82,7 +82,7 @@ struct ClientInstance::OutgoingCall {
 };
 
 ClientInstance::ClientInstance(ClientConfig config) : config_(std::move(config)) {
-  namesrv_addrs_ = resolve_namesrv_addrs(config_.namesrv_addr);
+  if (!uses_address_server()) namesrv_addrs_ = resolve_namesrv_addrs(config_.namesrv_addr);
   if (config_.instance_name.empty())
     config_.instance_name = fmt::format("{}#{}", ::getpid(), monotonic_ns());
   if (config_.client_ip.empty()) config_.client_ip = detect_client_ip();
@@ -91,8 +91,14 @@ ClientInstance::ClientInstance(ClientConfig config) : config_(std::move(config))
 
 Result<std::shared_ptr<ClientInstance>> ClientInstance::create(ClientConfig config) {
   std::shared_ptr<ClientInstance> instance(new ClientInstance(std::move(config)));
+  if (instance->uses_address_server()) RINGMQ_TRY(instance->fetch_namesrv_addrs());
   RINGMQ_TRY(instance->start());
   ClientInstance* self = instance.get();
+  if (instance->uses_address_server()) {
+    RINGMQ_TRY(instance->schedule_periodic(instance->config_.namesrv_fetch_interval_ms, [self] {
+      if (Status st = self->fetch_namesrv_addrs(); !st.ok()) log_warn("namesrv address server: {}", st.error().to_string());
+    }));
+  }
   RINGMQ_TRY(instance->schedule_periodic(kRouteRefreshIntervalMs, [self] { self->refresh_routes(); }));
   RINGMQ_TRY(instance->schedule_periodic(kHeartbeatIntervalMs, [self] {
     Status sent = self->send_heartbeat_to_all_brokers();
@@ -103,8 +109,32 @@ Result<std::shared_ptr<ClientInstance>> ClientInstance::create(ClientConfig conf
 
 ClientInstance::~ClientInstance() { shutdown(); }
 
+bool ClientInstance::uses_address_server() const {
+  if (!config_.namesrv_addr.empty() || config_.namesrv_domain.empty()) return false;
+  const char* env = std::getenv("NAMESRV_ADDR");
+  return env == nullptr || *env == '\0';
+}
+
+Status ClientInstance::fetch_namesrv_addrs() {
+  const std::string url = ws_addr(config_.namesrv_domain, config_.namesrv_domain_subgroup);
+  RINGMQ_TRY_ASSIGN(std::string text, fetch_namesrv_addr(url));
+  std::vector<std::string> addrs = resolve_namesrv_addrs(text);
+  if (text.empty() || addrs.empty()) return make_error(Errc::malformed, "address server " + url + ": empty answer");
+  std::lock_guard lock(routes_mutex_);
+  if (addrs == namesrv_addrs_) return {};
+  log_info("namesrv address changed: {} (from {})", text, url);
+  namesrv_addrs_ = std::move(addrs);
+  namesrv_cursor_ = 0;
+  return {};
+}
+
+std::vector<std::string> ClientInstance::namesrv_addrs() const {
+  std::lock_guard lock(routes_mutex_);
+  return namesrv_addrs_;
+}
+
 Status ClientInstance::start() {
-  if (namesrv_addrs_.empty()) return make_error(Errc::invalid_argument, "no NameServer address");
+  if (namesrv_addrs().empty()) return make_error(Errc::invalid_argument, "no NameServer address");
   pool_ = std::make_unique<CallbackPool>(config_.callback_threads, "rmq-cb", kCallbackQueueMax);
   reactor::EngineOptions options;
   options.cores = 1;
@@ -219,14 +249,16 @@ Status ClientInstance::invoke_oneway(std::string address, RemotingCommand reques
 
 Result<RemotingCommand> ClientInstance::invoke_namesrv(RemotingCommand request, std::int64_t timeout_ms) {
   std::size_t first;
+  std::vector<std::string> addrs;
   {
     std::lock_guard lock(routes_mutex_);
     first = namesrv_cursor_;
+    addrs = namesrv_addrs_;
   }
   Error last = make_error(Errc::not_found, "no NameServer");
-  for (std::size_t i = 0; i < namesrv_addrs_.size(); ++i) {
-    const std::size_t index = (first + i) % namesrv_addrs_.size();
-    auto response = invoke_sync(namesrv_addrs_[index], request, timeout_ms);
+  for (std::size_t i = 0; i < addrs.size(); ++i) {
+    const std::size_t index = (first + i) % addrs.size();
+    auto response = invoke_sync(addrs[index], request, timeout_ms);
     if (response) {
       std::lock_guard lock(routes_mutex_);
       namesrv_cursor_ = index;

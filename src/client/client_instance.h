@@ -27,6 +27,7 @@
 #include "client/callback_pool.h"
 #include "client/client_limits.h"
 #include "client/heartbeat.h"
+#include "client/top_addressing.h"
 #include "client/topic_route.h"
 #include "remoting/command.h"
 
@@ -36,8 +37,16 @@ namespace ringmq::rpc { class RemotingClient; class ReplyContext; }
 namespace ringmq::client {
 
 struct ClientConfig {
-  // "host:port;host:port". Empty: $NAMESRV_ADDR, then 127.0.0.1:9876.
+  // "host:port;host:port". Empty: $NAMESRV_ADDR, then the address server below, then
+  // 127.0.0.1:9876 (RocketMQ's order: code, then -Drocketmq.namesrv.addr / $NAMESRV_ADDR, then
+  // the address server).
   std::string namesrv_addr;
+  // Address server domain (Java's rocketmq.namesrv.domain), "host" or "host:port": the list is
+  // fetched from ws_addr(domain, subgroup) at start and every namesrv_fetch_interval_ms, and
+  // replaced when it changes. Empty: none.
+  std::string namesrv_domain;
+  std::string namesrv_domain_subgroup = std::string(kDefaultNamesrvSubgroup);
+  std::int64_t namesrv_fetch_interval_ms = kNamesrvFetchIntervalMs;
   // Part of the client id (ip@instance_name). Empty: "<pid>#<nanoseconds>", unique per instance.
   std::string instance_name;
   // Empty: the first non-loopback IPv4 address, else 127.0.0.1.
@@ -73,6 +82,8 @@ class ClientInstance {
   Result<remoting::RemotingCommand> invoke_sync(std::string address, remoting::RemotingCommand request,
                                                 std::int64_t timeout_ms);
   Status invoke_oneway(std::string address, remoting::RemotingCommand request);
+  // The NameServers in effect (fetched ones change over time).
+  std::vector<std::string> namesrv_addrs() const;
   // Asks each NameServer in turn until one answers.
   Result<remoting::RemotingCommand> invoke_namesrv(remoting::RemotingCommand request, std::int64_t timeout_ms);
 
@@ -115,9 +126,12 @@ class ClientInstance {
   Status arm_periodic(std::shared_ptr<Periodic> periodic);
   void handle_broker_request(const remoting::RemotingCommand& request, rpc::ReplyContext& reply);
   std::vector<std::string> heartbeat_targets() const;
+  bool uses_address_server() const;
+  // Fetches the list from the address server and switches to it if it differs.
+  Status fetch_namesrv_addrs();
 
   ClientConfig config_;
-  std::vector<std::string> namesrv_addrs_;
+  std::vector<std::string> namesrv_addrs_;  // under routes_mutex_ (the address server replaces it)
   std::string client_id_;
 
   std::unique_ptr<reactor::Engine> engine_;

@@ -1,0 +1,46 @@
+// A reader for the JSON bodies RocketMQ brokers and NameServers send. fastjson's default output is
+// not always standard JSON: Map<Long,..> keys are bare numbers ({0:"addr"}) and Map<MessageQueue,..>
+// keys are objects ({{"brokerName":"b","queueId":0,"topic":"t"}:{...}}). simdjson refuses both, so
+// the admin tool parses bodies into this small tree, where an object member's key is any value.
+// Admin replies are small (kilobytes), so a tree is cheap. Pure values; any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace ringmq::cli {
+
+// Nesting deeper than this is refused (a hostile body cannot exhaust the stack).
+inline constexpr int kJsonDepthMax = 64;
+
+struct JsonValue {
+  enum class Kind { null, boolean, number, string, array, object };
+  Kind kind = Kind::null;
+  bool boolean = false;
+  std::string text;  // a string's value, or a number's literal
+  std::vector<JsonValue> items;
+  std::vector<std::pair<JsonValue, JsonValue>> members;
+
+  bool is_object() const { return kind == Kind::object; }
+  bool is_array() const { return kind == Kind::array; }
+  // The member whose key is the string or number `key`, or nullptr.
+  const JsonValue* get(std::string_view key) const;
+  // Typed reads of a member; the fallback when absent or of another kind.
+  std::string str(std::string_view key, std::string_view fallback = {}) const;
+  std::int64_t int64(std::string_view key, std::int64_t fallback = 0) const;
+  double number(std::string_view key, double fallback = 0) const;
+  bool flag(std::string_view key, bool fallback = false) const;
+  // This value as text (strings unquoted, numbers as written, true/false, "" for null).
+  std::string as_text() const;
+  std::int64_t as_int64() const;
+};
+
+// Errors: malformed (with the byte offset), too_large (nesting over kJsonDepthMax).
+Result<JsonValue> parse_fastjson(std::string_view text);
+
+}  // namespace ringmq::cli
