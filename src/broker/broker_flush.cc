@@ -38,13 +38,16 @@ namespace {
 // a refused one fails the round (FLUSH_DISK_TIMEOUT) and the log then takes no more writes.
 constexpr std::size_t kCheckpointFsyncsInFlightMax = reactor::kFsyncsInFlightMax / 4;
 
-// Blocking fdatasync of one range's file, for ranges the reactor cannot take.
+// How long a round waits before submitting again a range the reactor refused as busy.
+constexpr std::int64_t kFsyncRetryMs = 1;
+
+// Blocking fdatasync of one range's file, for a stopping core only (the reactor takes no more).
 int sync_range_now(const store::FlushRange& range) { return ::fdatasync(range.fd) == 0 ? 0 : -errno; }
 
 // Submits ranges of `round` while fewer than `window` are in flight; `on_one(result)` runs per
 // completion on this core and must call feed_round again. A range the reactor refuses while
-// nothing of this round is in flight to free a slot (every slot busy, or the core is stopping and
-// takes no new work) is synced here with a blocking fdatasync: slower, never a failed round.
+// nothing of this round is in flight to free a slot (every slot busy) is retried from a timer; a
+// stopping core (it takes no new work) syncs it here with a blocking fdatasync: never a failed round.
 // Returns true when every range of the round is done.
 template <typename OnOne>
 bool feed_round(FsyncRound& round, std::size_t window, reactor::FsyncLane lane, const OnOne& on_one) {
@@ -58,6 +61,14 @@ bool feed_round(FsyncRound& round, std::size_t window, reactor::FsyncLane lane, 
       continue;
     }
     if (st.error().code == Errc::busy && round.in_flight > 0) break;  // resumed by the next completion
+    if (st.error().code == Errc::busy) {
+      // Every slot is held by other rounds: retry shortly rather than fdatasync on this core. The
+      // timer stands in for a completion (result 0; the range is submitted again).
+      ++round.in_flight;
+      if (r.add_timer(kFsyncRetryMs, [on_one] { on_one(0); }).ok()) break;
+      --round.in_flight;
+    }
+    // The core is stopping (no loop left to wait on): sync here.
     const int result = sync_range_now(range);
     if (result < 0 && round.result == 0) {
       round.result = result;

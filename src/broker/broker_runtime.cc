@@ -16,6 +16,7 @@
 #include "broker/broker_registrar.h"
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
+#include "broker/disk_policy.h"
 #include "broker/metadata_writer.h"
 #include "broker/pull_message_processor.h"
 #include "broker/pull_request_hold_service.h"
@@ -111,6 +112,7 @@ Status BrokerRuntime::open_store() {
   options.commit_log.segment_prefault = sync_flush;
   options.retention_hours = config_.retention_hours;
   options.disk_usage_max_ratio = config_.disk_max_used_percent / 100.0;
+  options.disk_clean_forcibly_ratio = config_.disk_clean_forcibly_percent / 100.0;
   // Shards are opened (and recovered) here, before the cores run; core i owns shard i afterwards.
   for (unsigned i = 0; i < core_count_; ++i) {
     auto cs = std::make_unique<CoreState>();
@@ -141,6 +143,8 @@ Status BrokerRuntime::start() {
   topic_options.auto_create_topic = config_.auto_create_topic;
   topic_options.default_topic_queue_nums = config_.default_topic_queue_nums;
   topic_options.config_path = root_->config_dir() + "/" + std::string(store::kTopicsFile);
+  writer_ = std::make_unique<MetadataWriter>();
+  topic_options.writer = writer_.get();
   topics_ = std::make_unique<TopicConfigManager>(topic_options);
   RINGMQ_TRY(topics_->load());
   RINGMQ_TRY(load_core0_tables());
@@ -179,7 +183,6 @@ Status BrokerRuntime::start() {
 Status BrokerRuntime::load_core0_tables() {
   RINGMQ_TRY_ASSIGN(delay_levels_, DelayLevels::parse(config_.delay_levels));
   const std::string dir = root_->config_dir() + "/";
-  writer_ = std::make_unique<MetadataWriter>();
   groups_ = std::make_unique<SubscriptionGroupManager>(dir + std::string(store::kSubscriptionGroupsFile),
                                                        config_.auto_create_subscription_group, *writer_);
   RINGMQ_TRY(groups_->load());
@@ -243,6 +246,8 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   }
   (void)reactor.add_periodic_timer(kHousekeepingIntervalMs, [this, &cs] { housekeeping(cs); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
+  (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [this, &cs] { disk_check(cs); });
+  disk_check(cs);  // a disk already full refuses the first send, not one a second later
   if (config_.flush_mode == FlushMode::async_flush) {
     (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [this, &cs] { flush_round(cs); });
   }

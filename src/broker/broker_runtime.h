@@ -180,6 +180,8 @@ class BrokerRuntime {
   void start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs);
   void begin_graceful_stop();
   void housekeeping(CoreState& cs);
+  // Measures the disk, refuses or resumes writes, runs retention (broker_disk.cc, disk_policy.h).
+  void disk_check(CoreState& cs);
   void drain_overflow(CoreState& cs);
   void flush_round(CoreState& cs);
   void finish_flush_round(CoreState& cs);
