@@ -29,9 +29,9 @@ Status in_range(const Key& k, std::int64_t v, std::int64_t lo, std::int64_t hi) 
 
 // deleteWhen: hours of day separated by ';' ("04", "04;16"), each 0..23.
 Status check_delete_when(const Key& k, std::string_view v) {
-  auto bad = [&] {
-    return make_error(Errc::invalid_argument,
-                      fmt::format("{} = '{}': expected hours of day 00-23 separated by ';', e.g. 04 or 04;16", name_of(k), v));
+  auto bad = [&k, whole = v] {
+    return make_error(Errc::invalid_argument, fmt::format("{} = '{}': expected hours of day 00-23 separated by ';', "
+                                                          "e.g. 04 or 04;16", name_of(k), whole));
   };
   if (v.empty()) return bad();
   while (true) {

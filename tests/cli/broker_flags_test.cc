@@ -116,7 +116,8 @@ TEST_CASE("broker flags: every checked key refuses an out-of-range value by name
       {{"--store", ""}, "storePathRootDir", "''"},
   };
   for (const Bad& c : cases) {
-    CAPTURE(c.key);
+    CAPTURE(std::string(c.key));
+    INFO(c.args[0]);
     auto config = parse(c.args);
     REQUIRE(!config.ok());
     CHECK(config.error().code == Errc::invalid_argument);

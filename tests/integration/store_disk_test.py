@@ -16,6 +16,7 @@ from consumer_util import pull, records
 SUCCESS, SERVICE_NOT_AVAILABLE = 0, 14
 TMPFS_MB = 128
 SEGMENT_BYTES = 4 * 1024 * 1024
+MAX_MESSAGE_BYTES = 1024 * 1024
 BODY_BYTES = 64 * 1024
 SEND_TIMEOUT_S = 120  # bounds the whole send loop
 
@@ -32,7 +33,8 @@ class Tmpfs:
 
 def start(store, port, ns_port):
     return h.start(["standalone", "--namesrv-listen", f"127.0.0.1:{ns_port}", "--listen", f"127.0.0.1:{port}",
-                    "--store", store, "--cores", "1", "--segment-bytes", str(SEGMENT_BYTES)], "disk-full", port=port)
+                    "--store", store, "--cores", "1", "--segment-bytes", str(SEGMENT_BYTES),
+                    "--max-message-bytes", str(MAX_MESSAGE_BYTES)], "disk-full", port=port)
 
 
 @h.test
@@ -61,9 +63,11 @@ def disk_full_refuses_sends_and_retention_makes_room():
                 assert "disk full" in r.get("remark", "") or "no_space" in r.get("remark", ""), r
                 time.sleep(0.01)  # as a client backs off
             assert proc.alive(), proc.log_text()
+        print(f"sends: {codes}", flush=True)
         assert codes.get(SUCCESS, 0) > TMPFS_MB * 1024 * 1024 // BODY_BYTES, codes  # more than fits at once
         log = proc.log_text()
         assert "deleted segment" in log and "diskSpaceCleanForciblyRatio" in log, log[-3000:]
+        print("\n".join(l for l in log.splitlines() if "disk" in l)[-1500:], flush=True)
         # The newest message is readable; the oldest are gone (the consumer is told where to go).
         newest = max_offset(conn, "Full", 0) - 1
         r = pull(conn, "g", "Full", 0, newest)
