@@ -113,6 +113,7 @@ Status BrokerRuntime::open_store() {
   options.retention_hours = config_.retention_hours;
   options.disk_usage_max_ratio = config_.disk_max_used_percent / 100.0;
   options.disk_clean_forcibly_ratio = config_.disk_clean_forcibly_percent / 100.0;
+  options.commit_log.segment_refuse_at_usage = config_.disk_warning_percent / 100.0;
   // Shards are opened (and recovered) here, before the cores run; core i owns shard i afterwards.
   for (unsigned i = 0; i < core_count_; ++i) {
     auto cs = std::make_unique<CoreState>();

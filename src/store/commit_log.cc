@@ -42,7 +42,8 @@ CommitLog::~CommitLog() = default;
 std::string CommitLog::segment_path(std::int64_t start) const { return dir_ + "/" + offset_file_name(start); }
 
 SegmentSpec CommitLog::segment_spec() const {
-  return SegmentSpec{options_.segment_bytes, options_.segment_prewrite, options_.segment_prefault};
+  return SegmentSpec{options_.segment_bytes, options_.segment_prewrite, options_.segment_prefault,
+                     options_.segment_refuse_at_usage};
 }
 
 Result<std::unique_ptr<CommitLog>> CommitLog::open(std::string dir, ShardId shard, const CommitLogOptions& options) {

@@ -56,6 +56,8 @@ struct CommitLogOptions {
   // Fault each new segment's pages in writable where it is made, not on the owner core's first
   // append to each page.
   bool segment_prefault = true;
+  // Disk usage (0..1) from which no new segment is created (SegmentSpec::refuse_at_usage).
+  double segment_refuse_at_usage = 1.0;
   // Group-commit waiters allowed at once; wait_durable() beyond it fails with Errc::busy.
   std::size_t durable_waiters_max = 64 * 1024;
 };

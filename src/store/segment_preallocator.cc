@@ -1,5 +1,6 @@
 #include "store/segment_preallocator.h"
 
+#include <fmt/format.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -18,6 +19,12 @@ std::uint64_t thread_cpu_ns() {
 }  // namespace
 
 Result<MappedFilePtr> make_segment(std::string path, std::int64_t start, const SegmentSpec& spec) {
+  if (spec.refuse_at_usage < 1.0) {
+    const Result<double> usage = disk_usage_ratio(parent_dir(path));
+    if (usage.ok() && *usage >= spec.refuse_at_usage)
+      return make_error(Errc::no_space, fmt::format("disk {:.1f}% used, at or above {:.0f}%: segment {} not created",
+                                                    *usage * 100, spec.refuse_at_usage * 100, path));
+  }
   RINGMQ_TRY_ASSIGN(MappedFilePtr seg, MappedFile::create(path, start, spec.segment_bytes, FileFill::sparse_synced));
   if (Status st = seg->allocate_to(kSegmentAllocateChunkBytes, spec.allocate_mode()); !st.ok()) {
     // A segment without blocks is useless when the disk is full: take it back out.

@@ -54,6 +54,11 @@ struct SegmentSpec {
   // owner core takes no first-touch page faults while appending.
   bool prefault = true;
 
+  // Disk usage (0..1) from which no new segment is made (Errc::no_space): RocketMQ's
+  // diskSpaceWarningLevelRatio, checked before each segment as well as on the broker's timer.
+  // 1.0 (or more) = never refuse.
+  double refuse_at_usage = 1.0;
+
   AllocateMode allocate_mode() const { return AllocateMode{prewrite == SegmentPrewrite::zero_fill, prefault}; }
 };
 

@@ -286,3 +286,15 @@ TEST_CASE("retention: expiry waits for the delete hour or disk pressure; forcibl
   CHECK(get_all(*s.shard, "T").next_begin_offset == min);
   CHECK(get_all(*s.shard, "T", min.value).messages.size() == static_cast<std::size_t>(60 - min.value));
 }
+
+TEST_CASE("space: no segment is created while the disk is at or above the refusal ratio") {
+  TempDir tmp;
+  StoreOptions o = options_with(64 * 1024);
+  o.commit_log.segment_refuse_at_usage = 0.0;  // any disk is "full"
+  Shard s(tmp.path(), o);
+  auto r = s.shard->put(message("T", 0, "no room"), 1000);
+  REQUIRE(!r.ok());
+  CHECK(r.error().code == Errc::no_space);
+  CHECK(r.error().detail.find("not created") != std::string::npos);
+  CHECK(s.shard->commit_log().segment_count() == 0);
+}
