@@ -132,8 +132,9 @@ Status MappedFile::allocate_to(std::size_t end, const AllocateMode& mode) {
   RINGMQ_TRY(reserve_blocks(fd_, from, end, path_));
   if (mode.write_zeros && fresh_) {
     RINGMQ_TRY(write_zeros(fd_, from, end, path_));
-    // Start their writeback now, off the writer's fdatasync; an optimisation, errors ignored.
-    (void)::sync_file_range(fd_, static_cast<off_t>(from), static_cast<off_t>(end - from), SYNC_FILE_RANGE_WRITE);
+    // The zeros and their block allocation made durable here, off the writer: its own fdatasync
+    // then only writes data, with no allocation to commit.
+    if (fileops::fdatasync(fd_) != 0) return make_sys_error(errno, "fdatasync " + path_);
   }
   if (mode.prefault && ::madvise(data_ + from, end - from, MADV_POPULATE_WRITE) != 0 && errno != EINVAL) {
     // An optimisation only: the blocks are reserved, so the writer's own faults cannot fail.

@@ -34,9 +34,10 @@ enum class FileFill {
 
 // How allocate_to() reserves a range.
 struct AllocateMode {
-  // Also write zeros over the range and start their writeback, so a later fdatasync of data
-  // there only writes data (no unwritten-extent conversion). For --flush sync. Only on files
-  // this process created: it never writes over bytes it did not reserve itself.
+  // Also write zeros over the range and fdatasync them, so a later fdatasync of data there only
+  // writes data (no unwritten-extent conversion, no allocation to commit). For --flush sync, on
+  // the helper thread. Only on files this process created: it never writes over bytes it did not
+  // reserve itself.
   bool write_zeros = false;
   // Fault the range in writable (MADV_POPULATE_WRITE) so the writer takes no first-touch faults.
   bool prefault = false;
