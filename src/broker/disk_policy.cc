@@ -23,12 +23,20 @@ bool is_delete_hour(std::string_view delete_when, std::int64_t wall_ms) {
   return false;
 }
 
+namespace {
+constexpr std::string_view kDiskFullRemarkPrefix = "service not available now, maybe disk full";
+}  // namespace
+
+std::string no_space_remark(const Error& e) {
+  if (std::string_view(e.detail).starts_with(kDiskFullRemarkPrefix)) return e.detail;
+  return fmt::format("{}: {}", kDiskFullRemarkPrefix, e.to_string());
+}
+
 std::string disk_full_remark(double usage_ratio) {
   // The CommitLog, ConsumeQueues and index files share the store's file system here.
   return fmt::format(
-      "service not available now, maybe disk full, CL: {0:5.2f} CQ: {0:5.2f} INDEX: {0:5.2f}, maybe your broker "
-      "machine memory too small.",
-      usage_ratio);
+      "{0}, CL: {1:5.2f} CQ: {1:5.2f} INDEX: {1:5.2f}, maybe your broker machine memory too small.",
+      kDiskFullRemarkPrefix, usage_ratio);
 }
 
 }  // namespace ringmq::broker

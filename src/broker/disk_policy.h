@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace ringmq::broker {
 
 // How often each core measures the disk and runs retention (RocketMQ: cleanResourceInterval,
@@ -28,5 +30,9 @@ bool is_delete_hour(std::string_view delete_when, std::int64_t wall_ms);
 // RocketMQ's remark for a send refused because the store is not writable (disk full), with its
 // diskUtil() figures (ratios 0..1 of the disk holding the store).
 std::string disk_full_remark(double usage_ratio);
+// The remark of a send the store failed for lack of space (Errc::no_space): the refusal's own
+// remark, or RocketMQ's words followed by what failed (a full disk met by fallocate, a segment
+// not created).
+std::string no_space_remark(const Error& e);
 
 }  // namespace ringmq::broker

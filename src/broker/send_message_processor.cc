@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
+#include "broker/disk_policy.h"
 #include "broker/inner_message.h"
 #include "broker/queue_shard.h"
 #include "broker/send_message_check.h"
@@ -123,9 +124,8 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
     static LogLimiter limiter;
     RINGMQ_LOG_LIMITED(limiter, log_warn, "send to {}:{} failed in the store: {}", job->header.topic,
                        job->header.queue_id, st.error().to_string());
-    // A refusal (disk full) carries RocketMQ's remark as is; other failures say what failed.
-    std::string remark = st.error().code == Errc::no_space && st.error().sys_errno == 0 ? st.error().detail
-                                                                                          : st.error().to_string();
+    // Lack of space gets RocketMQ's disk-full remark; other failures say what failed.
+    std::string remark = st.error().code == Errc::no_space ? no_space_remark(st.error()) : st.error().to_string();
     return reply_error(rt, *job, code_for_store_error(st.error()), std::move(remark));
   }
   if (!check.ok()) return reply_error(rt, *job, check.code, std::move(check.remark));

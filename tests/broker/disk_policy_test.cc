@@ -32,3 +32,12 @@ TEST_CASE("disk policy: the refusal remark is RocketMQ's, with the disk figures"
   const std::string r = disk_full_remark(0.9123);
   CHECK(r.rfind("service not available now, maybe disk full, CL:  0.91 CQ:  0.91 INDEX:  0.91", 0) == 0);
 }
+
+TEST_CASE("disk policy: any lack of space answers with RocketMQ's disk-full words") {
+  const ringmq::Error refusal{ringmq::Errc::no_space, 0, disk_full_remark(0.95)};
+  CHECK(no_space_remark(refusal) == refusal.detail);
+  const ringmq::Error enospc{ringmq::Errc::no_space, 28, "fallocate x"};
+  const std::string r = no_space_remark(enospc);
+  CHECK(r.rfind("service not available now, maybe disk full: ", 0) == 0);
+  CHECK(r.find("fallocate x") != std::string::npos);
+}
