@@ -103,9 +103,10 @@ Status BrokerRuntime::open_store() {
   store::StoreOptions options;
   options.commit_log.segment_bytes = config_.commit_log_segment_bytes;
   options.commit_log.body_bytes_max = config_.max_message_bytes;
-  // Zero-filling (and pre-faulting) a segment pays off only when sends wait for fdatasync: on
-  // pre-written blocks it is 3-8x cheaper. In async mode nobody waits for it, so reserve the
-  // blocks with fallocate and skip writing every byte twice.
+  // Segments are sparse; their blocks are reserved a chunk at a time ahead of the writer (see
+  // segment_preallocator.h). Zero-filling (and pre-faulting) each chunk pays off only when sends
+  // wait for fdatasync: on pre-written blocks it is 3-8x cheaper. In async mode nobody waits for
+  // it, so the chunks are only fallocate'd, not written twice.
   const bool sync_flush = config_.flush_mode == FlushMode::sync_flush;
   options.commit_log.segment_prewrite =
       sync_flush ? store::SegmentPrewrite::zero_fill : store::SegmentPrewrite::allocate_only;

@@ -6,7 +6,7 @@ import tempfile
 
 import harness as h
 
-# Small segments keep each test broker's disk footprint low (the default is 1 GiB, pre-written).
+# Small segments keep each test broker's footprint low (the default is 1 GiB; segments are sparse).
 SEGMENT_ARGS = ["--segment-bytes", str(64 * 1024 * 1024)]
 _stores = []
 atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _stores])
