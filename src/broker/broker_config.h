@@ -33,6 +33,9 @@ struct BrokerConfig {
   std::size_t commit_log_segment_bytes = 1ull << 30;      // mapedFileSizeCommitLog
   int retention_hours = 72;                               // fileReservedTime
   int disk_max_used_percent = 75;                         // diskMaxUsedSpaceRatio
+  int disk_clean_forcibly_percent = 85;                   // diskSpaceCleanForciblyRatio
+  int disk_warning_percent = 90;                          // diskSpaceWarningLevelRatio
+  std::string delete_when = "04";                         // deleteWhen: hours of day, "04" or "04;16"
   std::size_t max_message_bytes = 4 * 1024 * 1024;        // maxMessageSize
   int register_period_ms = 30000;                         // registerNameServerPeriod
   int cores = 0;                                          // 0 = reactor::default_core_count()

@@ -17,6 +17,7 @@
 #include "broker/broker_registrar.h"
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
+#include "broker/disk_policy.h"
 #include "broker/metadata_writer.h"
 #include "broker/metrics_exporter.h"
 #include "broker/metrics_http.h"
@@ -91,15 +92,18 @@ Status BrokerRuntime::open_store() {
   store::StoreOptions options;
   options.commit_log.segment_bytes = config_.commit_log_segment_bytes;
   options.commit_log.body_bytes_max = config_.max_message_bytes;
-  // Zero-filling (and pre-faulting) a segment pays off only when sends wait for fdatasync: on
-  // pre-written blocks it is 3-8x cheaper. In async mode nobody waits for it, so reserve the
-  // blocks with fallocate and skip writing every byte twice.
+  // Segments are sparse; their blocks are reserved a chunk at a time ahead of the writer (see
+  // segment_preallocator.h). Zero-filling (and pre-faulting) each chunk pays off only when sends
+  // wait for fdatasync: on pre-written blocks it is 3-8x cheaper. In async mode nobody waits for
+  // it, so the chunks are only fallocate'd, not written twice.
   const bool sync_flush = config_.flush_mode == FlushMode::sync_flush;
   options.commit_log.segment_prewrite =
       sync_flush ? store::SegmentPrewrite::zero_fill : store::SegmentPrewrite::allocate_only;
   options.commit_log.segment_prefault = sync_flush;
   options.retention_hours = config_.retention_hours;
   options.disk_usage_max_ratio = config_.disk_max_used_percent / 100.0;
+  options.disk_clean_forcibly_ratio = config_.disk_clean_forcibly_percent / 100.0;
+  options.commit_log.segment_refuse_at_usage = config_.disk_warning_percent / 100.0;
   // Shards are opened (and recovered) here, before the cores run; core i owns shard i afterwards.
   for (unsigned i = 0; i < core_count_; ++i) {
     auto cs = std::make_unique<CoreState>();
@@ -130,6 +134,8 @@ Status BrokerRuntime::start() {
   topic_options.auto_create_topic = config_.auto_create_topic;
   topic_options.default_topic_queue_nums = config_.default_topic_queue_nums;
   topic_options.config_path = root_->config_dir() + "/" + std::string(store::kTopicsFile);
+  writer_ = std::make_unique<MetadataWriter>();
+  topic_options.writer = writer_.get();
   topics_ = std::make_unique<TopicConfigManager>(topic_options);
   RINGMQ_TRY(topics_->load());
   RINGMQ_TRY(load_core0_tables());
@@ -170,7 +176,6 @@ Status BrokerRuntime::start() {
 Status BrokerRuntime::load_core0_tables() {
   RINGMQ_TRY_ASSIGN(delay_levels_, DelayLevels::parse(config_.delay_levels));
   const std::string dir = root_->config_dir() + "/";
-  writer_ = std::make_unique<MetadataWriter>();
   groups_ = std::make_unique<SubscriptionGroupManager>(dir + std::string(store::kSubscriptionGroupsFile),
                                                        config_.auto_create_subscription_group, *writer_);
   RINGMQ_TRY(groups_->load());
@@ -248,6 +253,8 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
       [&cs](std::size_t sends) { cs.stats.record_flush_group(sends); });
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
+  (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [this, &cs] { disk_check(cs); });
+  disk_check(cs);  // a disk already full refuses the first send, not one a second later
   if (config_.flush_mode == FlushMode::async_flush) {
     (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [&cs] { cs.commit->flush_now(); });
   }

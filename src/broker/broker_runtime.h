@@ -200,6 +200,8 @@ class BrokerRuntime {
   void start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs);
   void open_metrics_socket();
   void begin_graceful_stop();
+  // Measures the disk, refuses or resumes writes, runs retention (broker_disk.cc, disk_policy.h).
+  void disk_check(CoreState& cs);
   void drain_overflow(CoreState& cs);
   // A one-shot timer that drains cs.overflow (and re-arms while tasks remain parked).
   void arm_overflow_retry(CoreState& cs);

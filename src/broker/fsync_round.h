@@ -32,8 +32,11 @@ struct FsyncRound {
   }
 };
 
-// Syncs one range with a blocking fdatasync; 0 or -errno (logged). For ranges the reactor cannot
-// take.
+// How long a round waits before submitting again a range the reactor refused as busy.
+inline constexpr std::int64_t kFsyncRetryMs = 1;
+
+// Syncs one range with a blocking fdatasync; 0 or -errno (logged). For a stopping core only (its
+// reactor takes no more work).
 int sync_range_now(const store::FlushRange& range);
 
 // Submits ranges of `round` while fewer than `window` are in flight; `on_one` (a callable taking
@@ -53,6 +56,14 @@ bool feed_round(FsyncRound& round, std::size_t window, reactor::FsyncLane lane, 
       continue;
     }
     if (st.error().code == Errc::busy && round.in_flight > 0) break;  // resumed by the next completion
+    if (st.error().code == Errc::busy) {
+      // Every slot is held by other rounds: retry shortly rather than fdatasync on this core. The
+      // timer stands in for a completion (result 0; the range is submitted again).
+      ++round.in_flight;
+      if (r.add_timer(kFsyncRetryMs, [on_one]() mutable { on_one(0); }).ok()) break;
+      --round.in_flight;
+    }
+    // The core is stopping (no loop left to wait on): sync here.
     const int result = sync_range_now(range);
     if (result < 0 && round.result == 0) round.result = result;
     ++round.next;

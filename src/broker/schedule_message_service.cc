@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
 #include "broker/inner_message.h"
 #include "broker/queue_shard.h"
@@ -145,7 +146,11 @@ void ScheduleMessageService::run(Level& l) {
     const unsigned home = cs_.core;
     rt_.run_on(owner, [&rt = rt_, owner, home, msg, level = l.level, i] {
       auto put = put_inner_message(rt, rt.core_state(owner), *msg);
-      if (!put.ok()) log_warn("delay delivery to {}:{} failed: {}", msg->topic, msg->queue_id, put.error().to_string());
+      if (!put.ok()) {
+        static LogLimiter limiter;  // retried every tick while the disk is full
+        RINGMQ_LOG_LIMITED(limiter, log_warn, "delay delivery to {}:{} failed: {}", msg->topic, msg->queue_id,
+                           put.error().to_string());
+      }
       const bool ok = put.ok();
       rt.run_on(home, [&rt, home, level, i, ok] { rt.core_state(home).schedule->on_delivered(level, i, ok); });
     });

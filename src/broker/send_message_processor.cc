@@ -4,7 +4,9 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
+#include "broker/disk_policy.h"
 #include "broker/inner_message.h"
 #include "broker/queue_shard.h"
 #include "broker/send_message_check.h"
@@ -118,8 +120,13 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
   const std::int64_t start_ns = monotonic_ns();
   Status st = job->header.batch ? store_batch(rt, cs, *job, check) : store_single(rt, cs, *job, check);
   if (!st.ok()) {
-    log_warn("send to {}:{} failed in the store: {}", job->header.topic, job->header.queue_id, st.error().to_string());
-    return reply_error(rt, *job, code_for_store_error(st.error()), st.error().to_string());
+    // While the disk is full every send fails here: one line per send would flood the log.
+    static LogLimiter limiter;
+    RINGMQ_LOG_LIMITED(limiter, log_warn, "send to {}:{} failed in the store: {}", job->header.topic,
+                       job->header.queue_id, st.error().to_string());
+    // Lack of space gets RocketMQ's disk-full remark; other failures say what failed.
+    std::string remark = st.error().code == Errc::no_space ? no_space_remark(st.error()) : st.error().to_string();
+    return reply_error(rt, *job, code_for_store_error(st.error()), std::move(remark));
   }
   if (!check.ok()) return reply_error(rt, *job, check.code, std::move(check.remark));
   cs.stats.put_messages += job->results.size();

@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "broker/metadata_writer.h"
 #include "remoting/topic_validator.h"
 
 namespace ringmq::broker {
@@ -87,7 +88,10 @@ Status TopicConfigManager::commit() {
   store::TopicConfigTable out;
   out.data_version = table_.data_version;
   for (const auto& [name, config] : table_.topics) out.topics.emplace(name, config);
-  return store::save_config_file(options_.config_path, store::encode_topics(out));
+  std::string json = store::encode_topics(out);
+  if (options_.writer == nullptr) return store::save_config_file(options_.config_path, json);
+  options_.writer->save(options_.config_path, std::move(json));
+  return {};
 }
 
 Result<const TopicConfig*> TopicConfigManager::create_topic_in_send(std::string_view topic,

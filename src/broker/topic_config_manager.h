@@ -3,9 +3,10 @@
 // TBW102 template, applies UPDATE_AND_CREATE_TOPIC / DELETE_TOPIC_IN_BROKER, and persists every
 // change to <store>/config/topics.json through the store's metadata helpers.
 //
-// Owner: core 0 makes every call (topic changes are rare admin operations). Other cores read the
-// published TopicSnapshot, which is replaced, never mutated. Persisting is a blocking write of a
-// small file, acceptable on these rare paths.
+// Owner: core 0 makes every call (topic changes are rare admin operations, and auto-creation on
+// the send path). Other cores read the published TopicSnapshot, which is replaced, never mutated.
+// Persisting goes through the MetadataWriter's thread when one is given (the broker), so core 0
+// never blocks on the file's fsync; without one (tests, tools) it is a blocking write.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +18,15 @@
 
 namespace ringmq::broker {
 
+class MetadataWriter;
+
 struct TopicConfigManagerOptions {
   std::string cluster_name = "DefaultCluster";
   std::string broker_name = "broker-a";
   bool auto_create_topic = true;
   std::int32_t default_topic_queue_nums = 8;  // TBW102's queues
   std::string config_path;                    // <store>/config/topics.json; empty = not persisted
+  MetadataWriter* writer = nullptr;           // writes config_path off the core; null = write inline
 };
 
 // Queue counts of the system topics 4.9.4 creates (see 01-broker-register.jsonl).

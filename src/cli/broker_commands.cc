@@ -1,10 +1,13 @@
 // `ringmq broker` and `ringmq standalone`.
+#include <fmt/format.h>
+
 #include <memory>
 #include <string>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_controller.h"
+#include "broker/delay_levels.h"
 #include "cli/broker_flags.h"
 #include "cli/commands.h"
 #include "namesrv/namesrv_service.h"
@@ -12,15 +15,27 @@
 #include "rpc/remoting_server.h"
 
 namespace ringmq::cli {
+namespace {
 
 // rocketmq-exporter's port, so existing Prometheus scrape configs find a standalone.
 constexpr std::string_view kStandaloneMetricsListen = "0.0.0.0:5557";
+// resolve_broker_config() and the checks that need the broker library (cli_lib does not link
+// it): messageDelayLevel must parse.
+Result<broker::BrokerConfig> resolve_and_check(BrokerFlags& flags) {
+  RINGMQ_TRY_ASSIGN(broker::BrokerConfig config, resolve_broker_config(flags));
+  if (auto levels = broker::DelayLevels::parse(config.delay_levels); !levels.ok())
+    return make_error(Errc::invalid_argument, fmt::format("messageDelayLevel (--delay-levels) = '{}': {}",
+                                                          config.delay_levels, levels.error().detail));
+  return config;
+}
+
+}  // namespace
 
 RunFn add_broker_command(CLI::App& app) {
   auto flags = std::make_shared<BrokerFlags>();
   add_broker_flags(app, *flags);
   return [flags]() -> int {
-    auto config = resolve_broker_config(*flags);
+    auto config = resolve_and_check(*flags);
     if (!config.ok()) {
       log_error("broker: {}", config.error().to_string());
       return 2;
@@ -37,7 +52,7 @@ RunFn add_standalone_command(CLI::App& app) {
   flags->config.metrics_listen = std::string(kStandaloneMetricsListen);  // on by default here, off in `broker`
   add_broker_flags(app, *flags);
   return [flags, namesrv_listen]() -> int {
-    auto config = resolve_broker_config(*flags);
+    auto config = resolve_and_check(*flags);
     if (!config.ok()) {
       log_error("standalone: {}", config.error().to_string());
       return 2;

@@ -76,7 +76,6 @@ const std::map<std::string, Setter>& setters() {
          else return make_error(Errc::invalid_argument, "brokerRole: expected ASYNC_MASTER, SYNC_MASTER or SLAVE, got " + v);
          return {};
        }},
-      {"syncFlushTimeout", int_setter<std::int64_t>("syncFlushTimeout", &BrokerConfig::sync_flush_timeout_ms)},
       {"flushIntervalCommitLog", int_setter<std::int64_t>("flushIntervalCommitLog", &BrokerConfig::async_flush_interval_ms)},
       {"autoCreateTopicEnable",
        [](BrokerConfig& c, const std::string& v) -> Status {
@@ -88,9 +87,16 @@ const std::map<std::string, Setter>& setters() {
       {"mappedFileSizeCommitLog", int_setter<std::size_t>("mappedFileSizeCommitLog", &BrokerConfig::commit_log_segment_bytes)},
       {"fileReservedTime", int_setter<int>("fileReservedTime", &BrokerConfig::retention_hours)},
       {"diskMaxUsedSpaceRatio", int_setter<int>("diskMaxUsedSpaceRatio", &BrokerConfig::disk_max_used_percent)},
+      {"diskSpaceCleanForciblyRatio",
+       int_setter<int>("diskSpaceCleanForciblyRatio", &BrokerConfig::disk_clean_forcibly_percent)},
+      {"diskSpaceWarningLevelRatio", int_setter<int>("diskSpaceWarningLevelRatio", &BrokerConfig::disk_warning_percent)},
+      {"deleteWhen", [](BrokerConfig& c, const std::string& v) -> Status { c.delete_when = v; return {}; }},
+      {"syncFlushTimeout", int_setter<std::int64_t>("syncFlushTimeout", &BrokerConfig::sync_flush_timeout_ms)},
       {"maxMessageSize", int_setter<std::size_t>("maxMessageSize", &BrokerConfig::max_message_bytes)},
       {"messageDelayLevel", [](BrokerConfig& c, const std::string& v) -> Status { c.delay_levels = v; return {}; }},
       {"registerNameServerPeriod", int_setter<int>("registerNameServerPeriod", &BrokerConfig::register_period_ms)},
+      {"channelExpiredTimeout", int_setter<std::int64_t>("channelExpiredTimeout", &BrokerConfig::channel_expired_timeout_ms)},
+      {"shortPollingTimeMills", int_setter<std::int64_t>("shortPollingTimeMills", &BrokerConfig::short_polling_time_ms)},
   };
   return table;
 }

@@ -7,6 +7,7 @@
 
 #include "base/properties_file.h"
 #include "cli/broker_conf.h"
+#include "cli/broker_config_check.h"
 
 namespace ringmq::cli {
 
@@ -40,6 +41,21 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--retention-hours", c.retention_hours, "delete CommitLog segments older than this")
           ->capture_default_str(),
       "fileReservedTime");
+  add(app.add_option("--delete-when", c.delete_when, "hours of day expired segments are deleted at, '04' or '04;16'")
+          ->capture_default_str(),
+      "deleteWhen");
+  add(app.add_option("--disk-max-used-ratio", c.disk_max_used_percent,
+                     "disk usage (%) from which expired segments are deleted at any hour")
+          ->capture_default_str(),
+      "diskMaxUsedSpaceRatio");
+  add(app.add_option("--disk-clean-forcibly-ratio", c.disk_clean_forcibly_percent,
+                     "disk usage (%) from which the oldest segments are deleted even if not expired")
+          ->capture_default_str(),
+      "diskSpaceCleanForciblyRatio");
+  add(app.add_option("--disk-warning-ratio", c.disk_warning_percent,
+                     "disk usage (%) from which sends are refused (SERVICE_NOT_AVAILABLE) until space is back")
+          ->capture_default_str(),
+      "diskSpaceWarningLevelRatio");
   add(app.add_option("--max-message-bytes", c.max_message_bytes, "largest message body accepted")->capture_default_str(),
       "maxMessageSize");
   add(app.add_option("--delay-levels", c.delay_levels, "delay levels of delayed and retried messages")
@@ -121,9 +137,7 @@ Result<broker::BrokerConfig> resolve_broker_config(BrokerFlags& f) {
       return make_error(Errc::invalid_argument, "--metrics-listen: " + st.error().detail);
     }
   }
-  if (c.max_message_bytes == 0 || c.commit_log_segment_bytes < c.max_message_bytes + 1024) {
-    return make_error(Errc::invalid_argument, "--segment-bytes must exceed --max-message-bytes");
-  }
+  RINGMQ_TRY(validate_broker_config(c));
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "reactor/limits.h"
 #include "remoting/codec.h"
 #include "rpc/dispatcher.h"
@@ -66,7 +67,9 @@ std::size_t Channel::parse_frames(Bytes buffered) {
 }
 
 void Channel::close_malformed(const Error& error) {
-  log_warn("closing connection {}: malformed frame: {}", connection_->peer(), error.to_string());
+  // A client (or a scanner) sending garbage on many connections must not flood the log.
+  static LogLimiter limiter;
+  RINGMQ_LOG_LIMITED(limiter, log_warn, "closing connection {}: malformed frame: {}", connection_->peer(), error.to_string());
   connection_->close(Error{Errc::malformed, 0, "malformed frame: " + error.detail});
 }
 

@@ -13,6 +13,15 @@ namespace {
 // Page granularity for zeroing a torn tail: pages already zero are left untouched (not dirtied).
 constexpr std::size_t kZeroPageBytes = 4096;
 
+// Bytes of `seg` from `pos` for parsing the record there, or none when even its header would lie
+// past the reserved blocks: nothing was ever written there (blocks are reserved before every
+// write), it reads as zeros, and recovery must not touch it (a read fault on a hole of a full
+// tmpfs SIGBUSes). A record header inside them never claims bytes past them for the same reason.
+Bytes written_bytes(const MappedFile& seg, std::size_t pos) {
+  if (pos + kBlankMarkerBytes > seg.allocated()) return Bytes(seg.data() + pos, 0);
+  return Bytes(seg.data() + pos, seg.size() - pos);
+}
+
 void zero_nonzero_pages(std::uint8_t* p, std::size_t n) {
   static const std::uint8_t zeros[kZeroPageBytes] = {};
   while (n > 0) {
@@ -33,7 +42,8 @@ CommitLog::~CommitLog() = default;
 std::string CommitLog::segment_path(std::int64_t start) const { return dir_ + "/" + offset_file_name(start); }
 
 SegmentSpec CommitLog::segment_spec() const {
-  return SegmentSpec{options_.segment_bytes, options_.segment_prewrite, options_.segment_prefault};
+  return SegmentSpec{options_.segment_bytes, options_.segment_prewrite, options_.segment_prefault,
+                     options_.segment_refuse_at_usage};
 }
 
 Result<std::unique_ptr<CommitLog>> CommitLog::open(std::string dir, ShardId shard, const CommitLogOptions& options) {
@@ -83,7 +93,7 @@ Result<bool> CommitLog::is_damage(PhysicalOffset at, const ParseResult& bad, Phy
   const MappedFilePtr* seg = find_segment(at + bad.size);
   if (seg == nullptr) return false;
   const std::size_t pos = static_cast<std::size_t>(at.value + bad.size - (*seg)->start());
-  const ParseResult next = parse_record(Bytes((*seg)->data() + pos, (*seg)->size() - pos), true, options_.record_crc);
+  const ParseResult next = parse_record(written_bytes(**seg, pos), true, options_.record_crc);
   if (next.status == ParseStatus::blank) return true;
   return next.status == ParseStatus::record && next.record.physical_offset == at + bad.size;
 }
@@ -95,7 +105,7 @@ Result<ScanResult> CommitLog::scan(PhysicalOffset from, PhysicalOffset durable, 
     const MappedFilePtr* seg = find_segment(pos);
     if (seg == nullptr) break;
     const std::size_t in_seg = static_cast<std::size_t>(pos.value - (*seg)->start());
-    ParseResult r = parse_record(Bytes((*seg)->data() + in_seg, (*seg)->size() - in_seg), true, options_.record_crc);
+    ParseResult r = parse_record(written_bytes(**seg, in_seg), true, options_.record_crc);
     if (r.status == ParseStatus::record && r.record.physical_offset != pos) {
       r.status = ParseStatus::corrupt;
       r.why = "stored physical offset differs from the record's position";
@@ -145,7 +155,10 @@ Status CommitLog::recover_to(PhysicalOffset end, PhysicalOffset durable, std::in
     const MappedFilePtr& last = segments_.back();
     const std::size_t pos = static_cast<std::size_t>(end.value - last->start());
     RINGMQ_ASSERT(pos <= last->size());
-    zero_nonzero_pages(last->data() + pos, last->size() - pos);
+    // Past the reserved blocks there is nothing to zero, and on tmpfs even reading a hole of a
+    // full file system through the mapping would SIGBUS.
+    const std::size_t reserved = std::max(pos, last->allocated());
+    zero_nonzero_pages(last->data() + pos, reserved - pos);
   }
   write_ = end;
   durable_ = durable;
@@ -204,6 +217,7 @@ Status CommitLog::roll() {
   }
   segments_.push_back(std::move(seg));
   write_ = PhysicalOffset{next};
+  allocation_requested_ = 0;
   request_next_segment();
   return {};
 }
@@ -227,6 +241,25 @@ Status CommitLog::reserve(std::size_t bytes) {
   }
   const auto left = static_cast<std::size_t>(write_segment_end() - write_.value);
   if (bytes + kBlankMarkerBytes > left) RINGMQ_TRY(roll());
+  return ensure_allocated(bytes + kBlankMarkerBytes);
+}
+
+Status CommitLog::ensure_allocated(std::size_t bytes) {
+  const MappedFilePtr& seg = segments_.back();
+  // The blank marker a later roll writes after these bytes must land on reserved blocks too.
+  const std::size_t need = static_cast<std::size_t>(write_.value - seg->start()) + bytes;
+  if (need > seg->allocated()) {
+    // The helper fell behind (or there is none): reserve inline, fallocate only (no zeros, no
+    // prefault: those are the helper's optimisations and would cost this core).
+    ++allocation_stalls_;
+    RINGMQ_TRY(seg->allocate_to(need + kSegmentAllocateChunkBytes));
+  }
+  // Less than a chunk short of the runway wanted: ask for the next chunk (once).
+  if (preallocator_ != nullptr && need + kSegmentAllocateAheadBytes > seg->allocated() + kSegmentAllocateChunkBytes &&
+      allocation_requested_ < need + kSegmentAllocateAheadBytes) {
+    allocation_requested_ = need + kSegmentAllocateAheadBytes;
+    preallocator_->request_allocation(seg, allocation_requested_);
+  }
   return {};
 }
 

@@ -9,6 +9,9 @@
 // - append() returns once the record is in the mapped segment, i.e. in the page cache. It never
 //   waits for a file: the next segment is prepared ahead (segment_preallocator.h, or the owner's
 //   prepare_next_segment() calls when the helper thread is off).
+// - Segments are sparse. No byte is written through the mapping before its disk blocks are
+//   reserved (MappedFile::allocate_to, in chunks ahead of the write position), so a full disk
+//   fails an append with Errc::no_space instead of killing the process with SIGBUS.
 // - Durability comes only from flush rounds: begin_flush() says what to fdatasync, complete_flush()
 //   moves the durable offset and returns the waiters (wait_durable) it covers. One round covers
 //   every append made before begin_flush(); appends made while it runs go into the next round, so a
@@ -23,6 +26,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -52,6 +56,8 @@ struct CommitLogOptions {
   // Fault each new segment's pages in writable where it is made, not on the owner core's first
   // append to each page.
   bool segment_prefault = true;
+  // Disk usage (0..1) from which no new segment is created (SegmentSpec::refuse_at_usage).
+  double segment_refuse_at_usage = 1.0;
   // Group-commit waiters allowed at once; wait_durable() beyond it fails with Errc::busy.
   std::size_t durable_waiters_max = 64 * 1024;
 };
@@ -134,7 +140,7 @@ class CommitLog {
   std::size_t segment_count() const { return segments_.size(); }
   const MappedFilePtr& segment_at(std::size_t i) const { return segments_[i]; }
   // Deletes the oldest segment; it must not hold the write position, nor be pinned.
-  Status delete_oldest_segment();
+  Status delete_oldest_segment(std::string_view why);
   // Store time of the last record in segment i (0 if none), for age-based retention.
   std::int64_t last_store_timestamp_in(std::size_t i) const;
 
@@ -145,6 +151,8 @@ class CommitLog {
   ShardId shard() const { return shard_; }
   std::size_t segment_bytes() const { return options_.segment_bytes; }
   std::uint64_t roll_stalls() const { return roll_stalls_; }
+  // Appends that reserved disk blocks themselves because the helper had not yet.
+  std::uint64_t allocation_stalls() const { return allocation_stalls_; }
   // CPU time the helper thread spent making segments (0 without it), for metrics and benchmarks.
   std::uint64_t preallocator_cpu_ns() const { return preallocator_ ? preallocator_->cpu_ns() : 0; }
   std::uint64_t preallocator_segments_made() const { return preallocator_ ? preallocator_->segments_made() : 0; }
@@ -157,6 +165,9 @@ class CommitLog {
   std::int64_t write_segment_end() const;
   // Makes room for `bytes` at the write position, rolling (blank marker + next segment) if needed.
   Status reserve(std::size_t bytes);
+  // Reserves disk blocks for `bytes` past the write position in the write segment (inline if the
+  // helper has not yet), and asks the helper for the chunk after.
+  Status ensure_allocated(std::size_t bytes);
   Status roll();
   void request_next_segment();
   Result<bool> is_damage(PhysicalOffset at, const ParseResult& bad, PhysicalOffset durable) const;
@@ -176,6 +187,8 @@ class CommitLog {
   std::deque<std::pair<std::int64_t, std::uint64_t>> waiters_;  // (end offset, token), by offset
   std::optional<Error> failed_;
   std::uint64_t roll_stalls_ = 0;
+  std::uint64_t allocation_stalls_ = 0;
+  std::size_t allocation_requested_ = 0;  // in the write segment: blocks asked of the helper up to here
 };
 
 }  // namespace ringmq::store

@@ -84,13 +84,13 @@ std::int64_t CommitLog::last_store_timestamp_in(std::size_t i) const {
   return r.status == ParseStatus::record ? r.record.store_timestamp_ms : 0;
 }
 
-Status CommitLog::delete_oldest_segment() {
+Status CommitLog::delete_oldest_segment(std::string_view why) {
   RINGMQ_ASSERT(segments_.size() > 1);
   const MappedFilePtr& oldest = segments_.front();
   RINGMQ_ASSERT(!pinned(oldest));
   RINGMQ_ASSERT(oldest->start() + static_cast<std::int64_t>(options_.segment_bytes) <= durable_.value);
   RINGMQ_TRY(oldest->unlink());
-  log_info("commitlog shard {}: deleted segment {}", shard_.value, oldest->path());
+  log_info("commitlog shard {}: deleted segment {}: {}", shard_.value, oldest->path(), why);
   segments_.pop_front();
   return {};
 }

@@ -57,15 +57,20 @@ void ConsumeQueue::find_max(bool thorough) {
   }
   const std::int64_t per_file = static_cast<std::int64_t>(entries_per_file_);
   const QueueOffset first{files_.front()->start() / static_cast<std::int64_t>(kConsumeQueueEntryBytes)};
-  // Valid entries at the start of the file that begins at queue offset `file_first`.
+  // Valid entries at the start of the file that begins at queue offset `file_first`. Only entries
+  // on reserved blocks are read: nothing was written past them, and reading a hole of a full
+  // tmpfs through the mapping SIGBUSes.
   auto count_valid = [&](QueueOffset file_first) {
+    const MappedFilePtr& f = files_[static_cast<std::size_t>(
+        (file_first.value * static_cast<std::int64_t>(kConsumeQueueEntryBytes) - files_.front()->start()) / file_bytes())];
+    const std::int64_t limit = std::min(per_file, static_cast<std::int64_t>(f->allocated() / kConsumeQueueEntryBytes));
     if (thorough) {
       std::int64_t n = 0;
-      while (n < per_file && entry_valid(file_first + n)) ++n;
+      while (n < limit && entry_valid(file_first + n)) ++n;
       return n;
     }
     // Entries are written in order into a zeroed file: valid ones, then zeros.
-    std::int64_t lo = 0, hi = per_file;
+    std::int64_t lo = 0, hi = limit;
     while (lo < hi) {
       const std::int64_t mid = lo + (hi - lo) / 2;
       if (entry_valid(file_first + mid)) lo = mid + 1; else hi = mid;
@@ -108,10 +113,24 @@ Status ConsumeQueue::ensure_file_for(QueueOffset at) {
   return {};
 }
 
+Status ConsumeQueue::ensure_writable(QueueOffset at) {
+  RINGMQ_TRY(ensure_file_for(at));
+  const std::int64_t byte = at.value * static_cast<std::int64_t>(kConsumeQueueEntryBytes);
+  const MappedFilePtr& f = files_[static_cast<std::size_t>((byte - files_.front()->start()) / file_bytes())];
+  const auto need = static_cast<std::size_t>(byte - f->start()) + kConsumeQueueEntryBytes;
+  if (need <= f->allocated()) return {};
+  // A chunk at a time: one fallocate per few thousand entries, and no more disk than that ahead.
+  return f->allocate_to(need + kConsumeQueueAllocateChunkBytes);
+}
+
 Status ConsumeQueue::reserve(QueueOffset last) {
   const std::int64_t per_file = static_cast<std::int64_t>(entries_per_file_);
-  for (QueueOffset at = max_; at <= last; at = QueueOffset{(at.value / per_file + 1) * per_file})
+  for (QueueOffset at = max_; at <= last; at = QueueOffset{(at.value / per_file + 1) * per_file}) {
+    // The last entry of this file that the range needs: every one before it gets blocks too.
+    const QueueOffset file_last{std::min(last.value, (at.value / per_file + 1) * per_file - 1)};
     RINGMQ_TRY(ensure_file_for(at));
+    RINGMQ_TRY(ensure_writable(file_last));
+  }
   return {};
 }
 
@@ -126,7 +145,7 @@ Status ConsumeQueue::put(QueueOffset at, const ConsumeQueueEntry& entry) {
   }
   const bool was_empty = min_ == max_;
   while (max_ <= at) {
-    RINGMQ_TRY(ensure_file_for(max_));
+    RINGMQ_TRY(ensure_writable(max_));
     ConsumeQueueEntryDisk* e = slot(max_);
     const bool last = max_ == at;
     store_be64(e->physical_offset, last ? static_cast<std::uint64_t>(entry.offset.value) : 0);

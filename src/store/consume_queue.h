@@ -23,6 +23,8 @@ namespace ringmq::store {
 
 inline constexpr std::size_t kConsumeQueueEntryBytes = 20;
 inline constexpr std::size_t kConsumeQueueEntriesPerFileDefault = 300'000;
+// Disk blocks a queue file reserves at a time ahead of its last entry (files are sparse).
+inline constexpr std::size_t kConsumeQueueAllocateChunkBytes = 64 * 1024;
 // Size RocketMQ writes into entries that fill a gap before a queue's first file.
 inline constexpr std::uint32_t kBlankEntrySize = 0x7FFFFFFF;
 
@@ -55,8 +57,9 @@ class ConsumeQueue {
   // Physical offset just past the last entry's record (0 if empty): the duplicate check of §9.1.
   PhysicalOffset max_physical_end() const { return max_physical_end_; }
 
-  // Creates the files entries up to `last` will go into, so the put()s that follow cannot fail:
-  // the append path calls it before the CommitLog append.
+  // Creates the files entries up to `last` will go into and reserves their disk blocks, so the
+  // put()s that follow cannot fail (nor SIGBUS on a full disk): the append path calls it before
+  // the CommitLog append.
   Status reserve(QueueOffset last);
   // Writes entry `at`; `at` must be max_offset() (or more: the gap is filled with blank entries).
   Status put(QueueOffset at, const ConsumeQueueEntry& entry);
@@ -81,6 +84,8 @@ class ConsumeQueue {
   bool entry_valid(QueueOffset at) const;
   ConsumeQueueEntryDisk* slot(QueueOffset at) const;
   Status ensure_file_for(QueueOffset at);
+  // The file for `at` exists and entry `at` lies on reserved disk blocks.
+  Status ensure_writable(QueueOffset at);
   std::int64_t file_bytes() const { return static_cast<std::int64_t>(entries_per_file_ * kConsumeQueueEntryBytes); }
   void find_max(bool thorough);
 

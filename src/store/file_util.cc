@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "store/file_ops.h"
+
 namespace ringmq::store {
 namespace {
 
@@ -20,7 +22,7 @@ constexpr std::size_t kOffsetNameDigits = 20;
 
 Status write_all(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
+    const ssize_t n = fileops::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return make_sys_error(errno, "write " + path);
@@ -92,7 +94,7 @@ Status remove_tree(const std::string& path) {
 Status fsync_dir(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return make_sys_error(errno, "open dir " + path);
-  const int rc = ::fsync(fd);
+  const int rc = fileops::fsync(fd);
   const int err = errno;
   ::close(fd);
   if (rc != 0) return make_sys_error(err, "fsync dir " + path);
@@ -124,7 +126,7 @@ Status write_file_atomic(const std::string& path, std::string_view contents) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return make_sys_error(errno, "open " + tmp);
   Status st = write_all(fd, contents, tmp);
-  if (st.ok() && ::fsync(fd) != 0) st = make_sys_error(errno, "fsync " + tmp);
+  if (st.ok() && fileops::fsync(fd) != 0) st = make_sys_error(errno, "fsync " + tmp);
   ::close(fd);
   if (!st.ok()) return st;
   if (::rename(tmp.c_str(), path.c_str()) != 0) return make_sys_error(errno, "rename " + tmp);

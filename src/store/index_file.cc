@@ -43,6 +43,12 @@ Result<std::unique_ptr<IndexFile>> IndexFile::create(std::string path, const Ind
   RINGMQ_TRY_ASSIGN(MappedFilePtr f, MappedFile::create(std::move(path), 0, file_bytes(options), FileFill::sparse));
   set_readahead_or_warn(*f, false);  // hash slots are hit at random (MappedFile::set_readahead)
   std::unique_ptr<IndexFile> file(new IndexFile(std::move(f), options));
+  // Only the header's page now: slot pages are reserved as keys first hash into them, items a
+  // chunk at a time (reserve_put), so a new file costs kilobytes of disk, not its 420 MB.
+  if (Status st = file->reserve_slot_page(0); !st.ok()) {
+    (void)file->file_->unlink();
+    return st.take_error();
+  }
   store_be32(file->header()->index_count, kFirstIndex);
   file->dirty = true;
   return file;
@@ -52,8 +58,31 @@ Result<std::unique_ptr<IndexFile>> IndexFile::open(std::string path, const Index
   RINGMQ_TRY_ASSIGN(MappedFilePtr f, MappedFile::open_existing(std::move(path), 0, file_bytes(options)));
   set_readahead_or_warn(*f, false);
   std::unique_ptr<IndexFile> file(new IndexFile(std::move(f), options));
+  // Which slot pages were ever written: those have blocks (or cached pages).
+  file->file_->for_each_data_range(0, file->items_begin(), [&](std::size_t from, std::size_t to) {
+    for (std::size_t page = from / kAllocatePageBytes; page * kAllocatePageBytes < to; ++page)
+      if (page < file->slot_pages_.size()) file->slot_pages_[page] = true;
+  });
+  RINGMQ_TRY(file->reserve_slot_page(0));  // the header is written below and on every put
   if (file->index_count() < kFirstIndex) store_be32(file->header()->index_count, kFirstIndex);
   return file;
+}
+
+IndexFile::IndexFile(MappedFilePtr file, const IndexOptions& o)
+    : file_(std::move(file)), options_(o), slot_pages_((items_begin() + kAllocatePageBytes - 1) / kAllocatePageBytes, false),
+      items_reserved_to_(items_begin()) {}
+
+std::size_t IndexFile::items_begin() const { return kIndexHeaderBytes + std::size_t{options_.slots} * kIndexSlotBytes; }
+
+Status IndexFile::reserve_slot_page(std::size_t page) {
+  if (slot_pages_[page]) return {};
+  RINGMQ_TRY(file_->reserve_range(page * kAllocatePageBytes, kAllocatePageBytes));
+  slot_pages_[page] = true;
+  return {};
+}
+
+bool IndexFile::slot_reserved(std::uint32_t hash) const {
+  return slot_pages_[static_cast<std::size_t>(slot(hash) - file_->data()) / kAllocatePageBytes];
 }
 
 std::int64_t IndexFile::begin_timestamp_ms() const { return get64(header()->begin_timestamp); }
@@ -62,6 +91,17 @@ PhysicalOffset IndexFile::begin_physical_offset() const { return {get64(header()
 PhysicalOffset IndexFile::end_physical_offset() const { return {get64(header()->end_physical_offset)}; }
 std::uint32_t IndexFile::index_count() const { return load_be32(header()->index_count); }
 bool IndexFile::full() const { return index_count() >= options_.items; }
+
+Status IndexFile::reserve_put(std::string_view key) {
+  if (full()) return {};
+  RINGMQ_TRY(reserve_slot_page(static_cast<std::size_t>(slot(index_key_hash(key)) - file_->data()) / kAllocatePageBytes));
+  const std::size_t end = items_begin() + (std::size_t{index_count()} + 1) * kIndexItemBytes;
+  if (end <= items_reserved_to_) return {};
+  const std::size_t to = std::min(end + kIndexAllocateChunkBytes, file_->size());
+  RINGMQ_TRY(file_->reserve_range(items_reserved_to_, to - items_reserved_to_));
+  items_reserved_to_ = to;
+  return {};
+}
 
 std::uint8_t* IndexFile::slot(std::uint32_t hash) const {
   return file_->data() + kIndexHeaderBytes + std::size_t{hash % options_.slots} * kIndexSlotBytes;
@@ -90,6 +130,8 @@ bool IndexFile::put(std::string_view key, PhysicalOffset offset, std::int64_t st
   store_be32(it->time_diff_s, static_cast<std::uint32_t>(diff_s));
   store_be32(it->prev_index, head);
   store_be32(s, n);
+  // Written, so lookups may read it (reserve_put reserved it first on the broker's path).
+  slot_pages_[static_cast<std::size_t>(s - file_->data()) / kAllocatePageBytes] = true;
 
   IndexHeaderDisk* h = header();
   if (head == 0) store_be32(h->hash_slot_count, load_be32(h->hash_slot_count) + 1);
@@ -111,6 +153,8 @@ void IndexFile::lookup(std::string_view key, std::int64_t begin_ms, std::int64_t
   // item() past the mapping (it asserts).
   const std::uint32_t count = std::min(index_count(), options_.items);
   const std::int64_t file_begin = begin_timestamp_ms();
+  // A slot page never reserved was never written: reading it would only fault in a hole.
+  if (!slot_reserved(hash)) return;
   std::uint32_t n = load_be32(slot(hash));
   // Each step moves to an older item, so the walk ends within `count` steps even on bad data.
   for (std::uint32_t steps = 0; n >= kFirstIndex && n < count && steps < count && out.size() < max; ++steps) {
@@ -157,10 +201,11 @@ Status IndexService::add_key(std::string_view topic, std::string_view key, Physi
   key_buf_.append(key);
   RINGMQ_TRY_ASSIGN(IndexFile* f, writable());
   if (offset < f->end_physical_offset()) return {};  // already indexed (re-dispatch after a crash)
-  if (!f->put(key_buf_, offset, ts)) {
+  if (f->full()) {
     RINGMQ_TRY_ASSIGN(f, writable());
-    RINGMQ_ASSERT(f->put(key_buf_, offset, ts));
   }
+  RINGMQ_TRY(f->reserve_put(key_buf_));
+  RINGMQ_ASSERT(f->put(key_buf_, offset, ts));
   return {};
 }
 

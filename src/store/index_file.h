@@ -26,6 +26,9 @@ inline constexpr std::size_t kIndexSlotBytes = 4;
 inline constexpr std::size_t kIndexItemBytes = 20;
 inline constexpr std::uint32_t kIndexSlotsDefault = 5'000'000;
 inline constexpr std::uint32_t kIndexItemsDefault = 20'000'000;
+// Disk blocks an index file reserves at a time ahead of its next item (files are sparse; slot
+// pages are reserved one by one as keys first hash into them).
+inline constexpr std::size_t kIndexAllocateChunkBytes = 256 * 1024;
 
 struct IndexHeaderDisk {
   std::uint8_t begin_timestamp[8];
@@ -62,6 +65,9 @@ class IndexFile {
   }
 
   bool full() const;
+  // Reserves disk blocks for what put(key) writes (its slot's page, the next item), so writing
+  // them cannot fault on a full disk.
+  Status reserve_put(std::string_view key);
   // Adds `key` (already "topic#key") -> offset. Returns false when the file is full.
   bool put(std::string_view key, PhysicalOffset offset, std::int64_t store_timestamp_ms);
   // Offsets of items whose hash matches `key` and time lies in [begin_ms, end_ms], newest first.
@@ -77,13 +83,18 @@ class IndexFile {
   bool dirty = false;
 
  private:
-  IndexFile(MappedFilePtr file, const IndexOptions& o) : file_(std::move(file)), options_(o) {}
+  IndexFile(MappedFilePtr file, const IndexOptions& o);
+  std::size_t items_begin() const;
+  Status reserve_slot_page(std::size_t page);
+  bool slot_reserved(std::uint32_t hash) const;
   IndexHeaderDisk* header() const { return reinterpret_cast<IndexHeaderDisk*>(file_->data()); }
   std::uint8_t* slot(std::uint32_t hash) const;
   IndexItemDisk* item(std::uint32_t n) const;
 
   MappedFilePtr file_;
   IndexOptions options_;
+  std::vector<bool> slot_pages_;      // pages of header + slot table with blocks reserved
+  std::size_t items_reserved_to_;     // items area: blocks reserved up to this byte
 };
 
 class IndexService {

@@ -8,9 +8,12 @@
 // The reference count is atomic, so a pin may be dropped on another core.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "base/result.h"
@@ -18,14 +21,30 @@
 namespace ringmq::store {
 
 enum class FileFill {
-  sparse,      // ftruncate only: blocks are allocated when first written
-  prewritten,  // zeros written and fdatasync'ed, so later fdatasync only writes data, not allocation
-  // Blocks reserved with fallocate (unwritten extents, which read as zeros) and the size
-  // fdatasync'ed, without writing the zeros. A later fdatasync must also convert the extents it
-  // covers, so it costs more than on a prewritten file. Falls back to sparse where the file system
-  // refuses fallocate.
-  allocated,
+  // ftruncate only: no blocks. Writers reserve blocks with allocate_to() before they write through
+  // the mapping, in bounded chunks ahead of their write position.
+  sparse,
+  // sparse, plus the size fdatasync'ed before the file gets its final name, so a crash cannot
+  // leave a short file under that name (CommitLog segments, made off the owner core).
+  sparse_synced,
+  // Zeros written and fdatasync'ed: every block allocated at once. For small files only (the
+  // checkpoint file).
+  prewritten,
 };
+
+// How allocate_to() reserves a range.
+struct AllocateMode {
+  // Also write zeros over the range and fdatasync them, so a later fdatasync of data there only
+  // writes data (no unwritten-extent conversion, no allocation to commit). For --flush sync, on
+  // the helper thread. Only on files this process created: it never writes over bytes it did not
+  // reserve itself.
+  bool write_zeros = false;
+  // Fault the range in writable (MADV_POPULATE_WRITE) so the writer takes no first-touch faults.
+  bool prefault = false;
+};
+
+// Bytes allocate_to() rounds to.
+inline constexpr std::size_t kAllocatePageBytes = 4096;
 
 class MappedFile {
  public:
@@ -45,11 +64,31 @@ class MappedFile {
   std::int64_t start() const { return start_; }
   const std::string& path() const { return path_; }
 
-  // Faults every page in writable (MADV_POPULATE_WRITE) so the first writer takes no page faults.
-  // This dirties every page: the zeros reach the disk through writeback unless they are
-  // overwritten first. An optimisation only: on kernels without it (before 5.14) it logs once and
-  // returns ok; other failures are returned for the caller to log, the file stays usable.
-  Status prefault_for_write() const;
+  // --- disk blocks (sparse files) ---
+  // Bytes [0, allocated()) have disk blocks reserved (fallocate): a write through the mapping
+  // there cannot fault (SIGBUS) for lack of space. Any thread may read it.
+  std::size_t allocated() const { return allocated_.load(std::memory_order_acquire); }
+  // Reserves blocks for [allocated(), end) (end rounded up to a page, capped at size()) with
+  // fallocate, or by writing zeros where the file system has no fallocate. Safe to call from the
+  // owner and one helper thread at once (a mutex orders them). Fails with Errc::no_space when the
+  // disk is full; allocated() then stays where it was.
+  Status allocate_to(std::size_t end, const AllocateMode& mode = {});
+  // Reserves blocks for [offset, offset + length) (page-rounded) wherever it lies, keeping its
+  // bytes, for files written at scattered places (index slot tables). Leaves allocated() alone.
+  Status reserve_range(std::size_t offset, std::size_t length);
+  // Calls visit(begin, end) for each range of [from, to) that has blocks or cached pages
+  // (SEEK_DATA/SEEK_HOLE), to learn after a reopen which scattered pages were reserved. A file
+  // system without hole support reports the whole range.
+  template <typename Visit>
+  void for_each_data_range(std::size_t from, std::size_t to, const Visit& visit) const {
+    while (from < to) {
+      const std::size_t data = seek_data(from);
+      if (data >= to) return;
+      const std::size_t hole = std::min(seek_hole(data), to);
+      visit(data, hole);
+      from = hole;
+    }
+  }
 
   // Turns kernel readahead for this mapping off (MADV_RANDOM) or back on (MADV_NORMAL). Files
   // written through page faults (the CommitLog segment being appended to, ConsumeQueues, index
@@ -69,13 +108,20 @@ class MappedFile {
  private:
   MappedFile(std::string path, std::int64_t start, int fd, std::uint8_t* data, std::size_t size)
       : path_(std::move(path)), start_(start), fd_(fd), data_(data), size_(size) {}
-  static Result<std::shared_ptr<MappedFile>> map(std::string path, std::int64_t start, int fd, std::size_t size_bytes);
+  static Result<std::shared_ptr<MappedFile>> map(std::string path, std::int64_t start, int fd, std::size_t size_bytes,
+                                                 std::size_t allocated, bool fresh);
+
+  std::size_t seek_data(std::size_t from) const;  // size_ if none
+  std::size_t seek_hole(std::size_t from) const;  // size_ if none
 
   std::string path_;
   std::int64_t start_;
   int fd_;
   std::uint8_t* data_;
   std::size_t size_;
+  std::atomic<std::size_t> allocated_{0};
+  bool fresh_ = false;  // created by this process (allocate_to may write zeros past allocated_)
+  std::mutex alloc_mu_;
 };
 
 // set_readahead() for callers that only log a failure (it changes performance, never results).

@@ -1,13 +1,20 @@
-// Creates the next CommitLog segment (full size, blocks reserved as make_segment() says,
-// fdatasync'ed, mapped, optionally prefaulted) on a helper thread, so an append that rolls never
-// waits for a new file.
+// Creates the next CommitLog segment (sparse, full size, its first chunk of blocks reserved as
+// make_segment() says, mapped) on a helper thread, so an append that rolls never waits for a new
+// file; and reserves the blocks of the write segment in bounded chunks ahead of the write position
+// (request_allocation), so appends rarely wait for fallocate either.
 //
-// Why a thread in a passive library: pre-writing 1 GiB and syncing it takes seconds of blocking
-// syscalls. Run on the reactor core, even in idle slots, it would stall every connection that core
-// owns. The thread touches only the file it is asked to make, which no one else can see until
-// take() hands it over, so the data path stays lock-free: the owner takes the mutex once per
-// segment roll and once per request. When `enabled` is false the owner must call
-// CommitLog::prepare_next_segment() itself (tests do, to stay deterministic).
+// Why sparse: reserving whole 1 GiB segments up front (two per shard) took gigabytes of disk at
+// start and seconds before a fresh sync-flush broker's first send. Blocks are reserved chunk by
+// chunk instead, always before the writer touches a page: a page of a MAP_SHARED file without
+// blocks SIGBUSes the writer when the disk is full, whereas a failed fallocate is an error.
+//
+// Why a thread in a passive library: fallocate, zero-writing and prefaulting are blocking
+// syscalls. Run on the reactor core they would stall every connection that core owns. The thread
+// touches only the file it is asked to make (no one else sees it until take() hands it over) and
+// the range past the write position of the write segment (MappedFile::allocate_to orders it with
+// the owner), so the data path stays lock-free: the owner takes the mutex once per roll and once
+// per chunk. Without the thread the owner calls CommitLog::prepare_next_segment() itself and
+// reserves its chunks inline (tests do, to stay deterministic).
 #pragma once
 
 #include <atomic>
@@ -34,16 +41,29 @@ enum class SegmentPrewrite {
   allocate_only,
 };
 
+// Blocks reserved per allocate_to() step of the write segment, and how far ahead of the write
+// position the helper keeps them (between ahead - chunk and ahead): a fresh shard holds about
+// 12 MiB in its write segment and one chunk in the next.
+inline constexpr std::size_t kSegmentAllocateChunkBytes = std::size_t{4} << 20;
+inline constexpr std::size_t kSegmentAllocateAheadBytes = std::size_t{8} << 20;
+
 struct SegmentSpec {
   std::size_t segment_bytes = 0;
   SegmentPrewrite prewrite = SegmentPrewrite::zero_fill;
-  // Fault the whole mapping in writable after creating it (MappedFile::prefault_for_write), so
-  // the owner core takes no first-touch page faults while appending.
+  // Fault each reserved chunk in writable (MADV_POPULATE_WRITE) where it is reserved, so the
+  // owner core takes no first-touch page faults while appending.
   bool prefault = true;
+
+  // Disk usage (0..1) from which no new segment is made (Errc::no_space): RocketMQ's
+  // diskSpaceWarningLevelRatio, checked before each segment as well as on the broker's timer.
+  // 1.0 (or more) = never refuse.
+  double refuse_at_usage = 1.0;
+
+  AllocateMode allocate_mode() const { return AllocateMode{prewrite == SegmentPrewrite::zero_fill, prefault}; }
 };
 
-// Creates, sizes, reserves and maps the segment at `start` (file `path`) as `spec` says. A failed
-// prefault is logged and ignored: it only costs the owner page faults.
+// Creates (sparse, size synced), maps and reserves the first kSegmentAllocateChunkBytes of the
+// segment at `start` (file `path`) as `spec` says.
 Result<MappedFilePtr> make_segment(std::string path, std::int64_t start, const SegmentSpec& spec);
 
 class SegmentPreallocator {
@@ -60,6 +80,9 @@ class SegmentPreallocator {
   // The segment at `start` if it was made: nullopt if not requested or not ready (and !wait).
   // With wait, blocks until the requested segment is ready.
   std::optional<Result<MappedFilePtr>> take(std::int64_t start, bool wait);
+  // Asks for blocks of `file` up to `end` (MappedFile::allocate_to). Replaces a request not yet
+  // started. A failure is logged; the owner's own allocate_to() then reports it.
+  void request_allocation(MappedFilePtr file, std::size_t end);
 
   // CPU time the helper thread spent making segments, and how many it made (any thread may read).
   std::uint64_t cpu_ns() const { return cpu_ns_.load(std::memory_order_relaxed); }
@@ -76,6 +99,7 @@ class SegmentPreallocator {
   std::optional<std::pair<std::string, std::int64_t>> pending_;  // guarded by mu_
   std::int64_t working_on_ = -1;                                  // guarded by mu_
   std::optional<std::pair<std::int64_t, Result<MappedFilePtr>>> ready_;  // guarded by mu_
+  std::optional<std::pair<MappedFilePtr, std::size_t>> pending_allocation_;  // guarded by mu_
   bool stop_ = false;                                             // guarded by mu_
   std::thread thread_;
 };

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "store/file_util.h"
 
 namespace ringmq::store {
@@ -132,7 +133,11 @@ void ShardStore::index_record(std::string_view topic, std::string_view propertie
                               PhysicalOffset offset, std::int64_t ts) {
   const Status st = index_->add(topic, properties, sys_flag, offset, ts);
   // The index only speeds up QUERY_MESSAGE; losing an entry must not fail a send that is stored.
-  if (!st.ok()) log_error("shard {}: index entry for offset {} lost: {}", shard_.value, offset.value, st.error().to_string());
+  if (!st.ok()) {
+    static LogLimiter limiter;  // a full disk fails every entry
+    RINGMQ_LOG_LIMITED(limiter, log_error, "shard {}: index entry for offset {} lost: {}", shard_.value, offset.value,
+                       st.error().to_string());
+  }
 }
 
 Result<AppendResult> ShardStore::put(const MessageInput& m, std::int64_t store_timestamp_ms) {
@@ -143,6 +148,7 @@ Result<AppendResult> ShardStore::put(const MessageInput& m, std::int64_t store_t
 
 Status ShardStore::put_batch(std::span<const MessageInput> ms, std::int64_t store_timestamp_ms, std::span<AppendResult> out) {
   RINGMQ_ASSERT(ms.size() == out.size());
+  if (!writes_refused_.empty()) return make_error(Errc::no_space, writes_refused_);
   if (ms.empty()) return {};
   for (const MessageInput& m : ms)
     if (m.topic != ms[0].topic || m.queue_id != ms[0].queue_id)

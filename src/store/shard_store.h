@@ -38,9 +38,12 @@ struct StoreOptions {
   IndexOptions index;
   // Re-dispatch the whole log at open, rebuilding every ConsumeQueue and index entry.
   bool rebuild_logics = false;
-  // Retention (RocketMQ fileReservedTime and diskMaxUsedSpaceRatio).
+  // Retention (RocketMQ fileReservedTime, diskMaxUsedSpaceRatio, diskSpaceCleanForciblyRatio):
+  // segments older than retention_hours go at the delete hour, or at any time once disk usage
+  // reaches disk_usage_max_ratio; from disk_clean_forcibly_ratio on the oldest goes even if young.
   std::int64_t retention_hours = 72;
   double disk_usage_max_ratio = 0.75;
+  double disk_clean_forcibly_ratio = 0.85;
   std::size_t retention_segments_per_run_max = 10;
   // ConsumeQueue entries one get_messages() call may look at (RocketMQ maxFilterMessageCount).
   std::size_t get_scan_entries_max = 16'000;
@@ -77,6 +80,13 @@ struct GetResult {
   std::size_t total_bytes = 0;
 
   Bytes bytes(const MessageRange& m) const { return {pins[m.pin]->data() + m.position, m.size}; }
+};
+
+// What a retention pass knows of the world (the broker measures it).
+struct RetentionInputs {
+  std::int64_t now_ms = 0;
+  bool delete_hour = true;        // now is in RocketMQ's deleteWhen hours
+  double disk_usage_ratio = 0.0;  // of the file system holding the store
 };
 
 struct RetentionReport {
@@ -133,9 +143,21 @@ class ShardStore {
   Status complete_checkpoint(FlushPlan& plan, int result);
 
   // --- retention ---
-  // Deletes CommitLog segments older than retention_hours, or (one per call) while
-  // disk_usage_ratio >= disk_usage_max_ratio; a pinned segment waits. Moves queue min offsets.
-  Result<RetentionReport> run_retention(std::int64_t now_ms, double disk_usage_ratio);
+  // Deletes the oldest CommitLog segments that StoreOptions' rules allow (expired ones, up to
+  // retention_segments_per_run_max; under forcible pressure one, so the caller measures again),
+  // never the write segment, one not yet flushed, or one a reader pins (that one waits). Drops
+  // the ConsumeQueue and index entries that pointed into them and moves queue min offsets. Logs
+  // each deletion and why.
+  Result<RetentionReport> run_retention(const RetentionInputs& in);
+  Result<RetentionReport> run_retention(std::int64_t now_ms, double disk_usage_ratio) {
+    return run_retention(RetentionInputs{now_ms, true, disk_usage_ratio});
+  }
+
+  // --- refusing writes (disk full) ---
+  // While refused, put()/put_batch() fail with Errc::no_space and `why`; reads go on.
+  void refuse_writes(std::string why) { writes_refused_ = std::move(why); }
+  void accept_writes() { writes_refused_.clear(); }
+  bool writes_refused() const { return !writes_refused_.empty(); }
 
   ShardId shard() const { return shard_; }
   const RecoveryReport& recovery() const { return recovery_; }
@@ -172,6 +194,7 @@ class ShardStore {
   std::uint64_t checkpoint_in_flight_ = 0;
   std::uint64_t next_checkpoint_id_ = 1;
   PhysicalOffset logics_durable_;
+  std::string writes_refused_;  // empty = writes accepted
   std::int64_t logics_timestamp_ms_ = 0;
 };
 

@@ -143,23 +143,31 @@ std::vector<RecordSlice> ShardStore::query_by_unique_key(std::string_view topic,
   return query_index(topic, unique_key, kPropertyUniqKey, 0, INT64_MAX, max);
 }
 
-Result<RetentionReport> ShardStore::run_retention(std::int64_t now_ms, double disk_usage_ratio) {
+Result<RetentionReport> ShardStore::run_retention(const RetentionInputs& in) {
   RetentionReport report;
   const std::int64_t keep_ms = options_.retention_hours * 3600 * 1000;
-  const bool pressure = disk_usage_ratio >= options_.disk_usage_max_ratio;
+  // RocketMQ: expired files go at the delete hour, or early once the disk is fuller than
+  // diskMaxUsedSpaceRatio; past diskSpaceCleanForciblyRatio even unexpired ones go.
+  const bool space_short = in.disk_usage_ratio >= options_.disk_usage_max_ratio;
+  const bool forcibly = in.disk_usage_ratio >= options_.disk_clean_forcibly_ratio;
   while (log_->segment_count() > 1 && report.segments_deleted < options_.retention_segments_per_run_max) {
     const MappedFilePtr& oldest = log_->segment_at(0);
     const std::int64_t newest_ts = log_->last_store_timestamp_in(0);
-    const bool expired = newest_ts > 0 && now_ms - newest_ts >= keep_ms;
-    // Under disk pressure one segment per call: the caller measures again before the next.
-    const bool squeeze = pressure && report.segments_deleted == 0;
+    const bool expired = newest_ts > 0 && in.now_ms - newest_ts >= keep_ms && (in.delete_hour || space_short);
+    // Forcibly one segment per call: the caller measures the disk again before the next.
+    const bool squeeze = forcibly && report.segments_deleted == 0;
     if (!expired && !squeeze) break;
     if (oldest->start() + static_cast<std::int64_t>(log_->segment_bytes()) > log_->durable_offset().value) break;
     if (pinned(oldest)) {
       report.waiting_for_reader = true;
       break;
     }
-    RINGMQ_TRY(log_->delete_oldest_segment());
+    const std::string why =
+        expired ? fmt::format("its newest message is {} h old (fileReservedTime {} h{})", (in.now_ms - newest_ts) / 3'600'000,
+                              options_.retention_hours, in.delete_hour ? "" : ", disk above diskMaxUsedSpaceRatio")
+                : fmt::format("disk {:.0f}% used, at or above diskSpaceCleanForciblyRatio {:.0f}%", in.disk_usage_ratio * 100,
+                              options_.disk_clean_forcibly_ratio * 100);
+    RINGMQ_TRY(log_->delete_oldest_segment(why));
     ++report.segments_deleted;
   }
   if (report.segments_deleted > 0) {

@@ -87,3 +87,68 @@ TEST_CASE("broker flags: bad values are clear errors") {
   REQUIRE_FALSE(config.ok());
   CHECK(config.error().detail.find("flushDiskType") != std::string::npos);
 }
+
+// Each value the broker or its store would assert on (or misbehave with) is refused when read,
+// naming the key and the value; `ringmq broker` then exits 2 (tests/integration/config_test.py).
+TEST_CASE("broker flags: every checked key refuses an out-of-range value by name") {
+  struct Bad {
+    std::vector<std::string> args;
+    const char* key;
+    const char* value;
+  };
+  const std::vector<Bad> cases = {
+      {{"--segment-bytes", "5000000000"}, "mapedFileSizeCommitLog", "5000000000"},
+      {{"--segment-bytes", "4096"}, "mapedFileSizeCommitLog", "4096"},
+      {{"--max-message-bytes", "0"}, "maxMessageSize", "0"},
+      {{"--segment-bytes", "1048576", "--max-message-bytes", "1048576"}, "maxMessageSize", "1048576"},
+      {{"--retention-hours=-1"}, "fileReservedTime", "-1"},
+      {{"--disk-max-used-ratio", "5"}, "diskMaxUsedSpaceRatio", "5"},
+      {{"--disk-clean-forcibly-ratio", "96"}, "diskSpaceCleanForciblyRatio", "96"},
+      {{"--disk-warning-ratio", "100"}, "diskSpaceWarningLevelRatio", "100"},
+      {{"--delete-when", "25"}, "deleteWhen", "25"},
+      {{"--delete-when", "04;x"}, "deleteWhen", "04;x"},
+      {{"--sync-flush-timeout", "0"}, "syncFlushTimeout", "0"},
+      {{"--flush-interval", "0"}, "flushIntervalCommitLog", "0"},
+      {{"--broker-id=-2"}, "brokerId", "-2"},
+      {{"--cores", "65"}, "cores", "65"},
+      {{"--broker-name", ""}, "brokerName", "''"},
+      {{"--cluster", ""}, "brokerClusterName", "''"},
+      {{"--store", ""}, "storePathRootDir", "''"},
+  };
+  for (const Bad& c : cases) {
+    CAPTURE(std::string(c.key));
+    INFO(c.args[0]);
+    auto config = parse(c.args);
+    REQUIRE(!config.ok());
+    CHECK(config.error().code == Errc::invalid_argument);
+    CHECK(config.error().detail.find(c.key) != std::string::npos);
+    CHECK(config.error().detail.find(c.value) != std::string::npos);
+  }
+}
+
+TEST_CASE("broker flags: broker.conf values are range-checked too") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"mapedFileSizeCommitLog=5000000000\n", "mapedFileSizeCommitLog"},
+      {"defaultTopicQueueNums=0\n", "defaultTopicQueueNums"},
+      {"registerNameServerPeriod=10\n", "registerNameServerPeriod"},
+      {"channelExpiredTimeout=0\n", "channelExpiredTimeout"},
+      {"shortPollingTimeMills=0\n", "shortPollingTimeMills"},
+      {"diskSpaceWarningLevelRatio=5\n", "diskSpaceWarningLevelRatio"},
+      {"deleteWhen=\n", "deleteWhen"},
+  };
+  for (const auto& [text, key] : cases) {
+    CAPTURE(key);
+    const std::string path = write_temp_conf(text);
+    auto config = parse({"-c", path});
+    std::remove(path.c_str());
+    REQUIRE(!config.ok());
+    CHECK(config.error().detail.find(key) != std::string::npos);
+  }
+  // The defaults and RocketMQ's usual values pass.
+  const std::string path = write_temp_conf("deleteWhen=04;16\ndiskMaxUsedSpaceRatio=88\nmapedFileSizeCommitLog=1073741824\n");
+  auto config = parse({"-c", path});
+  std::remove(path.c_str());
+  REQUIRE(config.ok());
+  CHECK(config->delete_when == "04;16");
+  CHECK(config->disk_max_used_percent == 88);
+}

@@ -5,7 +5,7 @@ import struct
 
 import harness as h
 
-# Small segments keep each test broker's disk footprint low (the default is 1 GiB, pre-written).
+# Small segments keep each test broker's footprint low (the default is 1 GiB; segments are sparse).
 SEGMENT_ARGS = ["--segment-bytes", str(64 * 1024 * 1024)]
 # Startup lines that say a broker listens, and on which port (both are logged once it does).
 BROKER_READY = r"broker \S+ \([^\s:]+:(\d+) in \S+\) serving "

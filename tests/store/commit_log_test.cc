@@ -143,7 +143,7 @@ TEST_CASE("commit_log: with the helper thread, rolling takes the segment it prep
   }
 }
 
-TEST_CASE("commit_log: an allocate_only segment has its full size and blocks, and reads as zeros past the data") {
+TEST_CASE("commit_log: an allocate_only segment has its full size, blocks for its first chunk, and reads as zeros past the data") {
   TempDir tmp;
   std::size_t end = 0;
   {
@@ -155,7 +155,7 @@ TEST_CASE("commit_log: an allocate_only segment has its full size and blocks, an
   struct stat st {};
   REQUIRE(::stat(segment_file(tmp.path(), 0).c_str(), &st) == 0);
   CHECK(static_cast<std::size_t>(st.st_size) == kSegmentBytes);
-  // fallocate reserved every block (ext4, xfs); a file system without it would leave a hole.
+  // The first reserved chunk (kSegmentAllocateChunkBytes) covers this 4 KiB segment.
   CHECK(static_cast<std::size_t>(st.st_blocks) * 512 >= kSegmentBytes);
   auto log = CommitLog::open(tmp.path(), {}, small_options(false, SegmentPrewrite::allocate_only));
   REQUIRE(log.ok());

@@ -1,0 +1,97 @@
+#include "cli/broker_config_check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <string_view>
+
+#include "store/types.h"
+
+namespace ringmq::cli {
+namespace {
+
+// One checked setting: its broker.conf key and its flag (empty if none).
+struct Key {
+  const char* conf;
+  const char* flag;
+};
+
+std::string name_of(const Key& k) {
+  return *k.flag != '\0' ? fmt::format("{} ({})", k.conf, k.flag) : std::string(k.conf);
+}
+
+Status in_range(const Key& k, std::int64_t v, std::int64_t lo, std::int64_t hi) {
+  if (v >= lo && v <= hi) return {};
+  return make_error(Errc::invalid_argument, fmt::format("{} = {}: allowed range is [{}, {}]", name_of(k), v, lo, hi));
+}
+
+// deleteWhen: hours of day separated by ';' ("04", "04;16"), each 0..23.
+Status check_delete_when(const Key& k, std::string_view v) {
+  auto bad = [&k, whole = v] {
+    return make_error(Errc::invalid_argument, fmt::format("{} = '{}': expected hours of day 00-23 separated by ';', "
+                                                          "e.g. 04 or 04;16", name_of(k), whole));
+  };
+  if (v.empty()) return bad();
+  while (true) {
+    const std::size_t semi = v.find(';');
+    const std::string_view part = v.substr(0, semi);
+    int hour = -1;
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), hour);
+    if (part.empty() || ec != std::errc() || end != part.data() + part.size() || hour < 0 || hour > 23) return bad();
+    if (semi == std::string_view::npos) return {};
+    v.remove_prefix(semi + 1);
+  }
+}
+
+Status check_sizes(const broker::BrokerConfig& c) {
+  const Key segment{"mapedFileSizeCommitLog", "--segment-bytes"};
+  const Key message{"maxMessageSize", "--max-message-bytes"};
+  const auto segment_bytes = static_cast<std::int64_t>(std::min<std::size_t>(c.commit_log_segment_bytes, INT64_MAX));
+  const auto message_bytes = static_cast<std::int64_t>(std::min<std::size_t>(c.max_message_bytes, INT64_MAX));
+  RINGMQ_TRY(in_range(segment, segment_bytes, kSegmentBytesMin, kSegmentBytesMax));
+  RINGMQ_TRY(in_range(message, message_bytes, 1, kMessageBytesLimit));
+  // A largest message with its record headers must fit one segment.
+  if (message_bytes + kRecordOverheadBytesMin <= segment_bytes) return {};
+  return make_error(Errc::invalid_argument,
+                    fmt::format("{} = {}: allowed range is [1, {}] ({} = {} minus {} bytes of record headers)",
+                                name_of(message), message_bytes, segment_bytes - kRecordOverheadBytesMin, name_of(segment),
+                                segment_bytes, kRecordOverheadBytesMin));
+}
+
+Status check_disk(const broker::BrokerConfig& c) {
+  const Key max_used{"diskMaxUsedSpaceRatio", "--disk-max-used-ratio"};
+  const Key forcibly{"diskSpaceCleanForciblyRatio", "--disk-clean-forcibly-ratio"};
+  const Key warning{"diskSpaceWarningLevelRatio", "--disk-warning-ratio"};
+  RINGMQ_TRY(in_range({"fileReservedTime", "--retention-hours"}, c.retention_hours, 0, kRetentionHoursMax));
+  RINGMQ_TRY(in_range(max_used, c.disk_max_used_percent, kDiskRatioMin, kDiskRatioMax));
+  RINGMQ_TRY(in_range(forcibly, c.disk_clean_forcibly_percent, kDiskRatioMin, kDiskRatioMax));
+  RINGMQ_TRY(in_range(warning, c.disk_warning_percent, kDiskRatioMin, kDiskWarningRatioMax));
+  return check_delete_when({"deleteWhen", "--delete-when"}, c.delete_when);
+}
+
+Status check_timing(const broker::BrokerConfig& c) {
+  RINGMQ_TRY(in_range({"syncFlushTimeout", "--sync-flush-timeout"}, c.sync_flush_timeout_ms, 1, kIntervalMsMax));
+  RINGMQ_TRY(in_range({"flushIntervalCommitLog", "--flush-interval"}, c.async_flush_interval_ms, 1, kIntervalMsMax));
+  RINGMQ_TRY(in_range({"registerNameServerPeriod", ""}, c.register_period_ms, 1000, kIntervalMsMax));
+  RINGMQ_TRY(in_range({"channelExpiredTimeout", ""}, c.channel_expired_timeout_ms, 1000, kIntervalMsMax));
+  return in_range({"shortPollingTimeMills", ""}, c.short_polling_time_ms, 1, kIntervalMsMax);
+}
+
+}  // namespace
+
+Status validate_broker_config(const broker::BrokerConfig& c) {
+  RINGMQ_TRY(check_sizes(c));
+  RINGMQ_TRY(check_disk(c));
+  RINGMQ_TRY(check_timing(c));
+  RINGMQ_TRY(in_range({"brokerId", "--broker-id"}, c.broker_id, 0, INT64_MAX));
+  RINGMQ_TRY(in_range({"defaultTopicQueueNums", ""}, c.default_topic_queue_nums, 1, kQueueNumsMax));
+  RINGMQ_TRY(in_range({"cores", "--cores"}, c.cores, 0, store::kShardsMax));
+  if (c.broker_name.empty()) return make_error(Errc::invalid_argument, "brokerName (--broker-name) = '': must not be empty");
+  if (c.cluster_name.empty()) return make_error(Errc::invalid_argument, "brokerClusterName (--cluster) = '': must not be empty");
+  if (c.store_dir.empty()) return make_error(Errc::invalid_argument, "storePathRootDir (--store) = '': must not be empty");
+  return {};
+}
+
+}  // namespace ringmq::cli
