@@ -5,7 +5,6 @@
 #include "base/log.h"
 #include "broker/broker_runtime.h"
 #include "broker/consumer_offset_manager.h"
-#include "broker/heartbeat_data.h"
 #include "broker/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
 #include "broker/subscription_group_manager.h"
@@ -38,7 +37,7 @@ Check resolve_subscription(const CoreState& cs, PullJob& job) {
     const ConsumerGroupView* group = cs.consumers ? cs.consumers->find_group(h.consumer_group) : nullptr;
     if (group == nullptr) return {rc::kSubscriptionNotExist, "the consumer's group info not exist"};
     const SubscriptionGroupConfig* config = cs.consumers->find_config(h.consumer_group);
-    if (group->message_model == "BROADCASTING" && config != nullptr && !config->consume_broadcast_enable) {
+    if (group->message_model == MessageModel::broadcasting && config != nullptr && !config->consume_broadcast_enable) {
       return {rc::kNoPermission, "the consumer group[" + h.consumer_group + "] can not consume by broadcast way"};
     }
     auto it = group->subscriptions.find(h.topic);
@@ -50,7 +49,7 @@ Check resolve_subscription(const CoreState& cs, PullJob& job) {
     return {rc::kSystemError, "The broker does not support consumer to filter message by " + sub.expression_type};
   }
   if (!sub.all()) {
-    for (std::int32_t c : sub.codes) job.tag_codes.push_back(c);
+    for (std::int32_t c : sub.code_set) job.tag_codes.push_back(c);
     if (job.tag_codes.empty()) job.tag_codes.push_back(0);  // an expression with no tags matches nothing tagged
   }
   return {};

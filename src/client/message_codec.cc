@@ -1,10 +1,10 @@
 #include "client/message_codec.h"
 
-#include <zlib.h>
 
 #include <fmt/format.h>
 
 #include "base/bytes.h"
+#include "base/zlib.h"
 #include "remoting/batch_body.h"
 #include "remoting/message_id.h"
 #include "remoting/message_sysflag.h"
@@ -66,7 +66,7 @@ bool decode_record(ByteReader& reader, std::string_view broker_name, MessageExt&
 
   if (msg.sys_flag & sysflag::kCompressed) {
     if (sysflag::compression(msg.sys_flag) != sysflag::Compression::zlib) return false;
-    auto inflated = zlib_inflate(body);
+    auto inflated = zlib_inflate(body, kInflatedBodyBytesMax);
     if (!inflated) return false;
     msg.set_body(std::move(inflated).value());
     msg.sys_flag &= ~sysflag::kCompressed;
@@ -86,37 +86,6 @@ bool decode_record(ByteReader& reader, std::string_view broker_name, MessageExt&
 }
 
 }  // namespace
-
-Result<std::string> zlib_compress(std::string_view data, int level) {
-  uLongf bound = compressBound(static_cast<uLong>(data.size()));
-  std::string out(bound, '\0');
-  int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &bound, reinterpret_cast<const Bytef*>(data.data()),
-                     static_cast<uLong>(data.size()), level);
-  if (rc != Z_OK) return make_error(Errc::io, fmt::format("zlib compress2 failed: {}", rc));
-  out.resize(bound);
-  return out;
-}
-
-Result<std::string> zlib_inflate(std::string_view data, std::size_t max_bytes) {
-  z_stream stream{};
-  if (inflateInit(&stream) != Z_OK) return make_error(Errc::io, "zlib inflateInit failed");
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    const std::size_t used = out.size();
-    if (used >= max_bytes) break;
-    out.resize(std::min(max_bytes, std::max<std::size_t>(used * 2, data.size() * 4 + 64)));
-    stream.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-    stream.avail_out = static_cast<uInt>(out.size() - used);
-    rc = inflate(&stream, Z_NO_FLUSH);
-    out.resize(out.size() - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  if (rc != Z_STREAM_END) return make_error(Errc::malformed, fmt::format("zlib inflate failed: {}", rc));
-  return out;
-}
 
 remoting::RemotingCommand build_send_request(const remoting::SendMessageRequestHeader& header, std::string body,
                                              remoting::SerializeType type) {
