@@ -66,7 +66,7 @@ struct Heartbeat {
 
 // On core 0: the response code and remark refusing the heartbeat before anything of it is applied,
 // or kSuccess.
-std::pair<std::int32_t, std::string> check_heartbeat_room(BrokerRuntime& rt, const Heartbeat& hb) {
+WireError check_heartbeat_room(BrokerRuntime& rt, const Heartbeat& hb) {
   if (Status room = rt.client_manager().check_group_room(hb.data, hb.channel); !room.ok()) {
     return {rc::kSystemError, room.error().detail};
   }
@@ -75,7 +75,7 @@ std::pair<std::int32_t, std::string> check_heartbeat_room(BrokerRuntime& rt, con
       return {rc::kSubscriptionGroupNotExist, SubscriptionGroupManager::limit_remark(c.group_name)};
     }
   }
-  return {rc::kSuccess, {}};
+  return {};
 }
 
 // On core 0.
