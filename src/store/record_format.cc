@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/hash.h"
@@ -176,7 +177,9 @@ ParseResult parse_record(Bytes bytes, bool check_crc, RecordCrc require) {
   v.physical_offset = PhysicalOffset{m.physical_offset};
   v.sys_flag = m.sys_flag;
   v.born_timestamp_ms = m.born_timestamp_ms;
+  v.born_host = m.born_host;
   v.store_timestamp_ms = m.store_timestamp_ms;
+  v.store_host = m.store_host;
   v.reconsume_times = m.reconsume_times;
   v.prepared_transaction_offset = m.prepared_transaction_offset;
   v.body = m.body;
@@ -199,6 +202,14 @@ ParseResult parse_record(Bytes bytes, bool check_crc, RecordCrc require) {
 std::int64_t tag_hash_of(std::string_view properties) {
   const std::optional<std::string_view> tags = protocol::find_property(properties, kPropertyTags);
   return tags ? static_cast<std::int64_t>(java_string_hash(*tags)) : 0;
+}
+
+HostAddress HostAddress::of(const protocol::StoredHost& stored) {
+  HostAddress h;
+  h.ip_bytes = static_cast<std::uint8_t>(std::min(stored.ip.size(), h.ip.size()));
+  std::memcpy(h.ip.data(), stored.ip.data(), h.ip_bytes);
+  h.port = stored.port;
+  return h;
 }
 
 OffsetMessageId make_offset_message_id(const HostAddress& store_host, PhysicalOffset offset) {

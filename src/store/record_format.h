@@ -69,6 +69,8 @@ struct HostAddress {
     h.port = port;
     return h;
   }
+  // A host as a stored record holds it.
+  static HostAddress of(const protocol::StoredHost& stored);
 };
 
 // One message as the broker hands it to the store. The views must stay valid for the call only.
@@ -98,7 +100,9 @@ struct RecordView {
   PhysicalOffset physical_offset;
   std::int32_t sys_flag = 0;
   std::int64_t born_timestamp_ms = 0;
+  protocol::StoredHost born_host;
   std::int64_t store_timestamp_ms = 0;
+  protocol::StoredHost store_host;
   std::int32_t reconsume_times = 0;
   std::int64_t prepared_transaction_offset = 0;
   Bytes body;
