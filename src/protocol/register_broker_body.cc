@@ -7,8 +7,6 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <limits>
-#include <optional>
 
 #include "base/bytes.h"
 #include "base/json_writer.h"
