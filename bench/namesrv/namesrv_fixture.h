@@ -25,10 +25,10 @@ inline remoting::RemotingCommand register_request(int broker, int topic_count, s
   body.data_version = {counter, kNowMs, std::nullopt};
   body.topic_configs.reserve(static_cast<std::size_t>(topic_count));
   for (int i = 0; i < topic_count; ++i) {
-    body.topic_configs.push_back({topic_name(i), 8, 8, kPermRead | kPermWrite, "SINGLE_TAG", 0, false});
+    body.topic_configs.push_back({topic_name(i), 8, 8, protocol::perm::kReadWrite, "SINGLE_TAG", 0, false});
   }
   remoting::RemotingCommand cmd = remoting::RemotingCommand::request(request_code::kRegisterBroker);
-  cmd.body = encode_register_broker_body(body, false);
+  cmd.body = protocol::encode_register_broker_body(body, false);
   const char name = static_cast<char>('a' + broker);
   cmd.ext_fields.set("brokerName", fmt::format("broker-{}", name));
   cmd.ext_fields.set("brokerAddr", fmt::format("10.0.0.{}:10911", broker + 1));

@@ -68,7 +68,7 @@ void process_delete_topic_in_broker(RequestContext ctx, remoting::RemotingComman
 
 void process_get_all_topic_config(RequestContext ctx, remoting::RemotingCommand&&) {
   auto response = make_response(ctx.ref, rc::kSuccess);
-  response.body = encode_topic_config_wrapper(*ctx.cs.topics);
+  response.body = protocol::encode_topic_config_wrapper(*ctx.cs.topics);
   ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
 }
 

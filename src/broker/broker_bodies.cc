@@ -2,32 +2,11 @@
 
 #include "base/hash.h"
 #include "base/json_writer.h"
+#include "protocol/register_broker_body.h"
 #include "remoting/request_code.h"
 
 namespace ringmq::broker {
 namespace {
-
-void write_wrapper(JsonWriter& w, const TopicSnapshot& topics) {
-  w.begin_object();
-  w.key("dataVersion").begin_object();
-  w.key("counter").value(topics.data_version.counter);
-  w.key("timestamp").value(topics.data_version.timestamp_ms);
-  w.end_object();
-  w.key("topicConfigTable").begin_object();
-  for (const auto& [name, c] : topics.topics) {
-    w.key(name).begin_object();
-    w.key("order").value(c.order);
-    w.key("perm").value(c.perm);
-    w.key("readQueueNums").value(c.read_queue_nums);
-    w.key("topicFilterType").value(c.topic_filter_type);
-    w.key("topicName").value(c.topic_name);
-    w.key("topicSysFlag").value(c.topic_sys_flag);
-    w.key("writeQueueNums").value(c.write_queue_nums);
-    w.end_object();
-  }
-  w.end_object();
-  w.end_object();
-}
 
 void set_identity(remoting::ExtFields& ext, const BrokerIdentity& id) {
   ext.set("brokerName", id.broker_name);
@@ -38,25 +17,9 @@ void set_identity(remoting::ExtFields& ext, const BrokerIdentity& id) {
 
 }  // namespace
 
-std::string encode_topic_config_wrapper(const TopicSnapshot& topics) {
-  JsonWriter w;
-  write_wrapper(w, topics);
-  return w.take();
-}
-
-std::string encode_register_broker_body(const TopicSnapshot& topics) {
-  JsonWriter w;
-  w.begin_object();
-  w.key("filterServerList").begin_array().end_array();
-  w.key("topicConfigSerializeWrapper");
-  write_wrapper(w, topics);
-  w.end_object();
-  return w.take();
-}
-
 remoting::RemotingCommand make_register_broker_request(const BrokerIdentity& id, const TopicSnapshot& topics) {
   auto cmd = remoting::RemotingCommand::request(remoting::request_code::kRegisterBroker);
-  cmd.body = encode_register_broker_body(topics);
+  cmd.body = protocol::encode_register_broker_body(topics);
   cmd.has_ext_fields = true;
   set_identity(cmd.ext_fields, id);
   cmd.ext_fields.set("haServerAddr", id.ha_server_addr);

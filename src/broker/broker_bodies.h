@@ -1,7 +1,6 @@
-// JSON bodies the broker sends (fastjson shapes, keys in Java's alphabetical order):
-//   - TopicConfigSerializeWrapper (GET_ALL_TOPIC_CONFIG, §7.3) and RegisterBrokerBody
-//     (REGISTER_BROKER, §3.3), matching the field set of a real 4.9.4 broker's register frames;
-//   - the REGISTER_BROKER / UNREGISTER_BROKER requests themselves (header + body + bodyCrc32);
+// JSON bodies the broker sends (fastjson shapes, keys in Java's alphabetical order); the RocketMQ
+// types inside them (TopicConfigSerializeWrapper, RegisterBrokerBody) are encoded by protocol/:
+//   - the REGISTER_BROKER / UNREGISTER_BROKER requests (header + RegisterBrokerBody + bodyCrc32);
 //   - KVTable (GET_BROKER_RUNTIME_INFO, §7.4) and TopicStatsTable (GET_TOPIC_STATS_INFO, §7.6).
 // Pure functions of their inputs.
 #pragma once
@@ -16,9 +15,6 @@
 #include "remoting/command.h"
 
 namespace ringmq::broker {
-
-std::string encode_topic_config_wrapper(const TopicSnapshot& topics);
-std::string encode_register_broker_body(const TopicSnapshot& topics);
 
 struct BrokerIdentity {
   std::string cluster_name;

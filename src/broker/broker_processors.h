@@ -11,6 +11,7 @@
 
 #include "broker/consumer_snapshot.h"
 #include "broker/reply_target.h"
+#include "broker/wire_error.h"
 #include "remoting/command.h"
 #include "rpc/remoting_server.h"
 
@@ -69,9 +70,8 @@ void process_query_consumer_offset(RequestContext ctx, remoting::RemotingCommand
 void process_update_consumer_offset(RequestContext ctx, remoting::RemotingCommand&& request);
 // Core 0: checks a consumer offset commit (UPDATE_CONSUMER_OFFSET or a pull's commit flag) against
 // the topic table and stores it; kSuccess, or the response code and remark refusing it.
-std::pair<std::int32_t, std::string> commit_consumer_offset(BrokerRuntime& rt, const std::string& group,
-                                                            const std::string& topic, std::int32_t queue_id,
-                                                            std::int64_t offset);
+WireError commit_consumer_offset(BrokerRuntime& rt, const std::string& group, const std::string& topic,
+                                 std::int32_t queue_id, std::int64_t offset);
 void process_get_all_consumer_offset(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_get_all_delay_offset(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_get_consume_stats(RequestContext ctx, remoting::RemotingCommand&& request);

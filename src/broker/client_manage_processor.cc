@@ -14,7 +14,7 @@
 #include "broker/broker_runtime.h"
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
-#include "broker/heartbeat_data.h"
+#include "protocol/heartbeat_data.h"
 #include "broker/subscription_group_manager.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
@@ -66,7 +66,7 @@ struct Heartbeat {
 
 // On core 0: the response code and remark refusing the heartbeat before anything of it is applied,
 // or kSuccess.
-std::pair<std::int32_t, std::string> check_heartbeat_room(BrokerRuntime& rt, const Heartbeat& hb) {
+WireError check_heartbeat_room(BrokerRuntime& rt, const Heartbeat& hb) {
   if (Status room = rt.client_manager().check_group_room(hb.data, hb.channel); !room.ok()) {
     return {rc::kSystemError, room.error().detail};
   }
@@ -75,7 +75,7 @@ std::pair<std::int32_t, std::string> check_heartbeat_room(BrokerRuntime& rt, con
       return {rc::kSubscriptionGroupNotExist, SubscriptionGroupManager::limit_remark(c.group_name)};
     }
   }
-  return {rc::kSuccess, {}};
+  return {};
 }
 
 // On core 0.
@@ -113,7 +113,7 @@ const SubscriptionGroupConfig* ensure_subscription_group(BrokerRuntime& rt, cons
 }
 
 void process_heart_beat(RequestContext ctx, remoting::RemotingCommand&& request) {
-  auto parsed = parse_heartbeat(request.body);
+  auto parsed = protocol::decode_heartbeat(request.body);
   if (!parsed.ok()) {
     return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, parsed.error().to_string()));
   }

@@ -17,7 +17,6 @@
 
 #include "base/result.h"
 #include "broker/consumer_snapshot.h"
-#include "broker/heartbeat_data.h"
 #include "reactor/connection.h"
 
 namespace ringmq::broker {
@@ -50,9 +49,9 @@ struct ClientChannelInfo {
 };
 
 struct ConsumerGroupInfo {
-  std::string consume_type;
-  std::string message_model;
-  std::string consume_from_where;
+  ConsumeType consume_type = ConsumeType::passively;
+  MessageModel message_model = MessageModel::clustering;
+  ConsumeFromWhere consume_from_where = ConsumeFromWhere::last_offset;
   std::map<std::string, SubscriptionData, std::less<>> subscriptions;
   std::map<ChannelKey, ClientChannelInfo> channels;
 };

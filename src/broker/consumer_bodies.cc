@@ -3,7 +3,7 @@
 #include <set>
 
 #include "base/json_writer.h"
-#include "broker/heartbeat_data.h"
+#include "protocol/heartbeat_data.h"
 
 namespace ringmq::broker {
 namespace {
@@ -47,9 +47,13 @@ std::string encode_consumer_connection(const ConsumerGroupInfo& group) {
   JsonWriter w;
   w.begin_object();
   write_connections(w, group.channels);
-  w.key("consumeFromWhere").value(group.consume_from_where).key("consumeType").value(group.consume_type);
-  w.key("messageModel").value(group.message_model).key("subscriptionTable").begin_object();
-  for (const auto& [topic, sub] : group.subscriptions) w.key(topic).raw(encode_subscription(sub));
+  w.key("consumeFromWhere").value(protocol::consume_from_where_name(group.consume_from_where));
+  w.key("consumeType").value(protocol::consume_type_name(group.consume_type));
+  w.key("messageModel").value(protocol::message_model_name(group.message_model)).key("subscriptionTable").begin_object();
+  for (const auto& [topic, sub] : group.subscriptions) {
+    w.key(topic);
+    protocol::write_subscription(w, sub);
+  }
   w.end_object().end_object();
   return w.take();
 }

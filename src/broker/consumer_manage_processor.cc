@@ -87,9 +87,8 @@ void finish_stats(const std::shared_ptr<StatsJob>& job) {
 
 }  // namespace
 
-std::pair<std::int32_t, std::string> commit_consumer_offset(BrokerRuntime& rt, const std::string& group,
-                                                            const std::string& topic, std::int32_t queue_id,
-                                                            std::int64_t offset) {
+WireError commit_consumer_offset(BrokerRuntime& rt, const std::string& group, const std::string& topic,
+                                 std::int32_t queue_id, std::int64_t offset) {
   // 4.9.4 stores any commit; 5.x refuses unknown topics and bad queue ids as here. Checking costs
   // one lookup and keeps clients from filling the table with queues that do not exist.
   const TopicConfig* config = rt.topic_config_manager().find(topic);
@@ -100,7 +99,7 @@ std::pair<std::int32_t, std::string> commit_consumer_offset(BrokerRuntime& rt, c
   }
   Status s = rt.offsets().commit(group, topic, queue_id, offset);
   if (!s.ok()) return {rc::kSystemError, s.error().detail};
-  return {rc::kSuccess, {}};
+  return {};
 }
 
 void process_query_consumer_offset(RequestContext ctx, remoting::RemotingCommand&& request) {

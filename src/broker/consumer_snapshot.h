@@ -11,27 +11,24 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/heartbeat_data.h"
 #include "store/metadata.h"
 
 namespace ringmq::broker {
 
 using store::SubscriptionGroupConfig;
 
-// SubscriptionData (§6.1): a topic's tag expression, parsed as FilterAPI does.
-struct SubscriptionData {
-  std::string topic;
-  std::string sub_string = "*";
-  std::string expression_type = "TAG";
-  std::vector<std::string> tags;
-  std::vector<std::int32_t> codes;  // Java hashCode of each tag
-  std::int64_t sub_version = 0;
-  bool class_filter_mode = false;
-
-  bool all() const { return sub_string.empty() || sub_string == "*"; }
-};
+// The HEART_BEAT types and FilterAPI's parser, defined once in protocol/heartbeat_data.h.
+using protocol::build_subscription;
+using protocol::ConsumerData;
+using protocol::ConsumeFromWhere;
+using protocol::ConsumeType;
+using protocol::HeartbeatData;
+using protocol::MessageModel;
+using protocol::SubscriptionData;
 
 struct ConsumerGroupView {
-  std::string message_model = "CLUSTERING";
+  MessageModel message_model = MessageModel::clustering;
   std::map<std::string, SubscriptionData, std::less<>> subscriptions;  // by topic
 };
 

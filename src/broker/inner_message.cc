@@ -13,16 +13,6 @@ namespace ringmq::broker {
 
 namespace prop = remoting::property;
 
-store::HostAddress born_host_of_record(Bytes record, std::int32_t sys_flag) {
-  store::HostAddress h;
-  const std::size_t ip_bytes = (sys_flag & store::kSysFlagBornHostV6) != 0 ? 16 : 4;
-  if (record.size() < store::kBornHostPos + ip_bytes + 4) return h;
-  h.ip_bytes = static_cast<std::uint8_t>(ip_bytes);
-  for (std::size_t i = 0; i < ip_bytes; ++i) h.ip[i] = record[store::kBornHostPos + i];
-  h.port = static_cast<std::int32_t>(load_be32(record.data() + store::kBornHostPos + ip_bytes));
-  return h;
-}
-
 bool apply_delay_rewrite(BrokerRuntime& rt, std::string& topic, std::int32_t& queue_id, std::string& properties,
                          std::int32_t sys_flag) {
   const std::int32_t txn = sys_flag & store::kSysFlagTransactionMask;

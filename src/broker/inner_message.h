@@ -28,9 +28,6 @@ struct InnerMessage {
   std::int32_t reconsume_times = 0;
 };
 
-// The born host of a stored record, read from its raw bytes (the parser does not expose it).
-store::HostAddress born_host_of_record(Bytes record, std::int32_t sys_flag);
-
 // Store-time delay rewrite (§11.1): a message whose DELAY level is > 0 (and that is not a
 // prepared/rolled-back transaction) goes to SCHEDULE_TOPIC_XXXX queue level-1 with REAL_TOPIC and
 // REAL_QID. Returns whether it was rewritten. `properties` is the encoded string.

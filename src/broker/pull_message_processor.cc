@@ -5,10 +5,10 @@
 #include "base/log.h"
 #include "broker/broker_runtime.h"
 #include "broker/consumer_offset_manager.h"
-#include "broker/heartbeat_data.h"
 #include "broker/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
 #include "broker/subscription_group_manager.h"
+#include "broker/wire_error.h"
 #include "remoting/codec.h"
 #include "remoting/message_sysflag.h"
 #include "remoting/response_code.h"
@@ -21,15 +21,9 @@ namespace rc = remoting::response_code;
 namespace psf = remoting::pull_sysflag;
 using store::GetStatus;
 
-struct Check {
-  std::int32_t code = rc::kSuccess;
-  std::string remark;
-  bool ok() const { return code == rc::kSuccess; }
-};
-
 // The subscription the pull filters by: from the request (subscription flag) or from the group's
 // heartbeat (Java push consumers). Fills job.tag_codes.
-Check resolve_subscription(const CoreState& cs, PullJob& job) {
+WireError resolve_subscription(const CoreState& cs, PullJob& job) {
   const auto& h = job.header;
   SubscriptionData sub;
   if ((h.sys_flag & psf::kSubscription) != 0) {
@@ -38,7 +32,7 @@ Check resolve_subscription(const CoreState& cs, PullJob& job) {
     const ConsumerGroupView* group = cs.consumers ? cs.consumers->find_group(h.consumer_group) : nullptr;
     if (group == nullptr) return {rc::kSubscriptionNotExist, "the consumer's group info not exist"};
     const SubscriptionGroupConfig* config = cs.consumers->find_config(h.consumer_group);
-    if (group->message_model == "BROADCASTING" && config != nullptr && !config->consume_broadcast_enable) {
+    if (group->message_model == MessageModel::broadcasting && config != nullptr && !config->consume_broadcast_enable) {
       return {rc::kNoPermission, "the consumer group[" + h.consumer_group + "] can not consume by broadcast way"};
     }
     auto it = group->subscriptions.find(h.topic);
@@ -50,13 +44,13 @@ Check resolve_subscription(const CoreState& cs, PullJob& job) {
     return {rc::kSystemError, "The broker does not support consumer to filter message by " + sub.expression_type};
   }
   if (!sub.all()) {
-    for (std::int32_t c : sub.codes) job.tag_codes.push_back(c);
+    for (std::int32_t c : sub.code_set) job.tag_codes.push_back(c);
     if (job.tag_codes.empty()) job.tag_codes.push_back(0);  // an expression with no tags matches nothing tagged
   }
   return {};
 }
 
-Check check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
+WireError check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
   const auto& h = job.header;
   const TopicConfig* topic = cs.topics->find(h.topic);
   const SubscriptionGroupConfig* config = cs.consumers ? cs.consumers->find_config(h.consumer_group) : nullptr;
@@ -172,7 +166,7 @@ void send_home(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> job
   rt.post(home, [&rt, j = std::move(job)]() mutable { answer_pull(rt, std::move(j)); });
 }
 
-void answer_error(BrokerRuntime& rt, const RequestContext& ctx, const Check& c) {
+void answer_error(BrokerRuntime& rt, const RequestContext& ctx, const WireError& c) {
   rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, c.code, c.remark));
 }
 
@@ -217,7 +211,7 @@ void process_pull_message(RequestContext ctx, remoting::RemotingCommand&& reques
   job->target = ctx.target;
   job->ref = ctx.ref;
   job->header = std::move(header).value();
-  if (Check c = check_pull(ctx.rt, ctx.cs, *job); !c.ok()) return answer_error(ctx.rt, ctx, c);
+  if (WireError c = check_pull(ctx.rt, ctx.cs, *job); !c.ok()) return answer_error(ctx.rt, ctx, c);
   const auto& h = job->header;
   if (ctx.cs.consumers == nullptr || ctx.cs.consumers->find_config(h.consumer_group) == nullptr) {
     ctx.rt.run_on(0, [&rt = ctx.rt, g = h.consumer_group] { ensure_subscription_group(rt, g); });

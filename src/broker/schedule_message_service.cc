@@ -19,7 +19,7 @@ namespace prop = remoting::property;
 namespace {
 
 // The real message of a SCHEDULE_TOPIC_XXXX record, or nullopt if it names no real queue.
-std::optional<InnerMessage> rebuild(const store::RecordView& r, Bytes raw) {
+std::optional<InnerMessage> rebuild(const store::RecordView& r) {
   auto props = remoting::MessageProperties::decode(r.properties);
   auto real_topic = props.get(prop::kRealTopic);
   auto real_qid = props.get(prop::kRealQueueId);
@@ -34,7 +34,7 @@ std::optional<InnerMessage> rebuild(const store::RecordView& r, Bytes raw) {
   m.body.assign(reinterpret_cast<const char*>(r.body.data()), r.body.size());
   m.sys_flag = r.sys_flag;
   m.born_timestamp_ms = r.born_timestamp_ms;
-  m.born_host = born_host_of_record(raw, r.sys_flag);
+  m.born_host = store::HostAddress::of(r.born_host);
   m.reconsume_times = r.reconsume_times;
   return m;
 }
@@ -121,7 +121,7 @@ void ScheduleMessageService::run(Level& l) {
       if (messages.empty()) return arm(l, deliver_at);
       break;
     }
-    auto inner = rebuild(parsed.record, got.bytes(m));
+    auto inner = rebuild(parsed.record);
     if (!inner) {
       log_error("delay level {}: record at queue offset {} has no REAL_TOPIC/REAL_QID; skipped", l.level,
                 m.queue_offset.value);

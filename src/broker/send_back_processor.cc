@@ -105,7 +105,7 @@ Status build_copy(BrokerRuntime& rt, CoreState& cs, SendBack& job) {
   m.body.assign(reinterpret_cast<const char*>(r.body.data()), r.body.size());
   m.sys_flag = r.sys_flag;
   m.born_timestamp_ms = r.born_timestamp_ms;
-  m.born_host = born_host_of_record(slice.bytes(), r.sys_flag);
+  m.born_host = store::HostAddress::of(r.born_host);
   m.store_host = rt.store_host();
   m.reconsume_times = r.reconsume_times + 1;
   if (!job.dlq) apply_delay_rewrite(rt, m.topic, m.queue_id, m.properties, m.sys_flag);

@@ -10,7 +10,7 @@ namespace ringmq::broker {
 
 namespace rc = remoting::response_code;
 
-SendCheck check_send_preconditions(const BrokerConfig& config, const remoting::SendMessageRequestHeader& header) {
+WireError check_send_preconditions(const BrokerConfig& config, const remoting::SendMessageRequestHeader& header) {
   if (config.role == BrokerRole::slave) {
     return {rc::kServiceNotAvailable,
             "service not available now. It may be caused by one of the following reasons: the broker's disk is "
@@ -32,7 +32,7 @@ SendCheck check_send_preconditions(const BrokerConfig& config, const remoting::S
   return {};
 }
 
-SendCheck check_send_topic(const remoting::SendMessageRequestHeader& header, const TopicConfig* topic) {
+WireError check_send_topic(const remoting::SendMessageRequestHeader& header, const TopicConfig* topic) {
   if (topic == nullptr) return {rc::kTopicNotExist, topic_not_exist_remark(header.topic)};
   if (!perm::is_writeable(topic->perm)) {
     return {rc::kNoPermission, fmt::format("the topic[{}] sending message is forbidden", header.topic)};
@@ -49,7 +49,7 @@ SendCheck check_send_topic(const remoting::SendMessageRequestHeader& header, con
   return {};
 }
 
-SendCheck check_message_size(const BrokerConfig& config, std::size_t body_bytes, std::size_t properties_bytes) {
+WireError check_message_size(const BrokerConfig& config, std::size_t body_bytes, std::size_t properties_bytes) {
   if (body_bytes > config.max_message_bytes) {
     return {rc::kMessageIllegal, fmt::format("the message body size over max value, MAX: {}", config.max_message_bytes)};
   }

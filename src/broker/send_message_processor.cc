@@ -32,20 +32,6 @@ void reply_error(BrokerRuntime& rt, const SendJob& job, std::int32_t code, std::
   rt.reply(job.target, job.ref, send_error_response_for(job.ref, code, std::move(remark)));
 }
 
-// The response code a store failure maps to (§5.3).
-std::int32_t code_for_store_error(const Error& e) {
-  switch (e.code) {
-    case Errc::too_large:
-    case Errc::invalid_argument:
-    case Errc::malformed: return rc::kMessageIllegal;
-    case Errc::no_space:
-    case Errc::io:
-    case Errc::closed: return rc::kServiceNotAvailable;
-    case Errc::busy: return rc::kSystemBusy;
-    default: return rc::kSystemError;
-  }
-}
-
 store::HostAddress born_host_of(const SendJob& job) {
   const std::uint32_t ip = job.born_ipv4;
   return store::HostAddress::ipv4(ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF, job.born_port);
@@ -66,7 +52,7 @@ store::MessageInput base_input(BrokerRuntime& rt, const SendJob& job) {
 }
 
 // Appends a single message. Returns a reply code other than SUCCESS on failure (already answered).
-Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& check) {
+Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, WireError& check) {
   const std::string props = stored_properties(job.header.properties, rt.config().cluster_name);
   check = check_message_size(rt.config(), job.body.size(), props.size());
   if (!check.ok()) return {};
@@ -85,7 +71,7 @@ Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& c
 }
 
 // Appends every message of a batch body as its own record, consecutive in one queue (§5.5).
-Status store_batch(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& check) {
+Status store_batch(BrokerRuntime& rt, CoreState& cs, SendJob& job, WireError& check) {
   if (remoting::is_retry_topic(job.header.topic)) {
     check = {rc::kMessageIllegal, "batch request does not support retry group " + job.header.topic};
     return {};
@@ -116,7 +102,7 @@ Status store_batch(BrokerRuntime& rt, CoreState& cs, SendJob& job, SendCheck& ch
 
 // Step 3, on the core owning the queue.
 void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
-  SendCheck check;
+  WireError check;
   const std::int64_t start_ns = monotonic_ns();
   Status st = job->header.batch ? store_batch(rt, cs, *job, check) : store_single(rt, cs, *job, check);
   if (!st.ok()) {
@@ -126,7 +112,7 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
                        job->header.queue_id, st.error().to_string());
     // Lack of space gets RocketMQ's disk-full remark; other failures say what failed.
     std::string remark = st.error().code == Errc::no_space ? no_space_remark(st.error()) : st.error().to_string();
-    return reply_error(rt, *job, code_for_store_error(st.error()), std::move(remark));
+    return reply_error(rt, *job, wire_code_of(st.error().code), std::move(remark));
   }
   if (!check.ok()) return reply_error(rt, *job, check.code, std::move(check.remark));
   cs.stats.put_messages += job->results.size();
@@ -149,7 +135,7 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
 // Step 2, on any core that has the topic's config.
 void route_with_topic(BrokerRuntime& rt, CoreState& cs, JobPtr job, const TopicConfig* topic) {
   auto& h = job->header;
-  if (SendCheck c = check_send_topic(h, topic); !c.ok()) return reply_error(rt, *job, c.code, std::move(c.remark));
+  if (WireError c = check_send_topic(h, topic); !c.ok()) return reply_error(rt, *job, c.code, std::move(c.remark));
   if (h.queue_id < 0) h.queue_id = static_cast<std::int32_t>(cs.random() % static_cast<unsigned>(topic->write_queue_nums));
   if (topic->topic_filter_type == kMultiTagFilterType) h.sys_flag |= remoting::message_sysflag::kMultiTags;
   if (!h.batch) {
@@ -196,7 +182,7 @@ void process_send_message(const RequestContext& ctx, remoting::RemotingCommand&&
   if (!header.ok()) return reply_error(rt, *job, rc::kSystemError, header.error().detail);
   job->header = std::move(header).value();
   job->body = std::move(request.body);
-  if (SendCheck c = check_send_preconditions(rt.config(), job->header); !c.ok()) {
+  if (WireError c = check_send_preconditions(rt.config(), job->header); !c.ok()) {
     return reply_error(rt, *job, c.code, std::move(c.remark));
   }
   if (const TopicConfig* topic = cs.topics->find(job->header.topic)) {

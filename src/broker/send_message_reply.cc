@@ -1,5 +1,6 @@
 #include "broker/send_message_reply.h"
 
+#include "base/hex.h"
 #include "broker/reply_target.h"
 #include "remoting/message_const.h"
 #include "remoting/message_properties.h"
@@ -34,11 +35,7 @@ void fill_send_response(remoting::RemotingCommand& response, std::span<const sto
   msg_id.reserve(results.size() * 33);
   for (const auto& r : results) {
     if (!msg_id.empty()) msg_id.push_back(',');
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    for (std::uint8_t b : r.msg_id.view()) {
-      msg_id.push_back(kHex[b >> 4]);
-      msg_id.push_back(kHex[b & 0xF]);
-    }
+    append_hex(r.msg_id.view(), msg_id);
   }
   response.ext_fields.set("msgId", msg_id);
   response.ext_fields.set_int("queueId", queue_id);

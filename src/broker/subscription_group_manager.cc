@@ -76,7 +76,7 @@ bool SubscriptionGroupManager::remove(std::string_view group) {
 }
 
 void SubscriptionGroupManager::commit() {
-  table_.data_version.timestamp_ms = wall_clock_ms();
+  table_.data_version.timestamp = wall_clock_ms();
   ++table_.data_version.counter;
   if (!path_.empty()) writer_.save(path_, encode());
 }

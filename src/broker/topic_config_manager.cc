@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "broker/metadata_writer.h"
 #include "remoting/topic_validator.h"
+#include "store/metadata.h"
 
 namespace ringmq::broker {
 namespace {
@@ -36,9 +37,7 @@ Status TopicConfigManager::load() {
   if (!options_.config_path.empty()) {
     auto text = store::load_config_file(options_.config_path);
     if (text.ok()) {
-      RINGMQ_TRY_ASSIGN(auto table, store::decode_topics(*text));
-      table_.data_version = table.data_version;
-      for (auto& [name, config] : table.topics) table_.topics.emplace(name, config);
+      RINGMQ_TRY_ASSIGN(table_, protocol::decode_topic_config_wrapper(*text));
       log_info("topics: loaded {} topics from {}", table_.topics.size(), options_.config_path);
     } else if (text.error().code != Errc::not_found) {
       return text.take_error();
@@ -46,7 +45,7 @@ Status TopicConfigManager::load() {
   }
   bool changed = false;
   add_system_topics(changed);
-  if (table_.data_version.timestamp_ms == 0) table_.data_version.timestamp_ms = wall_clock_ms();
+  if (table_.data_version.timestamp == 0) table_.data_version.timestamp = wall_clock_ms();
   if (changed) return commit();
   snapshot_ = std::make_shared<TopicSnapshot>(table_);
   return {};
@@ -82,13 +81,10 @@ void TopicConfigManager::put(const TopicConfig& config) { table_.topics[config.t
 
 Status TopicConfigManager::commit() {
   table_.data_version.counter += 1;
-  table_.data_version.timestamp_ms = wall_clock_ms();
+  table_.data_version.timestamp = wall_clock_ms();
   snapshot_ = std::make_shared<TopicSnapshot>(table_);
   if (options_.config_path.empty()) return {};
-  store::TopicConfigTable out;
-  out.data_version = table_.data_version;
-  for (const auto& [name, config] : table_.topics) out.topics.emplace(name, config);
-  std::string json = store::encode_topics(out);
+  std::string json = protocol::encode_topic_config_wrapper(table_);
   if (options_.writer == nullptr) return store::save_config_file(options_.config_path, json);
   options_.writer->save(options_.config_path, std::move(json));
   return {};

@@ -22,7 +22,7 @@ Result<TopicRouteData> ClientInstance::update_route(const std::string& topic) {
   if (response.code != response_code::kSuccess)
     return make_error(Errc::io, fmt::format("route of {}: NameServer answered code {} ({})", topic, response.code,
                                             response.remark.value_or("")));
-  RINGMQ_TRY_ASSIGN(TopicRouteData route, parse_topic_route(response.body));
+  RINGMQ_TRY_ASSIGN(TopicRouteData route, protocol::decode_topic_route_data(response.body));
   std::lock_guard lock(routes_mutex_);
   routes_[topic] = route;
   return route;
@@ -95,15 +95,15 @@ std::vector<std::string> ClientInstance::heartbeat_targets() const {
 }
 
 Status ClientInstance::send_heartbeat_to_all_brokers() {
-  std::vector<std::string> groups;
-  std::vector<ConsumerData> consumers;
+  HeartbeatData heartbeat;
+  heartbeat.client_id = client_id_;
   {
     std::lock_guard lock(registry_mutex_);
-    groups = producer_groups_;
-    for (const auto& [group, fn] : consumers_) consumers.push_back(fn());
+    heartbeat.producer_groups = producer_groups_;
+    for (const auto& [group, fn] : consumers_) heartbeat.consumers.push_back(fn());
   }
-  if (groups.empty() && consumers.empty()) return {};
-  const std::string body = encode_heartbeat(client_id_, groups, consumers);
+  if (heartbeat.producer_groups.empty() && heartbeat.consumers.empty()) return {};
+  const std::string body = encode_heartbeat(heartbeat);
   Status outcome;
   bool any_ok = false;
   for (const auto& addr : heartbeat_targets()) {

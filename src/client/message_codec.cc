@@ -1,10 +1,11 @@
 #include "client/message_codec.h"
 
-#include <zlib.h>
 
 #include <fmt/format.h>
 
 #include "base/bytes.h"
+#include "base/zlib.h"
+#include "protocol/stored_message.h"
 #include "remoting/batch_body.h"
 #include "remoting/message_id.h"
 #include "remoting/message_sysflag.h"
@@ -18,14 +19,8 @@ namespace code = remoting::response_code;
 
 namespace {
 
-// Stored record constants (§8.2).
-constexpr std::uint32_t kMagicV1 = 0xDAA320A7;
-constexpr std::uint32_t kMagicV2 = 0xDAA320AB;
-constexpr std::size_t kIpv4Bytes = 4;
-constexpr std::size_t kIpv6Bytes = 16;
-
 std::string format_host(Bytes ip, std::int32_t port) {
-  if (ip.size() == kIpv4Bytes) return fmt::format("{}.{}.{}.{}:{}", ip[0], ip[1], ip[2], ip[3], port);
+  if (ip.size() == protocol::kIpv4Bytes) return fmt::format("{}.{}.{}.{}:{}", ip[0], ip[1], ip[2], ip[3], port);
   std::string out = "[";
   for (std::size_t i = 0; i < ip.size(); i += 2) {
     if (i != 0) out += ':';
@@ -34,89 +29,43 @@ std::string format_host(Bytes ip, std::int32_t port) {
   return out + fmt::format("]:{}", port);
 }
 
-// One record at the reader's position; false when it does not decode.
-bool decode_record(ByteReader& reader, std::string_view broker_name, MessageExt& msg) {
-  const std::size_t start = reader.position();
-  msg.store_size = reader.i32();
-  const std::uint32_t magic = reader.u32();
-  if (!reader.ok() || (magic != kMagicV1 && magic != kMagicV2) || msg.store_size <= 0) return false;
-  msg.body_crc = reader.i32();
-  msg.queue_id = reader.i32();
-  msg.set_flag(reader.i32());
-  msg.queue_offset = reader.i64();
-  msg.commit_log_offset = reader.i64();
-  msg.sys_flag = reader.i32();
-  msg.born_timestamp_ms = reader.i64();
-  Bytes born_ip = reader.bytes((msg.sys_flag & sysflag::kBornHostV6) ? kIpv6Bytes : kIpv4Bytes);
-  const std::int32_t born_port = reader.i32();
-  msg.store_timestamp_ms = reader.i64();
-  Bytes store_ip = reader.bytes((msg.sys_flag & sysflag::kStoreHostAddressV6) ? kIpv6Bytes : kIpv4Bytes);
-  const std::int32_t store_port = reader.i32();
-  msg.reconsume_times = reader.i32();
-  msg.prepared_transaction_offset = reader.i64();
-  const std::int32_t body_len = reader.i32();
-  if (!reader.ok() || body_len < 0) return false;
-  std::string_view body = reader.string(static_cast<std::size_t>(body_len));
-  const std::size_t topic_len = magic == kMagicV1 ? reader.u8() : reader.u16();
-  std::string_view topic = reader.string(topic_len);
-  const std::int16_t props_len = reader.i16();
-  if (!reader.ok() || props_len < 0) return false;
-  std::string_view props = reader.string(static_cast<std::size_t>(props_len));
-  if (!reader.ok() || reader.position() - start != static_cast<std::size_t>(msg.store_size)) return false;
-
+// One stored record (protocol::decode_stored_message) as the consumer sees it; false when its body
+// does not inflate.
+bool to_message(const protocol::StoredMessage& r, std::string_view broker_name, MessageExt& msg) {
+  msg.store_size = static_cast<std::int32_t>(r.total_size);
+  msg.body_crc = static_cast<std::int32_t>(r.body_crc);
+  msg.queue_id = r.queue_id;
+  msg.set_flag(r.flag);
+  msg.queue_offset = r.queue_offset;
+  msg.commit_log_offset = r.physical_offset;
+  msg.sys_flag = r.sys_flag;
+  msg.born_timestamp_ms = r.born_timestamp_ms;
+  msg.store_timestamp_ms = r.store_timestamp_ms;
+  msg.reconsume_times = r.reconsume_times;
+  msg.prepared_transaction_offset = r.prepared_transaction_offset;
+  const std::string_view body = as_string_view(r.body);
   if (msg.sys_flag & sysflag::kCompressed) {
     if (sysflag::compression(msg.sys_flag) != sysflag::Compression::zlib) return false;
-    auto inflated = zlib_inflate(body);
+    auto inflated = zlib_inflate(body, kInflatedBodyBytesMax);
     if (!inflated) return false;
     msg.set_body(std::move(inflated).value());
     msg.sys_flag &= ~sysflag::kCompressed;
   } else {
     msg.set_body(std::string(body));
   }
-  msg.set_topic(std::string(topic));
-  msg.mutable_properties() = remoting::MessageProperties::decode(props);
-  msg.born_host = format_host(born_ip, born_port);
-  msg.store_host = format_host(store_ip, store_port);
+  msg.set_topic(std::string(r.topic));
+  msg.mutable_properties() = remoting::MessageProperties::decode(r.properties);
+  msg.born_host = format_host(r.born_host.ip, r.born_host.port);
+  msg.store_host = format_host(r.store_host.ip, r.store_host.port);
   msg.broker_name = std::string(broker_name);
-  if (store_ip.size() == kIpv4Bytes) {
+  if (r.store_host.ip.size() == protocol::kIpv4Bytes) {
     msg.offset_msg_id = remoting::encode_offset_msg_id(
-        {load_be32(store_ip.data()), store_port, msg.commit_log_offset});
+        {load_be32(r.store_host.ip.data()), r.store_host.port, msg.commit_log_offset});
   }
   return true;
 }
 
 }  // namespace
-
-Result<std::string> zlib_compress(std::string_view data, int level) {
-  uLongf bound = compressBound(static_cast<uLong>(data.size()));
-  std::string out(bound, '\0');
-  int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &bound, reinterpret_cast<const Bytef*>(data.data()),
-                     static_cast<uLong>(data.size()), level);
-  if (rc != Z_OK) return make_error(Errc::io, fmt::format("zlib compress2 failed: {}", rc));
-  out.resize(bound);
-  return out;
-}
-
-Result<std::string> zlib_inflate(std::string_view data, std::size_t max_bytes) {
-  z_stream stream{};
-  if (inflateInit(&stream) != Z_OK) return make_error(Errc::io, "zlib inflateInit failed");
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    const std::size_t used = out.size();
-    if (used >= max_bytes) break;
-    out.resize(std::min(max_bytes, std::max<std::size_t>(used * 2, data.size() * 4 + 64)));
-    stream.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-    stream.avail_out = static_cast<uInt>(out.size() - used);
-    rc = inflate(&stream, Z_NO_FLUSH);
-    out.resize(out.size() - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  if (rc != Z_STREAM_END) return make_error(Errc::malformed, fmt::format("zlib inflate failed: {}", rc));
-  return out;
-}
 
 remoting::RemotingCommand build_send_request(const remoting::SendMessageRequestHeader& header, std::string body,
                                              remoting::SerializeType type) {
@@ -176,11 +125,13 @@ bool send_error_retryable(const Error& error) { return error.code != Errc::inval
 
 std::vector<MessageExt> decode_messages(std::string_view body, std::string_view broker_name) {
   std::vector<MessageExt> out;
-  ByteReader reader(as_bytes(body));
-  while (reader.remaining() > 0) {
+  Bytes rest = as_bytes(body);
+  while (!rest.empty()) {
+    Result<protocol::StoredMessage> record = protocol::decode_stored_message(rest);
     MessageExt msg;
-    if (!decode_record(reader, broker_name, msg)) break;
+    if (!record.ok() || !to_message(*record, broker_name, msg)) break;
     out.push_back(std::move(msg));
+    rest = rest.subspan(record->total_size);
   }
   return out;
 }

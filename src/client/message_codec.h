@@ -21,10 +21,6 @@ namespace ringmq::client {
 // but a hostile or broken body could claim any ratio).
 inline constexpr std::size_t kInflatedBodyBytesMax = 64 * 1024 * 1024;
 
-// zlib (RFC 1950) stream, as java.util.zip.Deflater writes it.
-Result<std::string> zlib_compress(std::string_view data, int level);
-Result<std::string> zlib_inflate(std::string_view data, std::size_t max_bytes = kInflatedBodyBytesMax);
-
 // SEND_MESSAGE_V2 (310) or, for a batch, SEND_BATCH_MESSAGE (320), with the short header keys
 // (remoting::write_send_message_header).
 remoting::RemotingCommand build_send_request(const remoting::SendMessageRequestHeader& header, std::string body,

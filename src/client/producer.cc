@@ -20,7 +20,7 @@ namespace {
 std::string no_publish_queue_reason(const TopicRouteData& route, const std::string& topic) {
   std::string masterless;
   for (const auto& q : route.queue_datas) {
-    if ((q.perm & kPermWrite) == 0 || route.master_address(q.broker_name)) continue;
+    if (!perm::is_writeable(q.perm) || route.master_address(q.broker_name)) continue;
     if (!masterless.empty()) masterless += ", ";
     masterless += q.broker_name;
   }

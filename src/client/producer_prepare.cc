@@ -29,7 +29,6 @@ namespace {
 constexpr std::int64_t kCreateTopicWaitMs = 10000;
 constexpr std::int64_t kCreateTopicPollMs = 100;
 constexpr std::size_t kTopicBytesMax = 127;
-constexpr std::int32_t kPermReadWrite = kPermRead | kPermWrite;
 
 // UNIQ_KEY generators are not thread-safe; each sending thread gets its own, with its own random
 // tag so that two threads never make the same id in the same millisecond.
@@ -151,7 +150,7 @@ Status Producer::create_topic(const std::string& key, const std::string& topic, 
     ext.append("defaultTopic", kAutoCreateTopicKey);
     ext.set_int("readQueueNums", queue_nums);
     ext.set_int("writeQueueNums", queue_nums);
-    ext.set_int("perm", kPermReadWrite);
+    ext.set_int("perm", perm::kReadWrite);
     ext.append("topicFilterType", "SINGLE_TAG");
     ext.set_int("topicSysFlag", 0);
     ext.append("order", "false");

@@ -60,7 +60,9 @@ Result<PullResult> PullConsumer::pull_impl(const MessageQueue& mq, const std::st
     std::lock_guard lock(mutex_);
     auto it = subscriptions_.find(mq.topic);
     if (it == subscriptions_.end() || it->second.sub_string != (expression.empty() ? "*" : expression)) {
-      it = subscriptions_.insert_or_assign(mq.topic, build_subscription(mq.topic, expression, wall_clock_ms())).first;
+      SubscriptionData sub = build_subscription(mq.topic, expression);
+      sub.sub_version = wall_clock_ms();
+      it = subscriptions_.insert_or_assign(mq.topic, std::move(sub)).first;
       first_use = true;
     }
     sub = &it->second;

@@ -26,7 +26,9 @@ PushConsumer::~PushConsumer() { shutdown(); }
 Status PushConsumer::subscribe(const std::string& topic, const std::string& sub_expression) {
   if (running_) return make_error(Errc::invalid_argument, "subscribe before start()");
   std::lock_guard lock(mutex_);
-  subscriptions_[topic] = build_subscription(topic, sub_expression, wall_clock_ms());
+  SubscriptionData sub = build_subscription(topic, sub_expression);
+  sub.sub_version = wall_clock_ms();
+  subscriptions_[topic] = std::move(sub);
   return {};
 }
 

@@ -1,5 +1,5 @@
-// TopicRouteData (ROCKETMQ-PROTOCOL.md §3.6) as the client reads it from GET_ROUTEINFO_BY_TOPIC,
-// and the two queue sets a client derives from it (MQClientInstance#topicRouteData2TopicPublishInfo
+// The two queue sets a client derives from a TopicRouteData (ROCKETMQ-PROTOCOL.md §3.6, defined
+// once in protocol/route_data.h) (MQClientInstance#topicRouteData2TopicPublishInfo
 // and #topicRouteData2TopicSubscribeInfo). Pure values and functions; any thread.
 #pragma once
 
@@ -10,41 +10,17 @@
 #include <string_view>
 #include <vector>
 
-#include "base/result.h"
 #include "client/message.h"
+#include "protocol/perm.h"
+#include "protocol/route_data.h"
 
 namespace ringmq::client {
 
-inline constexpr std::int32_t kPermWrite = 0x2;
-inline constexpr std::int32_t kPermRead = 0x4;
-inline constexpr std::int64_t kMasterId = 0;
-
-struct QueueData {
-  std::string broker_name;
-  std::int32_t read_queue_nums = 0;
-  std::int32_t write_queue_nums = 0;
-  std::int32_t perm = 0;
-  std::int32_t topic_sys_flag = 0;
-};
-
-struct BrokerData {
-  std::string cluster;
-  std::string broker_name;
-  std::map<std::int64_t, std::string> broker_addrs;  // brokerId -> "host:port"
-};
-
-struct TopicRouteData {
-  std::vector<QueueData> queue_datas;
-  std::vector<BrokerData> broker_datas;
-
-  const BrokerData* find_broker(std::string_view broker_name) const;
-  // The master's address of a broker group, or nullopt (no master registered).
-  std::optional<std::string> master_address(std::string_view broker_name) const;
-};
-
-// Parses the JSON body; accepts both the standard form and fastjson's unquoted numeric map keys
-// ({0:"addr"}). Errors: malformed.
-Result<TopicRouteData> parse_topic_route(std::string_view json);
+using protocol::BrokerData;
+using protocol::kMasterId;
+using protocol::QueueData;
+using protocol::TopicRouteData;
+namespace perm = protocol::perm;
 
 // Publish queues: QueueDatas sorted by brokerName; for each writable one whose broker group has a
 // master, (topic, brokerName, 0..writeQueueNums-1).

@@ -107,15 +107,15 @@ Result<RemotingCommand> route_query(const RemotingCommand& request, const RouteT
     }
     case request_code::kGetUnitTopicList:
       response.body = encode_topic_list(
-          tables.topics_by_sys_flag([](std::int32_t f) { return (f & kTopicSysFlagUnit) != 0; }));
+          tables.topics_by_sys_flag([](std::int32_t f) { return (f & protocol::kTopicSysFlagUnit) != 0; }));
       return response;
     case request_code::kGetHasUnitSubTopicList:
       response.body = encode_topic_list(
-          tables.topics_by_sys_flag([](std::int32_t f) { return (f & kTopicSysFlagUnitSub) != 0; }));
+          tables.topics_by_sys_flag([](std::int32_t f) { return (f & protocol::kTopicSysFlagUnitSub) != 0; }));
       return response;
     case request_code::kGetHasUnitSubUnunitTopicList:
       response.body = encode_topic_list(tables.topics_by_sys_flag([](std::int32_t f) {
-        return (f & kTopicSysFlagUnit) == 0 && (f & kTopicSysFlagUnitSub) != 0;
+        return (f & protocol::kTopicSysFlagUnit) == 0 && (f & protocol::kTopicSysFlagUnitSub) != 0;
       }));
       return response;
     default:
@@ -237,7 +237,7 @@ Result<RemotingCommand> NamesrvProcessor::register_broker(const RemotingCommand&
       return RemotingCommand::response_to(request, response_code::kSystemError, "crc32 not match");
     }
   }
-  Result<RegisterBrokerBody> body = decode_register_broker_body(request.body, compressed);
+  Result<RegisterBrokerBody> body = protocol::decode_register_broker_body(request.body, compressed);
   if (!body.ok()) {
     return make_error(Errc::malformed, fmt::format("Failed to decode RegisterBrokerBody: {}", body.error().detail));
   }
@@ -265,7 +265,7 @@ Result<RemotingCommand> NamesrvProcessor::unregister_broker(const RemotingComman
 
 Result<RemotingCommand> NamesrvProcessor::query_data_version(const RemotingCommand& request, std::int64_t now_ms) {
   RINGMQ_TRY_ASSIGN(const BrokerIdentity id, broker_identity(request.ext_fields, true));
-  Result<DataVersion> version = decode_data_version(request.body);
+  Result<DataVersion> version = protocol::decode_data_version(request.body);
   if (!version.ok()) return make_error(Errc::malformed, fmt::format("bad DataVersion body: {}", version.error().detail));
   const bool changed = route_info_manager_.is_broker_topic_config_changed(id.broker_addr, *version);
   // As 4.9: an unchanged broker counts as alive; a changed one registers right after anyway.
@@ -274,7 +274,7 @@ Result<RemotingCommand> NamesrvProcessor::query_data_version(const RemotingComma
   RemotingCommand response = success_with_header(request);
   response.ext_fields.set_bool("changed", changed);
   if (const DataVersion* stored = route_info_manager_.query_broker_topic_config(id.broker_addr); stored != nullptr) {
-    response.body = encode_data_version(*stored);
+    response.body = protocol::encode_data_version(*stored);
   }
   return response;
 }

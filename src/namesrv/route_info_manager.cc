@@ -319,7 +319,7 @@ int RouteInfoManager::operate_write_perm(std::string_view broker_name, bool add)
     for (QueueData& qd : queue_datas) {
       if (qd.broker_name != broker_name) continue;
       // As Java: adding restores plain read+write, wiping clears only the write bit.
-      qd.perm = add ? (kPermRead | kPermWrite) : (qd.perm & ~kPermWrite);
+      qd.perm = add ? perm::kReadWrite : (qd.perm & ~perm::kWrite);
       ++touched;
     }
   }

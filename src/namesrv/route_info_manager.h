@@ -22,10 +22,20 @@
 #include <unordered_map>
 #include <vector>
 
-#include "namesrv/register_broker_body.h"
-#include "namesrv/route_types.h"
+#include "protocol/register_broker_body.h"
+#include "protocol/route_data.h"
+#include "protocol/topic_config.h"
 
 namespace ringmq::namesrv {
+
+// The NameServer works in RocketMQ's types, defined once in protocol/.
+using protocol::BrokerData;
+using protocol::DataVersion;
+using protocol::kMasterId;
+using protocol::QueueData;
+using protocol::RegisterBrokerBody;
+using protocol::TopicConfig;
+namespace perm = protocol::perm;
 
 // The connection a broker registered over, as the rpc layer numbers connections. 0 = none (e.g. a
 // test or an in-process broker), which no close ever matches.

@@ -1,10 +1,7 @@
 // JSON bodies the NameServer answers with (ROCKETMQ-PROTOCOL.md §1.10, §3.6-§3.8), byte-compatible
 // with what RocketMQ 4.9.4's fastjson writes: bean keys in alphabetical order, null fields left out.
-//
-// Map<Long,String> keys (BrokerData.brokerAddrs) come in two styles. fastjson's default writes them
-// unquoted, {0:"addr"}, which is not JSON but is what old clients (ali-ons sends version 121, the
-// C++ client 333) were tested against; 4.9.4 sends standard quoted keys to clients of version >= 401
-// or that set acceptStandardJsonOnly. Cluster info is always unquoted, as in Java.
+// QueueData and BrokerData are written by protocol/route_data.h (which explains the two key styles
+// of brokerAddrs); cluster info is always unquoted, as in Java.
 #pragma once
 
 #include <map>
@@ -17,7 +14,7 @@
 
 namespace ringmq::namesrv {
 
-enum class RouteJsonStyle { fastjson_legacy, standard };
+using protocol::RouteJsonStyle;
 
 // TopicRouteData of `topic`: {"brokerDatas":[...],"filterServerTable":{},["orderTopicConf":..,]
 // "queueDatas":[...]}. Appends to `out` and returns true; returns false (appending nothing) when

@@ -1,6 +1,8 @@
-// Name tables for request_code.h and response_code.h (generated from them, kept sorted by code).
+// Name tables for request_code.h and response_code.h, generated from their X-macro lists.
 #include <algorithm>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
@@ -13,234 +15,52 @@ struct CodeName {
   std::string_view name;
 };
 
-constexpr CodeName kRequestNames[] = {
-    {10, "SEND_MESSAGE"},
-    {11, "PULL_MESSAGE"},
-    {12, "QUERY_MESSAGE"},
-    {13, "QUERY_BROKER_OFFSET"},
-    {14, "QUERY_CONSUMER_OFFSET"},
-    {15, "UPDATE_CONSUMER_OFFSET"},
-    {17, "UPDATE_AND_CREATE_TOPIC"},
-    {18, "UPDATE_AND_CREATE_TOPIC_LIST"},
-    {21, "GET_ALL_TOPIC_CONFIG"},
-    {22, "GET_TOPIC_CONFIG_LIST"},
-    {23, "GET_TOPIC_NAME_LIST"},
-    {25, "UPDATE_BROKER_CONFIG"},
-    {26, "GET_BROKER_CONFIG"},
-    {27, "TRIGGER_DELETE_FILES"},
-    {28, "GET_BROKER_RUNTIME_INFO"},
-    {29, "SEARCH_OFFSET_BY_TIMESTAMP"},
-    {30, "GET_MAX_OFFSET"},
-    {31, "GET_MIN_OFFSET"},
-    {32, "GET_EARLIEST_MSG_STORETIME"},
-    {33, "VIEW_MESSAGE_BY_ID"},
-    {34, "HEART_BEAT"},
-    {35, "UNREGISTER_CLIENT"},
-    {36, "CONSUMER_SEND_MSG_BACK"},
-    {37, "END_TRANSACTION"},
-    {38, "GET_CONSUMER_LIST_BY_GROUP"},
-    {39, "CHECK_TRANSACTION_STATE"},
-    {40, "NOTIFY_CONSUMER_IDS_CHANGED"},
-    {41, "LOCK_BATCH_MQ"},
-    {42, "UNLOCK_BATCH_MQ"},
-    {43, "GET_ALL_CONSUMER_OFFSET"},
-    {45, "GET_ALL_DELAY_OFFSET"},
-    {46, "CHECK_CLIENT_CONFIG"},
-    {47, "GET_CLIENT_CONFIG"},
-    {50, "UPDATE_AND_CREATE_ACL_CONFIG"},
-    {51, "DELETE_ACL_CONFIG"},
-    {52, "GET_BROKER_CLUSTER_ACL_INFO"},
-    {53, "UPDATE_GLOBAL_WHITE_ADDRS_CONFIG"},
-    {60, "GET_TIMER_CHECK_POINT"},
-    {61, "GET_TIMER_METRICS"},
-    {100, "PUT_KV_CONFIG"},
-    {101, "GET_KV_CONFIG"},
-    {102, "DELETE_KV_CONFIG"},
-    {103, "REGISTER_BROKER"},
-    {104, "UNREGISTER_BROKER"},
-    {105, "GET_ROUTEINFO_BY_TOPIC"},
-    {106, "GET_BROKER_CLUSTER_INFO"},
-    {200, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP"},
-    {201, "GET_ALL_SUBSCRIPTIONGROUP_CONFIG"},
-    {202, "GET_TOPIC_STATS_INFO"},
-    {203, "GET_CONSUMER_CONNECTION_LIST"},
-    {204, "GET_PRODUCER_CONNECTION_LIST"},
-    {205, "WIPE_WRITE_PERM_OF_BROKER"},
-    {206, "GET_ALL_TOPIC_LIST_FROM_NAMESERVER"},
-    {207, "DELETE_SUBSCRIPTIONGROUP"},
-    {208, "GET_CONSUME_STATS"},
-    {209, "SUSPEND_CONSUMER"},
-    {210, "RESUME_CONSUMER"},
-    {211, "RESET_CONSUMER_OFFSET_IN_CONSUMER"},
-    {212, "RESET_CONSUMER_OFFSET_IN_BROKER"},
-    {213, "ADJUST_CONSUMER_THREAD_POOL"},
-    {214, "WHO_CONSUME_THE_MESSAGE"},
-    {215, "DELETE_TOPIC_IN_BROKER"},
-    {216, "DELETE_TOPIC_IN_NAMESRV"},
-    {217, "REGISTER_TOPIC_IN_NAMESRV"},
-    {219, "GET_KVLIST_BY_NAMESPACE"},
-    {220, "RESET_CONSUMER_CLIENT_OFFSET"},
-    {221, "GET_CONSUMER_STATUS_FROM_CLIENT"},
-    {222, "INVOKE_BROKER_TO_RESET_OFFSET"},
-    {223, "INVOKE_BROKER_TO_GET_CONSUMER_STATUS"},
-    {224, "GET_TOPICS_BY_CLUSTER"},
-    {225, "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST"},
-    {300, "QUERY_TOPIC_CONSUME_BY_WHO"},
-    {301, "REGISTER_FILTER_SERVER"},
-    {302, "REGISTER_MESSAGE_FILTER_CLASS"},
-    {303, "QUERY_CONSUME_TIME_SPAN"},
-    {304, "GET_SYSTEM_TOPIC_LIST_FROM_NS"},
-    {305, "GET_SYSTEM_TOPIC_LIST_FROM_BROKER"},
-    {306, "CLEAN_EXPIRED_CONSUMEQUEUE"},
-    {307, "GET_CONSUMER_RUNNING_INFO"},
-    {308, "QUERY_CORRECTION_OFFSET"},
-    {309, "CONSUME_MESSAGE_DIRECTLY"},
-    {310, "SEND_MESSAGE_V2"},
-    {311, "GET_UNIT_TOPIC_LIST"},
-    {312, "GET_HAS_UNIT_SUB_TOPIC_LIST"},
-    {313, "GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST"},
-    {314, "CLONE_GROUP_OFFSET"},
-    {315, "VIEW_BROKER_STATS_DATA"},
-    {316, "CLEAN_UNUSED_TOPIC"},
-    {317, "GET_BROKER_CONSUME_STATS"},
-    {318, "UPDATE_NAMESRV_CONFIG"},
-    {319, "GET_NAMESRV_CONFIG"},
-    {320, "SEND_BATCH_MESSAGE"},
-    {321, "QUERY_CONSUME_QUEUE"},
-    {322, "QUERY_DATA_VERSION"},
-    {323, "RESUME_CHECK_HALF_MESSAGE"},
-    {324, "SEND_REPLY_MESSAGE"},
-    {325, "SEND_REPLY_MESSAGE_V2"},
-    {326, "PUSH_REPLY_MESSAGE_TO_CLIENT"},
-    {327, "ADD_WRITE_PERM_OF_BROKER"},
-    {328, "GET_ALL_PRODUCER_INFO"},
-    {329, "DELETE_EXPIRED_COMMITLOG"},
-    {343, "QUERY_TOPICS_BY_CONSUMER"},
-    {345, "QUERY_SUBSCRIPTION_BY_CONSUMER"},
-    {351, "GET_TOPIC_CONFIG"},
-    {352, "GET_SUBSCRIPTIONGROUP_CONFIG"},
-    {353, "UPDATE_AND_GET_GROUP_FORBIDDEN"},
-    {354, "CHECK_ROCKSDB_CQ_WRITE_PROGRESS"},
-    {355, "EXPORT_ROCKSDB_CONFIG_TO_JSON"},
-    {361, "LITE_PULL_MESSAGE"},
-    {370, "RECALL_MESSAGE"},
-    {400, "QUERY_ASSIGNMENT"},
-    {401, "SET_MESSAGE_REQUEST_MODE"},
-    {402, "GET_ALL_MESSAGE_REQUEST_MODE"},
-    {513, "UPDATE_AND_CREATE_STATIC_TOPIC"},
-    {901, "GET_BROKER_MEMBER_GROUP"},
-    {902, "ADD_BROKER"},
-    {903, "REMOVE_BROKER"},
-    {904, "BROKER_HEARTBEAT"},
-    {905, "NOTIFY_MIN_BROKER_ID_CHANGE"},
-    {906, "EXCHANGE_BROKER_HA_INFO"},
-    {907, "GET_BROKER_HA_STATUS"},
-    {908, "RESET_MASTER_FLUSH_OFFSET"},
-    {1001, "CONTROLLER_ALTER_SYNC_STATE_SET"},
-    {1002, "CONTROLLER_ELECT_MASTER"},
-    {1003, "CONTROLLER_REGISTER_BROKER"},
-    {1004, "CONTROLLER_GET_REPLICA_INFO"},
-    {1005, "CONTROLLER_GET_METADATA_INFO"},
-    {1006, "CONTROLLER_GET_SYNC_STATE_DATA"},
-    {1007, "GET_BROKER_EPOCH_CACHE"},
-    {1008, "NOTIFY_BROKER_ROLE_CHANGED"},
-    {1009, "UPDATE_CONTROLLER_CONFIG"},
-    {1010, "GET_CONTROLLER_CONFIG"},
-    {1011, "CLEAN_BROKER_DATA"},
-    {1012, "CONTROLLER_GET_NEXT_BROKER_ID"},
-    {1013, "CONTROLLER_APPLY_BROKER_ID"},
-    {2001, "UPDATE_COLD_DATA_FLOW_CTR_CONFIG"},
-    {2002, "REMOVE_COLD_DATA_FLOW_CTR_CONFIG"},
-    {2003, "GET_COLD_DATA_FLOW_CTR_INFO"},
-    {2004, "SET_COMMITLOG_READ_MODE"},
-    {3001, "AUTH_CREATE_USER"},
-    {3002, "AUTH_UPDATE_USER"},
-    {3003, "AUTH_DELETE_USER"},
-    {3004, "AUTH_GET_USER"},
-    {3005, "AUTH_LIST_USER"},
-    {3006, "AUTH_CREATE_ACL"},
-    {3007, "AUTH_UPDATE_ACL"},
-    {3008, "AUTH_DELETE_ACL"},
-    {3009, "AUTH_GET_ACL"},
-    {3010, "AUTH_LIST_ACL"},
-    {200050, "POP_MESSAGE"},
-    {200051, "ACK_MESSAGE"},
-    {200052, "PEEK_MESSAGE"},
-    {200053, "CHANGE_MESSAGE_INVISIBLETIME"},
-    {200054, "NOTIFICATION"},
-    {200055, "POLLING_INFO"},
-    {200056, "POP_ROLLBACK"},
-    {200151, "BATCH_ACK_MESSAGE"},
-};
-
-constexpr CodeName kResponseNames[] = {
-    {0, "SUCCESS"},
-    {1, "SYSTEM_ERROR"},
-    {2, "SYSTEM_BUSY"},
-    {3, "REQUEST_CODE_NOT_SUPPORTED"},
-    {4, "TRANSACTION_FAILED"},
-    {10, "FLUSH_DISK_TIMEOUT"},
-    {11, "SLAVE_NOT_AVAILABLE"},
-    {12, "FLUSH_SLAVE_TIMEOUT"},
-    {13, "MESSAGE_ILLEGAL"},
-    {14, "SERVICE_NOT_AVAILABLE"},
-    {15, "VERSION_NOT_SUPPORTED"},
-    {16, "NO_PERMISSION"},
-    {17, "TOPIC_NOT_EXIST"},
-    {18, "TOPIC_EXIST_ALREADY"},
-    {19, "PULL_NOT_FOUND"},
-    {20, "PULL_RETRY_IMMEDIATELY"},
-    {21, "PULL_OFFSET_MOVED"},
-    {22, "QUERY_NOT_FOUND"},
-    {23, "SUBSCRIPTION_PARSE_FAILED"},
-    {24, "SUBSCRIPTION_NOT_EXIST"},
-    {25, "SUBSCRIPTION_NOT_LATEST"},
-    {26, "SUBSCRIPTION_GROUP_NOT_EXIST"},
-    {27, "FILTER_DATA_NOT_EXIST"},
-    {28, "FILTER_DATA_NOT_LATEST"},
-    {29, "INVALID_PARAMETER"},
-    {200, "TRANSACTION_SHOULD_COMMIT"},
-    {201, "TRANSACTION_SHOULD_ROLLBACK"},
-    {202, "TRANSACTION_STATE_UNKNOW"},
-    {203, "TRANSACTION_STATE_GROUP_WRONG"},
-    {204, "NO_BUYER_ID"},
-    {205, "NOT_IN_CURRENT_UNIT"},
-    {206, "CONSUMER_NOT_ONLINE"},
-    {207, "CONSUME_MSG_TIMEOUT"},
-    {208, "NO_MESSAGE"},
-    {209, "POLLING_FULL|UPDATE_AND_CREATE_ACL_CONFIG_FAILED"},
-    {210, "POLLING_TIMEOUT|DELETE_ACL_CONFIG_FAILED"},
-    {211, "BROKER_NOT_EXIST|UPDATE_GLOBAL_WHITE_ADDRS_CONFIG_FAILED"},
-    {212, "BROKER_DISPATCH_NOT_COMPLETE"},
-    {213, "BROADCAST_CONSUMPTION"},
-    {215, "FLOW_CONTROL"},
-    {501, "NOT_LEADER_FOR_QUEUE"},
-    {604, "ILLEGAL_OPERATION"},
-    {1500, "GO_AWAY"},
-    {3001, "USER_NOT_EXIST"},
-    {3002, "POLICY_NOT_EXIST"},
-};
+#define RINGMQ_CODE_NAME(constant, java_name, code) CodeName{code, #java_name},
+constexpr CodeName kRequestNames[] = {RINGMQ_REQUEST_CODES(RINGMQ_CODE_NAME)};
+constexpr CodeName kResponseNames[] = {RINGMQ_RESPONSE_CODES(RINGMQ_CODE_NAME)};
+#undef RINGMQ_CODE_NAME
 
 template <std::size_t N>
-constexpr bool sorted_by_code(const CodeName (&table)[N]) {
+constexpr bool ascending(const CodeName (&table)[N], bool strictly) {
   for (std::size_t i = 1; i < N; ++i) {
-    if (table[i - 1].code >= table[i].code) return false;
+    if (table[i - 1].code > table[i].code || (strictly && table[i - 1].code == table[i].code)) return false;
   }
   return true;
 }
-static_assert(sorted_by_code(kRequestNames), "binary search needs ascending unique codes");
-static_assert(sorted_by_code(kResponseNames), "binary search needs ascending unique codes");
+static_assert(ascending(kRequestNames, true), "binary search needs ascending unique request codes");
+static_assert(ascending(kResponseNames, false), "binary search needs ascending response codes");
 
-template <std::size_t N>
-std::string_view lookup(const CodeName (&table)[N], std::int32_t code) {
-  const auto* it = std::lower_bound(std::begin(table), std::end(table), code,
-                                    [](const CodeName& e, std::int32_t c) { return e.code < c; });
-  return (it != std::end(table) && it->code == code) ? it->name : std::string_view();
+// Three response codes carry two Java names (5.x POP vs 4.x ACL admin): one entry per code, names
+// joined by '|', built once.
+struct JoinedName {
+  std::int32_t code;
+  std::string name;
+};
+const std::vector<JoinedName>& joined_response_names() {
+  static const std::vector<JoinedName> table = [] {
+    std::vector<JoinedName> out;
+    for (const CodeName& e : kResponseNames) {
+      if (!out.empty() && out.back().code == e.code) {
+        out.back().name.append("|").append(e.name);
+      } else {
+        out.push_back({e.code, std::string(e.name)});
+      }
+    }
+    return out;
+  }();
+  return table;
+}
+
+template <typename Table>
+std::string_view lookup(const Table& table, std::int32_t code) {
+  const auto it = std::lower_bound(std::begin(table), std::end(table), code,
+                                   [](const auto& e, std::int32_t c) { return e.code < c; });
+  return (it != std::end(table) && it->code == code) ? std::string_view(it->name) : std::string_view();
 }
 
 }  // namespace
 
 std::string_view request_code_name(std::int32_t code) { return lookup(kRequestNames, code); }
-std::string_view response_code_name(std::int32_t code) { return lookup(kResponseNames, code); }
+std::string_view response_code_name(std::int32_t code) { return lookup(joined_response_names(), code); }
 
 }  // namespace ringmq::remoting

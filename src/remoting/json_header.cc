@@ -17,6 +17,7 @@
 #include <limits>
 #include <memory>
 
+#include "base/hex.h"
 #include "remoting/codec.h"
 #include "remoting/header_codec.h"
 
@@ -234,8 +235,7 @@ constexpr auto kNeedsLook = [] {
 }();
 
 void append_unicode_escape(std::string& out, unsigned char c) {
-  static constexpr char kUpperHex[] = "0123456789ABCDEF";
-  const char escape[6] = {'\\', 'u', '0', '0', kUpperHex[c >> 4], kUpperHex[c & 0xF]};
+  const char escape[6] = {'\\', 'u', '0', '0', hex_digit(c >> 4), hex_digit(c)};
   out.append(escape, sizeof escape);
 }
 

@@ -4,12 +4,14 @@
 
 #include <string_view>
 
+#include "protocol/properties.h"
+
 namespace ringmq::remoting {
 
 namespace property {
 
-inline constexpr char kNameValueSeparator = '\x01';
-inline constexpr char kPropertySeparator = '\x02';
+using protocol::kNameValueSeparator;
+using protocol::kPropertySeparator;
 
 inline constexpr std::string_view kKeys = "KEYS";
 inline constexpr std::string_view kTags = "TAGS";

@@ -3,32 +3,16 @@
 #include <fmt/format.h>
 
 #include "base/bytes.h"
+#include "base/hex.h"
 
 namespace ringmq::remoting {
-namespace {
-
-constexpr char kHexDigits[] = "0123456789ABCDEF";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-}  // namespace
 
 void append_offset_msg_id(const OffsetMsgId& id, std::string& out) {
   std::uint8_t raw[kOffsetMsgIdBytes];
   store_be32(raw, id.ipv4);
   store_be32(raw + 4, static_cast<std::uint32_t>(id.port));
   store_be64(raw + 8, static_cast<std::uint64_t>(id.commit_log_offset));
-  char hex[kOffsetMsgIdHexChars];
-  for (std::size_t i = 0; i < kOffsetMsgIdBytes; ++i) {
-    hex[2 * i] = kHexDigits[raw[i] >> 4];
-    hex[2 * i + 1] = kHexDigits[raw[i] & 0xF];
-  }
-  out.append(hex, sizeof hex);
+  append_hex(Bytes(raw, sizeof raw), out);
 }
 
 std::string encode_offset_msg_id(const OffsetMsgId& id) {

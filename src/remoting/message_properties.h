@@ -9,23 +9,20 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/properties.h"
 #include "remoting/message_const.h"
 
 namespace ringmq::remoting {
 
-// A stored record holds the properties behind an int16 length, so longer strings are
-// MESSAGE_ILLEGAL on send (the caller checks; decoding accepts any length).
-inline constexpr std::size_t kPropertiesBytesMax = 32767;
+using protocol::kPropertiesBytesMax;  // the caller checks; decoding accepts any length
 
 // Properties as an ordered flat list (a message has a handful, so a vector beats a map). Entries
 // keep the order they were decoded or set in; Java uses a HashMap, so order carries no meaning.
 // Values are never null: Java's encoder skips null values, so there is nothing to represent.
 class MessageProperties {
  public:
-  // Java's MessageDecoder#string2messageProperties: never fails. Segments are split at 0x02 (a
-  // missing final 0x02 is fine); a segment is kept only if its first 0x01 has a non-empty name
-  // before it and a non-empty value after it (the value may contain further 0x01 bytes). A name
-  // that repeats keeps its last value.
+  // Java's MessageDecoder#string2messageProperties (protocol::for_each_property): never fails. A
+  // name that repeats keeps its last value.
   static MessageProperties decode(std::string_view text);
 
   std::optional<std::string_view> get(std::string_view name) const;
@@ -51,7 +48,7 @@ class MessageProperties {
 };
 
 // The value of `name` in an encoded properties string, found without decoding the rest (same
-// rules as decode, last occurrence wins). For the send path, which needs TAGS, KEYS and UNIQ_KEY.
-std::optional<std::string_view> find_property(std::string_view text, std::string_view name);
+// rules as decode, last occurrence wins): one definition for broker, store and client.
+using protocol::find_property;
 
 }  // namespace ringmq::remoting

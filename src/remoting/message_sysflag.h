@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "protocol/stored_message.h"
+
 namespace ringmq::remoting {
 
 namespace message_sysflag {
@@ -17,8 +19,9 @@ inline constexpr std::int32_t kTransactionPreparedType = 0x4;
 inline constexpr std::int32_t kTransactionCommitType = 0x8;
 inline constexpr std::int32_t kTransactionRollbackType = 0xC;
 inline constexpr std::int32_t kTransactionTypeMask = 0xC;
-inline constexpr std::int32_t kBornHostV6 = 0x10;
-inline constexpr std::int32_t kStoreHostAddressV6 = 0x20;
+// The layout bits, defined with the stored-message layout.
+inline constexpr std::int32_t kBornHostV6 = protocol::kSysFlagBornHostV6;
+inline constexpr std::int32_t kStoreHostAddressV6 = protocol::kSysFlagStoreHostV6;
 inline constexpr std::int32_t kNeedUnwrap = 0x40;
 inline constexpr std::int32_t kInnerBatch = 0x80;
 // Compression type in bits 8-10; 0 (clients before 4.9.4) means zlib, like kCompressionZlib.

@@ -8,56 +8,63 @@
 
 namespace ringmq::remoting {
 
+// Every response code once, in ascending order: X(constant, JAVA_NAME, code). The constants below and
+// the name table of response_code_name() (code_names.cc) are both generated from this list.
+#define RINGMQ_RESPONSE_CODES(X) \
+  X(kSuccess, SUCCESS, 0) \
+  X(kSystemError, SYSTEM_ERROR, 1) \
+  X(kSystemBusy, SYSTEM_BUSY, 2) \
+  X(kRequestCodeNotSupported, REQUEST_CODE_NOT_SUPPORTED, 3) \
+  X(kTransactionFailed, TRANSACTION_FAILED, 4) \
+  X(kFlushDiskTimeout, FLUSH_DISK_TIMEOUT, 10) \
+  X(kSlaveNotAvailable, SLAVE_NOT_AVAILABLE, 11) \
+  X(kFlushSlaveTimeout, FLUSH_SLAVE_TIMEOUT, 12) \
+  X(kMessageIllegal, MESSAGE_ILLEGAL, 13) \
+  X(kServiceNotAvailable, SERVICE_NOT_AVAILABLE, 14) \
+  X(kVersionNotSupported, VERSION_NOT_SUPPORTED, 15) \
+  X(kNoPermission, NO_PERMISSION, 16) \
+  X(kTopicNotExist, TOPIC_NOT_EXIST, 17) \
+  X(kTopicExistAlready, TOPIC_EXIST_ALREADY, 18) \
+  X(kPullNotFound, PULL_NOT_FOUND, 19) \
+  X(kPullRetryImmediately, PULL_RETRY_IMMEDIATELY, 20) \
+  X(kPullOffsetMoved, PULL_OFFSET_MOVED, 21) \
+  X(kQueryNotFound, QUERY_NOT_FOUND, 22) \
+  X(kSubscriptionParseFailed, SUBSCRIPTION_PARSE_FAILED, 23) \
+  X(kSubscriptionNotExist, SUBSCRIPTION_NOT_EXIST, 24) \
+  X(kSubscriptionNotLatest, SUBSCRIPTION_NOT_LATEST, 25) \
+  X(kSubscriptionGroupNotExist, SUBSCRIPTION_GROUP_NOT_EXIST, 26) \
+  X(kFilterDataNotExist, FILTER_DATA_NOT_EXIST, 27) \
+  X(kFilterDataNotLatest, FILTER_DATA_NOT_LATEST, 28) \
+  X(kInvalidParameter, INVALID_PARAMETER, 29) /* 5.x; 4.9 answers SYSTEM_ERROR instead */ \
+  X(kTransactionShouldCommit, TRANSACTION_SHOULD_COMMIT, 200) \
+  X(kTransactionShouldRollback, TRANSACTION_SHOULD_ROLLBACK, 201) \
+  X(kTransactionStateUnknow, TRANSACTION_STATE_UNKNOW, 202) /* sic, as in Java */ \
+  X(kTransactionStateGroupWrong, TRANSACTION_STATE_GROUP_WRONG, 203) \
+  X(kNoBuyerId, NO_BUYER_ID, 204) \
+  X(kNotInCurrentUnit, NOT_IN_CURRENT_UNIT, 205) \
+  X(kConsumerNotOnline, CONSUMER_NOT_ONLINE, 206) \
+  X(kConsumeMsgTimeout, CONSUME_MSG_TIMEOUT, 207) \
+  X(kNoMessage, NO_MESSAGE, 208) \
+  X(kPollingFull, POLLING_FULL, 209) /* 5.x POP */ \
+  X(kUpdateAndCreateAclConfigFailed, UPDATE_AND_CREATE_ACL_CONFIG_FAILED, 209) /* 4.x ACL admin */ \
+  X(kPollingTimeout, POLLING_TIMEOUT, 210) /* 5.x POP */ \
+  X(kDeleteAclConfigFailed, DELETE_ACL_CONFIG_FAILED, 210) /* 4.x ACL admin */ \
+  X(kBrokerNotExist, BROKER_NOT_EXIST, 211) /* 5.x */ \
+  X(kUpdateGlobalWhiteAddrsConfigFailed, UPDATE_GLOBAL_WHITE_ADDRS_CONFIG_FAILED, 211) /* 4.x ACL admin */ \
+  X(kBrokerDispatchNotComplete, BROKER_DISPATCH_NOT_COMPLETE, 212) \
+  X(kBroadcastConsumption, BROADCAST_CONSUMPTION, 213) \
+  X(kFlowControl, FLOW_CONTROL, 215) \
+  X(kNotLeaderForQueue, NOT_LEADER_FOR_QUEUE, 501) \
+  X(kIllegalOperation, ILLEGAL_OPERATION, 604) \
+  X(kGoAway, GO_AWAY, 1500) \
+  X(kUserNotExist, USER_NOT_EXIST, 3001) \
+  X(kPolicyNotExist, POLICY_NOT_EXIST, 3002)
+
 namespace response_code {
 
-inline constexpr std::int32_t kSuccess = 0;
-inline constexpr std::int32_t kSystemError = 1;
-inline constexpr std::int32_t kSystemBusy = 2;
-inline constexpr std::int32_t kRequestCodeNotSupported = 3;
-inline constexpr std::int32_t kTransactionFailed = 4;
-inline constexpr std::int32_t kFlushDiskTimeout = 10;
-inline constexpr std::int32_t kSlaveNotAvailable = 11;
-inline constexpr std::int32_t kFlushSlaveTimeout = 12;
-inline constexpr std::int32_t kMessageIllegal = 13;
-inline constexpr std::int32_t kServiceNotAvailable = 14;
-inline constexpr std::int32_t kVersionNotSupported = 15;
-inline constexpr std::int32_t kNoPermission = 16;
-inline constexpr std::int32_t kTopicNotExist = 17;
-inline constexpr std::int32_t kTopicExistAlready = 18;
-inline constexpr std::int32_t kPullNotFound = 19;
-inline constexpr std::int32_t kPullRetryImmediately = 20;
-inline constexpr std::int32_t kPullOffsetMoved = 21;
-inline constexpr std::int32_t kQueryNotFound = 22;
-inline constexpr std::int32_t kSubscriptionParseFailed = 23;
-inline constexpr std::int32_t kSubscriptionNotExist = 24;
-inline constexpr std::int32_t kSubscriptionNotLatest = 25;
-inline constexpr std::int32_t kSubscriptionGroupNotExist = 26;
-inline constexpr std::int32_t kFilterDataNotExist = 27;
-inline constexpr std::int32_t kFilterDataNotLatest = 28;
-inline constexpr std::int32_t kInvalidParameter = 29;  // 5.x; 4.9 answers SYSTEM_ERROR instead
-inline constexpr std::int32_t kTransactionShouldCommit = 200;
-inline constexpr std::int32_t kTransactionShouldRollback = 201;
-inline constexpr std::int32_t kTransactionStateUnknow = 202;  // sic, as in Java
-inline constexpr std::int32_t kTransactionStateGroupWrong = 203;
-inline constexpr std::int32_t kNoBuyerId = 204;
-inline constexpr std::int32_t kNotInCurrentUnit = 205;
-inline constexpr std::int32_t kConsumerNotOnline = 206;
-inline constexpr std::int32_t kConsumeMsgTimeout = 207;
-inline constexpr std::int32_t kNoMessage = 208;
-inline constexpr std::int32_t kPollingFull = 209;                      // 5.x POP
-inline constexpr std::int32_t kUpdateAndCreateAclConfigFailed = 209;   // 4.x ACL admin
-inline constexpr std::int32_t kPollingTimeout = 210;                   // 5.x POP
-inline constexpr std::int32_t kDeleteAclConfigFailed = 210;            // 4.x ACL admin
-inline constexpr std::int32_t kBrokerNotExist = 211;                   // 5.x
-inline constexpr std::int32_t kUpdateGlobalWhiteAddrsConfigFailed = 211;  // 4.x ACL admin
-inline constexpr std::int32_t kBrokerDispatchNotComplete = 212;
-inline constexpr std::int32_t kBroadcastConsumption = 213;
-inline constexpr std::int32_t kFlowControl = 215;
-inline constexpr std::int32_t kNotLeaderForQueue = 501;
-inline constexpr std::int32_t kIllegalOperation = 604;
-inline constexpr std::int32_t kGoAway = 1500;
-inline constexpr std::int32_t kUserNotExist = 3001;
-inline constexpr std::int32_t kPolicyNotExist = 3002;
+#define RINGMQ_DEFINE_CODE(constant, java_name, code) inline constexpr std::int32_t constant = code;
+RINGMQ_RESPONSE_CODES(RINGMQ_DEFINE_CODE)
+#undef RINGMQ_DEFINE_CODE
 
 }  // namespace response_code
 

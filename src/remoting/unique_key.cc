@@ -3,22 +3,15 @@
 #include <ctime>
 
 #include "base/bytes.h"
+#include "base/hex.h"
 
 namespace ringmq::remoting {
 namespace {
 
-constexpr char kHexDigits[] = "0123456789ABCDEF";
 constexpr std::int64_t kMsPerSecond = 1000;
 // Java tolerates a clock that stepped back this much (NTP) by writing 0 instead of a negative
 // offset.
 constexpr std::int64_t kClockStepBackToleranceMs = 1'000'000;
-
-void append_hex(const std::uint8_t* bytes, std::size_t n, char* out) {
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = kHexDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kHexDigits[bytes[i] & 0xF];
-  }
-}
 
 }  // namespace
 
@@ -27,7 +20,7 @@ UniqueKeyGenerator::UniqueKeyGenerator(std::uint32_t ipv4, std::uint32_t pid, st
   store_be32(fixed, ipv4);
   store_be16(fixed + 4, static_cast<std::uint16_t>(pid));
   store_be32(fixed + 6, random_tag);
-  append_hex(fixed, sizeof fixed, prefix_hex_);
+  write_hex(Bytes(fixed, sizeof fixed), prefix_hex_);
 }
 
 void UniqueKeyGenerator::start_month(std::int64_t now_ms) {
@@ -55,7 +48,7 @@ std::string UniqueKeyGenerator::next(std::int64_t now_ms) {
   store_be16(tail + 4, counter_++);
   std::string id(prefix_hex_, sizeof prefix_hex_);
   id.resize(sizeof prefix_hex_ + 2 * sizeof tail);
-  append_hex(tail, sizeof tail, id.data() + sizeof prefix_hex_);
+  write_hex(Bytes(tail, sizeof tail), id.data() + sizeof prefix_hex_);
   return id;
 }
 

@@ -212,8 +212,8 @@ Status IndexService::add_key(std::string_view topic, std::string_view key, Physi
 Status IndexService::add(std::string_view topic, std::string_view properties, std::int32_t sys_flag,
                          PhysicalOffset offset, std::int64_t store_timestamp_ms) {
   if ((sys_flag & kSysFlagTransactionMask) == kSysFlagTransactionRollback) return {};
-  RINGMQ_TRY(add_key(topic, find_property(properties, kPropertyUniqKey), offset, store_timestamp_ms));
-  std::string_view keys = find_property(properties, kPropertyKeys);
+  RINGMQ_TRY(add_key(topic, protocol::find_property(properties, kPropertyUniqKey).value_or(""), offset, store_timestamp_ms));
+  std::string_view keys = protocol::find_property(properties, kPropertyKeys).value_or("");
   while (!keys.empty()) {
     const std::size_t sp = keys.find(' ');
     RINGMQ_TRY(add_key(topic, keys.substr(0, sp), offset, store_timestamp_ms));

@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <cctype>
 #include <charconv>
 
 #include "base/json_writer.h"
+#include "protocol/fastjson.h"
+#include "protocol/json_fields.h"
 #include "store/file_util.h"
 
 namespace ringmq::store {
@@ -16,7 +17,7 @@ namespace dom = simdjson::dom;
 
 Result<dom::element> parse(dom::parser& parser, std::string_view json, const char* what) {
   dom::element root;
-  const std::string quoted = quote_numeric_keys(json);
+  const std::string quoted = protocol::quote_numeric_keys(json);
   if (parser.parse(quoted).get(root) != simdjson::SUCCESS || !root.is_object())
     return make_error(Errc::malformed, fmt::format("{}: not a JSON object", what));
   return root;
@@ -40,14 +41,15 @@ void read_string(dom::object o, const char* key, std::string& out) {
   if (o[key].get_string().get(v) == simdjson::SUCCESS) out = std::string(v);
 }
 
-void write_data_version(JsonWriter& w, const DataVersion& v) {
-  w.key("dataVersion").begin_object().key("counter").value(v.counter).key("timestamp").value(v.timestamp_ms).end_object();
+void write_data_version_field(JsonWriter& w, const DataVersion& v) {
+  w.key("dataVersion");
+  protocol::write_data_version(w, v);
 }
 void read_data_version(dom::object root, DataVersion& v) {
-  dom::object o;
-  if (root["dataVersion"].get_object().get(o) != simdjson::SUCCESS) return;
-  read_int(o, "counter", v.counter);
-  read_int(o, "timestamp", v.timestamp_ms);
+  dom::element e;
+  if (root["dataVersion"].get(e) != simdjson::SUCCESS) return;
+  Result<DataVersion> read = protocol::json::data_version_from(e);
+  if (read.ok()) v = *read;
 }
 
 template <typename Int>
@@ -75,87 +77,10 @@ Status read_int_map(dom::object o, std::map<std::int32_t, std::int64_t>& out, st
 
 }  // namespace
 
-std::string quote_numeric_keys(std::string_view json) {
-  std::string out;
-  out.reserve(json.size() + 16);
-  bool in_string = false;
-  char last_structural = 0;  // last of { , : [ seen outside strings
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (in_string) {
-      out.push_back(c);
-      if (c == '\\' && i + 1 < json.size()) out.push_back(json[++i]);
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    const bool key_position = last_structural == '{' || last_structural == ',';
-    if (key_position && (std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
-      std::size_t j = i + 1;
-      while (j < json.size() && std::isdigit(static_cast<unsigned char>(json[j]))) ++j;
-      std::size_t k = j;
-      while (k < json.size() && std::isspace(static_cast<unsigned char>(json[k]))) ++k;
-      if (k < json.size() && json[k] == ':') {
-        out.push_back('"');
-        out.append(json.substr(i, j - i));
-        out.push_back('"');
-        i = j - 1;
-        last_structural = 0;
-        continue;
-      }
-    }
-    if (c == '{' || c == ',' || c == ':' || c == '[') last_structural = c;
-    else if (!std::isspace(static_cast<unsigned char>(c))) last_structural = 0;
-    out.push_back(c);
-  }
-  return out;
-}
-
-std::string encode_topics(const TopicConfigTable& t) {
-  JsonWriter w;
-  w.begin_object();
-  write_data_version(w, t.data_version);
-  w.key("topicConfigTable").begin_object();
-  for (const auto& [name, c] : t.topics) {
-    w.key(name).begin_object();
-    w.key("order").value(c.order).key("perm").value(c.perm).key("readQueueNums").value(c.read_queue_nums);
-    w.key("topicFilterType").value(c.topic_filter_type).key("topicName").value(c.topic_name);
-    w.key("topicSysFlag").value(c.topic_sys_flag).key("writeQueueNums").value(c.write_queue_nums);
-    w.end_object();
-  }
-  w.end_object().end_object();
-  return w.take();
-}
-
-Result<TopicConfigTable> decode_topics(std::string_view json) {
-  dom::parser parser;
-  RINGMQ_TRY_ASSIGN(dom::element root, parse(parser, json, "topics"));
-  TopicConfigTable t;
-  read_data_version(root.get_object().value_unsafe(), t.data_version);
-  dom::object table;
-  if (root["topicConfigTable"].get_object().get(table) != simdjson::SUCCESS) return t;
-  for (auto field : table) {
-    dom::object o;
-    if (field.value.get_object().get(o) != simdjson::SUCCESS)
-      return make_error(Errc::malformed, fmt::format("topics: '{}' is not an object", field.key));
-    TopicConfig c;
-    c.topic_name = std::string(field.key);
-    read_string(o, "topicName", c.topic_name);
-    read_int(o, "readQueueNums", c.read_queue_nums);
-    read_int(o, "writeQueueNums", c.write_queue_nums);
-    read_int(o, "perm", c.perm);
-    read_string(o, "topicFilterType", c.topic_filter_type);
-    read_int(o, "topicSysFlag", c.topic_sys_flag);
-    read_bool(o, "order", c.order);
-    t.topics[std::string(field.key)] = std::move(c);
-  }
-  return t;
-}
-
 std::string encode_subscription_groups(const SubscriptionGroupTable& t) {
   JsonWriter w;
   w.begin_object();
-  write_data_version(w, t.data_version);
+  write_data_version_field(w, t.data_version);
   w.key("subscriptionGroupTable").begin_object();
   for (const auto& [name, g] : t.groups) {
     w.key(name).begin_object();

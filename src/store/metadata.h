@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "protocol/topic_config.h"
 
 namespace ringmq::store {
 
@@ -22,25 +23,8 @@ inline constexpr std::string_view kSubscriptionGroupsFile = "subscriptionGroup.j
 inline constexpr std::string_view kConsumerOffsetsFile = "consumerOffset.json";
 inline constexpr std::string_view kDelayOffsetsFile = "delayOffset.json";
 
-struct DataVersion {
-  std::int64_t timestamp_ms = 0;
-  std::int64_t counter = 0;
-};
-
-struct TopicConfig {
-  std::string topic_name;
-  std::int32_t read_queue_nums = 16;
-  std::int32_t write_queue_nums = 16;
-  std::int32_t perm = 6;  // PERM_READ | PERM_WRITE
-  std::string topic_filter_type = "SINGLE_TAG";
-  std::int32_t topic_sys_flag = 0;
-  bool order = false;
-};
-
-struct TopicConfigTable {
-  DataVersion data_version;
-  std::map<std::string, TopicConfig> topics;
-};
+// topics.json is a TopicConfigSerializeWrapper: protocol::encode/decode_topic_config_wrapper.
+using protocol::DataVersion;
 
 struct SubscriptionGroupConfig {
   std::string group_name;
@@ -69,17 +53,12 @@ struct DelayOffsetTable {
   std::map<std::int32_t, std::int64_t> offsets;
 };
 
-std::string encode_topics(const TopicConfigTable& t);
-Result<TopicConfigTable> decode_topics(std::string_view json);
 std::string encode_subscription_groups(const SubscriptionGroupTable& t);
 Result<SubscriptionGroupTable> decode_subscription_groups(std::string_view json);
 std::string encode_consumer_offsets(const ConsumerOffsetTable& t);
 Result<ConsumerOffsetTable> decode_consumer_offsets(std::string_view json);
 std::string encode_delay_offsets(const DelayOffsetTable& t);
 Result<DelayOffsetTable> decode_delay_offsets(std::string_view json);
-
-// fastjson's {0:12} -> {"0":12}: quotes bare integer object keys, leaves strings alone.
-std::string quote_numeric_keys(std::string_view json);
 
 // Copies the current `path` (if any) to `path`.bak, then replaces `path` with `json` atomically.
 Status save_config_file(const std::string& path, std::string_view json);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/hash.h"
@@ -163,30 +164,27 @@ ParseResult parse_record(Bytes bytes, bool check_crc, RecordCrc require) {
   }
   if (total < kRecordFixedBytesV1Ipv4 || total > bytes.size()) return corrupt(total, "record length out of range");
 
-  ByteReader in(bytes.first(total));
+  Result<protocol::StoredMessage> decoded = protocol::decode_stored_message(bytes.first(total));
+  if (!decoded.ok()) return corrupt(total, "field lengths do not add up to TOTALSIZE");
+  const protocol::StoredMessage& m = *decoded;
   RecordView v;
-  v.total_size = in.u32();
-  v.magic = in.u32();
-  v.body_crc = in.u32();
-  v.queue_id = QueueId{in.i32()};
-  v.flag = in.i32();
-  v.queue_offset = QueueOffset{in.i64()};
-  v.physical_offset = PhysicalOffset{in.i64()};
-  v.sys_flag = in.i32();
-  v.born_timestamp_ms = in.i64();
-  in.bytes((v.sys_flag & kSysFlagBornHostV6) ? 20 : 8);
-  v.store_timestamp_ms = in.i64();
-  in.bytes((v.sys_flag & kSysFlagStoreHostV6) ? 20 : 8);
-  v.reconsume_times = in.i32();
-  v.prepared_transaction_offset = in.i64();
-  const std::uint32_t body_bytes = in.u32();
-  if (body_bytes > total) return corrupt(total, "body length out of range");
-  v.body = in.bytes(body_bytes);
-  const std::size_t topic_bytes = magic == kMagicV1 ? in.u8() : in.u16();
-  v.topic = in.string(topic_bytes);
-  const std::size_t property_bytes = in.u16();
-  v.properties = in.string(property_bytes);
-  if (!in.ok() || in.remaining() != 0) return corrupt(total, "field lengths do not add up to TOTALSIZE");
+  v.total_size = m.total_size;
+  v.magic = m.magic;
+  v.body_crc = m.body_crc;
+  v.queue_id = QueueId{m.queue_id};
+  v.flag = m.flag;
+  v.queue_offset = QueueOffset{m.queue_offset};
+  v.physical_offset = PhysicalOffset{m.physical_offset};
+  v.sys_flag = m.sys_flag;
+  v.born_timestamp_ms = m.born_timestamp_ms;
+  v.born_host = m.born_host;
+  v.store_timestamp_ms = m.store_timestamp_ms;
+  v.store_host = m.store_host;
+  v.reconsume_times = m.reconsume_times;
+  v.prepared_transaction_offset = m.prepared_transaction_offset;
+  v.body = m.body;
+  v.topic = m.topic;
+  v.properties = m.properties;
   if (check_crc) {
     if ((crc32(v.body) & 0x7FFFFFFFu) != v.body_crc) return corrupt(total, "body CRC mismatch");
     const int whole = check_record_crc(bytes.first(total), v.properties);
@@ -201,22 +199,17 @@ ParseResult parse_record(Bytes bytes, bool check_crc, RecordCrc require) {
   return r;
 }
 
-std::string_view find_property(std::string_view properties, std::string_view key) {
-  std::size_t pos = 0;
-  while (pos < properties.size()) {
-    std::size_t end = properties.find(kPropertySeparator, pos);
-    if (end == std::string_view::npos) end = properties.size();
-    const std::string_view pair = properties.substr(pos, end - pos);
-    const std::size_t sep = pair.find(kNameValueSeparator);
-    if (sep != std::string_view::npos && pair.substr(0, sep) == key) return pair.substr(sep + 1);
-    pos = end + 1;
-  }
-  return {};
+std::int64_t tag_hash_of(std::string_view properties) {
+  const std::optional<std::string_view> tags = protocol::find_property(properties, kPropertyTags);
+  return tags ? static_cast<std::int64_t>(java_string_hash(*tags)) : 0;
 }
 
-std::int64_t tag_hash_of(std::string_view properties) {
-  const std::string_view tags = find_property(properties, kPropertyTags);
-  return tags.empty() ? 0 : static_cast<std::int64_t>(java_string_hash(tags));
+HostAddress HostAddress::of(const protocol::StoredHost& stored) {
+  HostAddress h;
+  h.ip_bytes = static_cast<std::uint8_t>(std::min(stored.ip.size(), h.ip.size()));
+  std::memcpy(h.ip.data(), stored.ip.data(), h.ip_bytes);
+  h.port = stored.port;
+  return h;
 }
 
 OffsetMessageId make_offset_message_id(const HostAddress& store_host, PhysicalOffset offset) {

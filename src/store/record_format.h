@@ -1,5 +1,6 @@
-// RocketMQ's stored-message record (ROCKETMQ-PROTOCOL.md §8.2-8.5), byte for byte: the constants,
-// the encoder the append path uses and the checking parser recovery and reads use.
+// RocketMQ's stored-message record (ROCKETMQ-PROTOCOL.md §8.2-8.5), byte for byte: the encoder the
+// append path uses and the checking parser recovery and reads use. The layout itself (positions,
+// magic codes, the field decoder) is protocol/stored_message.h, shared with broker and client.
 //
 // A record never spans two segments. The writer keeps at least kBlankMarkerBytes free at the end of
 // a segment so a blank marker (TOTALSIZE = bytes left, MAGIC = kBlankMagic) always fits.
@@ -12,31 +13,26 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "protocol/properties.h"
+#include "protocol/stored_message.h"
 #include "store/types.h"
 
 namespace ringmq::store {
 
-inline constexpr std::uint32_t kMagicV1 = 0xDAA320A7u;
-inline constexpr std::uint32_t kMagicV2 = 0xDAA320ABu;  // 5.x, topics > 127 bytes; parsed, never written
-inline constexpr std::uint32_t kBlankMagic = 0xCBD43194u;
+using protocol::kBlankMagic;
+using protocol::kBornHostPos;
+using protocol::kMagicPos;
+using protocol::kMagicV1;
+using protocol::kMagicV2;
+using protocol::kNameValueSeparator;
+using protocol::kPropertiesBytesMax;
+using protocol::kPropertySeparator;
+using protocol::kRecordFixedBytesV1Ipv4;
+using protocol::kSysFlagBornHostV6;
+using protocol::kSysFlagStoreHostV6;
+using protocol::kTopicBytesMaxV1;
+
 inline constexpr std::size_t kBlankMarkerBytes = 8;
-
-// Field positions valid for every record (before the first host address).
-inline constexpr std::size_t kTotalSizePos = 0;
-inline constexpr std::size_t kMagicPos = 4;
-inline constexpr std::size_t kBodyCrcPos = 8;
-inline constexpr std::size_t kQueueIdPos = 12;
-inline constexpr std::size_t kFlagPos = 16;
-inline constexpr std::size_t kQueueOffsetPos = 20;
-inline constexpr std::size_t kPhysicalOffsetPos = 28;
-inline constexpr std::size_t kSysFlagPos = 36;
-inline constexpr std::size_t kBornTimestampPos = 40;
-inline constexpr std::size_t kBornHostPos = 48;
-
-// TOTALSIZE without body, topic and properties, for V1 with IPv4 hosts: 91 (§8.2).
-inline constexpr std::size_t kRecordFixedBytesV1Ipv4 = 91;
-inline constexpr std::size_t kTopicBytesMaxV1 = 127;
-inline constexpr std::size_t kPropertiesBytesMax = 32767;
 // A whole record may exceed the body limit by this much (topic, properties, fixed fields).
 inline constexpr std::size_t kRecordOverheadBytesMax = 64 * 1024;
 
@@ -45,12 +41,8 @@ inline constexpr std::int32_t kSysFlagTransactionMask = 0x0C;
 inline constexpr std::int32_t kSysFlagTransactionPrepared = 0x04;
 inline constexpr std::int32_t kSysFlagTransactionCommit = 0x08;
 inline constexpr std::int32_t kSysFlagTransactionRollback = 0x0C;
-inline constexpr std::int32_t kSysFlagBornHostV6 = 0x10;
-inline constexpr std::int32_t kSysFlagStoreHostV6 = 0x20;
 
-// Property names and separators (§4.2).
-inline constexpr char kNameValueSeparator = '\x01';
-inline constexpr char kPropertySeparator = '\x02';
+// Property names the store reads (§4.2).
 inline constexpr std::string_view kPropertyTags = "TAGS";
 inline constexpr std::string_view kPropertyKeys = "KEYS";
 inline constexpr std::string_view kPropertyUniqKey = "UNIQ_KEY";
@@ -77,6 +69,8 @@ struct HostAddress {
     h.port = port;
     return h;
   }
+  // A host as a stored record holds it.
+  static HostAddress of(const protocol::StoredHost& stored);
 };
 
 // One message as the broker hands it to the store. The views must stay valid for the call only.
@@ -106,7 +100,9 @@ struct RecordView {
   PhysicalOffset physical_offset;
   std::int32_t sys_flag = 0;
   std::int64_t born_timestamp_ms = 0;
+  protocol::StoredHost born_host;
   std::int64_t store_timestamp_ms = 0;
+  protocol::StoredHost store_host;
   std::int32_t reconsume_times = 0;
   std::int64_t prepared_transaction_offset = 0;
   Bytes body;
@@ -141,8 +137,6 @@ void encode_blank(std::uint8_t* out, std::uint32_t remaining_bytes);
 // BODYCRC and (if present, or if `require` is whole_record) the __CRC32# property are verified.
 ParseResult parse_record(Bytes bytes, bool check_crc, RecordCrc require = RecordCrc::body_only);
 
-// Value of `key` in an encoded properties string, empty if absent.
-std::string_view find_property(std::string_view properties, std::string_view key);
 // ConsumeQueue tags code (§4.6): Java hashCode of TAGS sign-extended, 0 without TAGS.
 std::int64_t tag_hash_of(std::string_view properties);
 // Whether a record of this sysFlag takes a queue offset and gets a ConsumeQueue entry (§8.3, §9.1).

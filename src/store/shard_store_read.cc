@@ -124,7 +124,7 @@ std::vector<RecordSlice> ShardStore::query_index(std::string_view topic, std::st
   for (PhysicalOffset off : index_->query(topic, key, begin_ms, end_ms, max)) {
     Result<RecordView> r = log_->read_record(off);
     if (!r.ok() || r->topic != topic) continue;
-    const std::string_view values = find_property(r->properties, property);
+    const std::string_view values = protocol::find_property(r->properties, property).value_or("");
     const bool match = property == kPropertyKeys ? list_contains(values, key) : values == key;
     if (!match) continue;  // a hash collision
     Result<RecordSlice> s = log_->slice(off, r->total_size);

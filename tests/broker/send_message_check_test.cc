@@ -96,7 +96,7 @@ TEST_CASE("send checks: oversized client properties are MESSAGE_ILLEGAL before a
   std::string pairs;
   while (pairs.size() <= remoting::kPropertiesBytesMax) pairs += "k\x01v\x02";
   h.properties = pairs;
-  const SendCheck c = check_send_preconditions(config, h);
+  const WireError c = check_send_preconditions(config, h);
   CHECK(c.code == rc::kMessageIllegal);
   CHECK(c.remark.find("properties size") != std::string::npos);
 }

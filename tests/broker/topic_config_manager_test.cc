@@ -6,6 +6,7 @@
 
 #include "base/hash.h"
 #include "broker/broker_bodies.h"
+#include "protocol/register_broker_body.h"
 #include "broker/queue_shard.h"
 #include "broker/topic_config_manager.h"
 
@@ -85,13 +86,13 @@ TEST_CASE("topics: changes persist to topics.json and survive a reload") {
 TEST_CASE("register body: the field set and CRC of a real 4.9.4 broker's REGISTER_BROKER") {
   TopicSnapshot s;
   s.data_version.counter = 1;
-  s.data_version.timestamp_ms = 1795275139063;
+  s.data_version.timestamp = 1795275139063;
   TopicConfig t;
   t.topic_name = "TopicTest";
   t.read_queue_nums = t.write_queue_nums = 4;
   t.perm = 6;
   s.topics.emplace("TopicTest", t);
-  const std::string body = encode_register_broker_body(s);
+  const std::string body = protocol::encode_register_broker_body(s);
   // Body and bodyCrc32 of the second REGISTER_BROKER in 01-broker-register.jsonl.
   CHECK(body ==
         R"({"filterServerList":[],"topicConfigSerializeWrapper":{"dataVersion":{"counter":1,"timestamp":1795275139063},)"

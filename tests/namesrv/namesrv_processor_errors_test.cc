@@ -27,7 +27,7 @@ std::string plain_body(std::int64_t counter, std::initializer_list<const char*> 
   RegisterBrokerBody body;
   body.data_version = {counter, kNow, std::nullopt};
   for (const char* t : topics) body.topic_configs.push_back({t, 4, 4, 6, "SINGLE_TAG", 0, false});
-  return encode_register_broker_body(body, false);
+  return protocol::encode_register_broker_body(body, false);
 }
 
 RemotingCommand register_request(std::string name, std::int64_t id, std::string addr, std::string ha,
@@ -103,7 +103,7 @@ TEST_CASE("namesrv_processor: garbage and truncated register bodies are SYSTEM_E
   const std::string compressed = [] {
     RegisterBrokerBody body;
     body.topic_configs.push_back({"T", 4, 4, 6, "SINGLE_TAG", 0, false});
-    return encode_register_broker_body(body, true);
+    return protocol::encode_register_broker_body(body, true);
   }();
   SUBCASE("garbage plain body") {
     check_system_error(p.process(register_request("a", 0, "a:1", "h", "{{{garbage"), 1, kNow), "RegisterBrokerBody");
@@ -134,8 +134,8 @@ TEST_CASE("namesrv_processor: a compressed register (compressed=true) makes the 
   RegisterBrokerBody body;
   body.data_version = {3, kNow, std::nullopt};
   body.topic_configs.push_back({"T", 4, 2, 6, "SINGLE_TAG", 0, false});
-  CHECK(plain.process(register_request("a", 0, "a:1", "h", encode_register_broker_body(body, false)), 1, kNow).code == 0);
-  CHECK(zipped.process(register_request("a", 0, "a:1", "h", encode_register_broker_body(body, true), true), 1, kNow).code == 0);
+  CHECK(plain.process(register_request("a", 0, "a:1", "h", protocol::encode_register_broker_body(body, false)), 1, kNow).code == 0);
+  CHECK(zipped.process(register_request("a", 0, "a:1", "h", protocol::encode_register_broker_body(body, true), true), 1, kNow).code == 0);
   CHECK(plain.process(route_request("T"), 2, kNow).body == zipped.process(route_request("T"), 2, kNow).body);
 }
 
@@ -195,7 +195,7 @@ TEST_CASE("namesrv_processor: QUERY_DATA_VERSION says changed for an unknown bro
   CHECK(unknown.ext_fields.get("changed") == "true");
   CHECK(unknown.body.empty());
   p.process(register_request("a", 0, "a:1", "h", plain_body(1, {"T"})), 1, kNow);
-  const std::string stored = encode_data_version({1, kNow, std::nullopt});
+  const std::string stored = protocol::encode_data_version({1, kNow, std::nullopt});
   CHECK(query(stored).ext_fields.get("changed") == "false");
   const RemotingCommand newer = query(R"({"counter":2,"timestamp":5})");
   CHECK(newer.ext_fields.get("changed") == "true");

@@ -1,4 +1,4 @@
-#include "namesrv/register_broker_body.h"
+#include "protocol/register_broker_body.h"
 
 #include <doctest/doctest.h>
 #include <zlib.h>
@@ -9,6 +9,8 @@
 #include "base/hash.h"
 #include "namesrv/namesrv_codes.h"
 #include "wire_capture.h"
+
+using namespace ringmq::protocol;  // the body types and codecs; namesrv decodes with them
 
 namespace ringmq::namesrv {
 namespace {
@@ -42,7 +44,7 @@ TEST_CASE("register_broker_body: the captured 4.9.4 startup body decodes to its 
   const auto registers = test::namesrv_requests(frames, request_code::kRegisterBroker);
   REQUIRE(registers.size() == 6);
   const auto request = registers[0]->decode();
-  auto body = decode_register_broker_body(request.body, false);
+  auto body = protocol::decode_register_broker_body(request.body, false);
   REQUIRE(body.ok());
   CHECK(body->data_version == DataVersion{0, 1795275133590, std::nullopt});
   REQUIRE(body->topic_configs.size() == 8);
@@ -60,9 +62,9 @@ TEST_CASE("register_broker_body: re-encoding every captured body gives the broke
     const auto frames = test::load_capture(file);
     for (const auto* frame : test::namesrv_requests(frames, request_code::kRegisterBroker)) {
       const auto request = frame->decode();
-      auto body = decode_register_broker_body(request.body, false);
+      auto body = protocol::decode_register_broker_body(request.body, false);
       REQUIRE(body.ok());
-      CHECK(encode_register_broker_body(*body, false) == request.body);
+      CHECK(protocol::encode_register_broker_body(*body, false) == request.body);
       // The header's bodyCrc32 is CRC32 & 0x7FFFFFFF of exactly these bytes.
       const auto crc = request.ext_fields.get("bodyCrc32");
       REQUIRE(crc);
@@ -72,7 +74,7 @@ TEST_CASE("register_broker_body: re-encoding every captured body gives the broke
 }
 
 TEST_CASE("register_broker_body: a compressed body made by another zlib encoder decodes") {
-  auto body = decode_register_broker_body(from_hex(kPythonCompressedHex), true);
+  auto body = protocol::decode_register_broker_body(from_hex(kPythonCompressedHex), true);
   REQUIRE(body.ok());
   CHECK(body->data_version == DataVersion{7, 1795275139063, std::nullopt});
   REQUIRE(body->topic_configs.size() == 3);
@@ -86,11 +88,11 @@ TEST_CASE("register_broker_body: a compressed body made by another zlib encoder 
 TEST_CASE("register_broker_body: the compressed form round-trips and starts with a zlib level-9 header") {
   RegisterBrokerBody body = sample_body();
   body.filter_server_list = {"10.0.0.1:30000"};
-  const std::string compressed = encode_register_broker_body(body, true);
+  const std::string compressed = protocol::encode_register_broker_body(body, true);
   REQUIRE(compressed.size() > 2);
   CHECK(static_cast<unsigned char>(compressed[0]) == 0x78);
   CHECK(static_cast<unsigned char>(compressed[1]) == 0xda);
-  auto decoded = decode_register_broker_body(compressed, true);
+  auto decoded = protocol::decode_register_broker_body(compressed, true);
   REQUIRE(decoded.ok());
   CHECK(decoded->data_version == body.data_version);
   REQUIRE(decoded->topic_configs.size() == 2);
@@ -100,7 +102,7 @@ TEST_CASE("register_broker_body: the compressed form round-trips and starts with
 
 TEST_CASE("register_broker_body: an empty body is a register without topics, as in Java") {
   for (bool compressed : {false, true}) {
-    auto body = decode_register_broker_body("", compressed);
+    auto body = protocol::decode_register_broker_body("", compressed);
     REQUIRE(body.ok());
     CHECK(body->topic_configs.empty());
     CHECK(body->data_version == DataVersion{});
@@ -108,7 +110,7 @@ TEST_CASE("register_broker_body: an empty body is a register without topics, as 
 }
 
 TEST_CASE("register_broker_body: a pre-V3_0_11 broker's bare TopicConfigSerializeWrapper decodes") {
-  auto body = decode_register_broker_body(
+  auto body = protocol::decode_register_broker_body(
       R"({"dataVersion":{"counter":2,"timestamp":5},"topicConfigTable":{"T":{"perm":6,"readQueueNums":2,"writeQueueNums":3}}})",
       false);
   REQUIRE(body.ok());
@@ -137,7 +139,7 @@ TEST_CASE("register_broker_body: malformed plain bodies are errors, not crashes"
   };
   for (const char* body : bad) {
     CAPTURE(body);
-    auto decoded = decode_register_broker_body(body, false);
+    auto decoded = protocol::decode_register_broker_body(body, false);
     REQUIRE(!decoded.ok());
     CHECK(decoded.error().code == Errc::malformed);
   }
@@ -148,16 +150,16 @@ TEST_CASE("register_broker_body: truncated, corrupt or inconsistent compressed b
   SUBCASE("truncated zlib stream") {
     for (std::size_t cut : {std::size_t{1}, std::size_t{10}, good.size() / 2, good.size() - 1}) {
       CAPTURE(cut);
-      CHECK(!decode_register_broker_body(good.substr(0, cut), true).ok());
+      CHECK(!protocol::decode_register_broker_body(good.substr(0, cut), true).ok());
     }
   }
   SUBCASE("not zlib at all, e.g. a plain body flagged compressed") {
-    CHECK(!decode_register_broker_body(R"({"filterServerList":[]})", true).ok());
+    CHECK(!protocol::decode_register_broker_body(R"({"filterServerList":[]})", true).ok());
   }
   SUBCASE("a flipped byte in the deflate data") {
     std::string corrupt = good;
     corrupt[20] = static_cast<char>(corrupt[20] ^ 0x5a);
-    CHECK(!decode_register_broker_body(corrupt, true).ok());
+    CHECK(!protocol::decode_register_broker_body(corrupt, true).ok());
   }
   auto compress_raw = [](const std::string& raw) {
     // Arbitrary (also invalid) layouts need a raw zlib stream, which our encoder cannot produce.
@@ -187,41 +189,41 @@ TEST_CASE("register_broker_body: truncated, corrupt or inconsistent compressed b
   };
   const std::string_view dv = R"({"counter":1,"timestamp":2})";
   SUBCASE("the layout itself is valid") {
-    CHECK(decode_register_broker_body(compress_raw(layout(dv, 1, {"T 1 1 6 SINGLE_TAG"}, true)), true).ok());
+    CHECK(protocol::decode_register_broker_body(compress_raw(layout(dv, 1, {"T 1 1 6 SINGLE_TAG"}, true)), true).ok());
   }
   SUBCASE("a topic count larger than the data") {
-    CHECK(!decode_register_broker_body(compress_raw(layout(dv, 1000000, {}, true)), true).ok());
+    CHECK(!protocol::decode_register_broker_body(compress_raw(layout(dv, 1000000, {}, true)), true).ok());
   }
   SUBCASE("a negative topic count") {
-    CHECK(!decode_register_broker_body(compress_raw(layout(dv, -1, {}, true)), true).ok());
+    CHECK(!protocol::decode_register_broker_body(compress_raw(layout(dv, -1, {}, true)), true).ok());
   }
   SUBCASE("the filter-server list missing") {
-    CHECK(!decode_register_broker_body(compress_raw(layout(dv, 1, {"T 1 1 6 SINGLE_TAG"}, false)), true).ok());
+    CHECK(!protocol::decode_register_broker_body(compress_raw(layout(dv, 1, {"T 1 1 6 SINGLE_TAG"}, false)), true).ok());
   }
   SUBCASE("a DataVersion that is not JSON") {
-    CHECK(!decode_register_broker_body(compress_raw(layout("zzz", 0, {}, true)), true).ok());
+    CHECK(!protocol::decode_register_broker_body(compress_raw(layout("zzz", 0, {}, true)), true).ok());
   }
   SUBCASE("topic text with too few fields, a bad number or an unknown filter type") {
     for (std::string_view t : {"T 1 1 6", "T x 1 6 SINGLE_TAG", "T 1 1 6 SOME_TAG", " 1 1 6 SINGLE_TAG"}) {
       CAPTURE(t);
-      CHECK(!decode_register_broker_body(compress_raw(layout(dv, 1, {t}, true)), true).ok());
+      CHECK(!protocol::decode_register_broker_body(compress_raw(layout(dv, 1, {t}, true)), true).ok());
     }
   }
   SUBCASE("a length prefix running past the end") {
     std::string raw = layout(dv, 0, {}, true);
     store_be32(raw.data(), 1000);
-    CHECK(!decode_register_broker_body(compress_raw(raw), true).ok());
+    CHECK(!protocol::decode_register_broker_body(compress_raw(raw), true).ok());
   }
 }
 
 TEST_CASE("register_broker_body: DataVersion JSON round-trips with and without 5.x stateVersion") {
-  CHECK(encode_data_version({0, 1795275220690, std::nullopt}) == R"({"counter":0,"timestamp":1795275220690})");
-  CHECK(encode_data_version({5, 9, 2}) == R"({"counter":5,"stateVersion":2,"timestamp":9})");
-  auto v = decode_data_version(R"({"counter":5,"stateVersion":2,"timestamp":9})");
+  CHECK(protocol::encode_data_version({0, 1795275220690, std::nullopt}) == R"({"counter":0,"timestamp":1795275220690})");
+  CHECK(protocol::encode_data_version({5, 9, 2}) == R"({"counter":5,"stateVersion":2,"timestamp":9})");
+  auto v = protocol::decode_data_version(R"({"counter":5,"stateVersion":2,"timestamp":9})");
   REQUIRE(v.ok());
   CHECK(*v == DataVersion{5, 9, 2});
-  CHECK(!decode_data_version("").ok());
-  CHECK(!decode_data_version("{\"counter\":true}").ok());
+  CHECK(!protocol::decode_data_version("").ok());
+  CHECK(!protocol::decode_data_version("{\"counter\":true}").ok());
 }
 
 }  // namespace
@@ -260,7 +262,7 @@ TEST_CASE("register_broker_body: a compressed body claiming millions of topics f
   // 32 MiB of inflated zeros lets the count pass the 4-bytes-per-entry bound (~8M entries); the
   // reservation is now bounded by what valid entries could fit, and the second entry fails.
   const std::string raw = compressed_layout(8'000'000, "T 1 1 6 SINGLE_TAG", 32u << 20);
-  auto decoded = decode_register_broker_body(deflate_raw(raw), true);
+  auto decoded = protocol::decode_register_broker_body(deflate_raw(raw), true);
   REQUIRE(!decoded.ok());
   CHECK(decoded.error().code == Errc::malformed);
 }
@@ -268,13 +270,13 @@ TEST_CASE("register_broker_body: a compressed body claiming millions of topics f
 TEST_CASE("register_broker_body: compressed topic text reads five fields and ignores what follows, however long") {
   // A 5.x line carries attributes after the filter type; a hostile one carries megabytes of spaces.
   const std::string with_attributes = "T 1 2 6 SINGLE_TAG {\"a\":\"b c\"}";
-  auto a = decode_register_broker_body(deflate_raw(compressed_layout(1, with_attributes, 0)), true);
+  auto a = protocol::decode_register_broker_body(deflate_raw(compressed_layout(1, with_attributes, 0)), true);
   REQUIRE(a.ok());
   REQUIRE(a->topic_configs.size() == 1);
   CHECK(a->topic_configs[0].write_queue_nums == 2);
   CHECK(a->topic_configs[0].topic_filter_type == "SINGLE_TAG");
   const std::string spaces = "T 1 2 6 MULTI_TAG" + std::string(8u << 20, ' ');
-  auto b = decode_register_broker_body(deflate_raw(compressed_layout(1, spaces, 0)), true);
+  auto b = protocol::decode_register_broker_body(deflate_raw(compressed_layout(1, spaces, 0)), true);
   REQUIRE(b.ok());
   CHECK(b->topic_configs[0].topic_filter_type == "MULTI_TAG");
 }

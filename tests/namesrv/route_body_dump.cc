@@ -16,9 +16,9 @@ using namespace ringmq::namesrv;
 RemotingCommand register_request(const char* name, int id, const char* addr) {
   RegisterBrokerBody body;
   body.data_version = {1, 1, std::nullopt};
-  body.topic_configs.push_back({"TopicTest", 4, 4, kPermRead | kPermWrite, "SINGLE_TAG", 0, false});
+  body.topic_configs.push_back({"TopicTest", 4, 4, ringmq::protocol::perm::kReadWrite, "SINGLE_TAG", 0, false});
   RemotingCommand cmd = RemotingCommand::request(request_code::kRegisterBroker);
-  cmd.body = encode_register_broker_body(body, false);
+  cmd.body = ringmq::protocol::encode_register_broker_body(body, false);
   cmd.ext_fields.set("brokerName", name);
   cmd.ext_fields.set("brokerAddr", addr);
   cmd.ext_fields.set("clusterName", "DefaultCluster");

@@ -19,7 +19,7 @@ RegisterBrokerBody topics(std::int64_t counter, std::initializer_list<std::pair<
   RegisterBrokerBody body;
   body.data_version = {counter, kT0 + counter, std::nullopt};
   for (const auto& [name, queues] : list) {
-    body.topic_configs.push_back({name, queues, queues, kPermRead | kPermWrite, "SINGLE_TAG", 0, false});
+    body.topic_configs.push_back({name, queues, queues, protocol::perm::kReadWrite, "SINGLE_TAG", 0, false});
   }
   return body;
 }
@@ -51,12 +51,12 @@ TEST_CASE("route_info_manager: a periodic re-register with the same DataVersion 
   const auto version = m.route_version();
   m.register_broker(reg, topics(1, {{"TopicTest", 4}}), 1, kT0 + 30'000);
   CHECK(m.route_version() == version);
-  CHECK(m.tables().find_topic("TopicTest")->at(0).perm == kPermRead);  // 4.9: not re-applied
+  CHECK(m.tables().find_topic("TopicTest")->at(0).perm == protocol::perm::kRead);  // 4.9: not re-applied
   CHECK(m.live_info("10.0.0.1:10911")->last_update_ms == kT0 + 30'000);
   // A new DataVersion re-applies the broker's topic configs.
   m.register_broker(reg, topics(2, {{"TopicTest", 4}, {"New", 2}}), 1, kT0 + 60'000);
   CHECK(m.route_version() > version);
-  CHECK(m.tables().find_topic("TopicTest")->at(0).perm == (kPermRead | kPermWrite));
+  CHECK(m.tables().find_topic("TopicTest")->at(0).perm == (protocol::perm::kReadWrite));
   CHECK(m.tables().find_topic("New") != nullptr);
 }
 
@@ -224,10 +224,10 @@ TEST_CASE("route_info_manager: wipe and add write perm touch only that broker's 
   m.register_broker(broker("a", 0, "a:1", "ha"), topics(1, {{"T", 1}, {"U", 1}}), 1, kT0);
   m.register_broker(broker("b", 0, "b:1", "ha"), topics(1, {{"T", 1}}), 2, kT0);
   CHECK(m.wipe_write_perm_of_broker("a") == 2);
-  CHECK(m.tables().find_topic("T")->at(0).perm == kPermRead);
-  CHECK(m.tables().find_topic("T")->at(1).perm == (kPermRead | kPermWrite));
+  CHECK(m.tables().find_topic("T")->at(0).perm == protocol::perm::kRead);
+  CHECK(m.tables().find_topic("T")->at(1).perm == (protocol::perm::kReadWrite));
   CHECK(m.add_write_perm_of_broker("a") == 2);
-  CHECK(m.tables().find_topic("U")->at(0).perm == (kPermRead | kPermWrite));
+  CHECK(m.tables().find_topic("U")->at(0).perm == (protocol::perm::kReadWrite));
   CHECK(m.wipe_write_perm_of_broker("zzz") == 0);
 }
 

@@ -20,32 +20,6 @@ TEST_CASE("metadata: consumer offsets read fastjson's unquoted integer keys and 
   CHECK(decode_consumer_offsets(written)->offsets == t->offsets);
 }
 
-TEST_CASE("metadata: quoting numeric keys leaves strings and values alone") {
-  CHECK(quote_numeric_keys(R"({1:"a:2,{3:4}", "k":[1,2], -5 : 6})") == R"({"1":"a:2,{3:4}", "k":[1,2], "-5" : 6})");
-}
-
-TEST_CASE("metadata: topics round-trip and unknown fields are ignored") {
-  TopicConfigTable t;
-  t.data_version = {1700000000000, 3};
-  TopicConfig c;
-  c.topic_name = "TopicTest";
-  c.read_queue_nums = c.write_queue_nums = 8;
-  c.order = true;
-  t.topics["TopicTest"] = c;
-  const std::string json = encode_topics(t);
-  CHECK(json.find(R"("TopicTest":{"order":true,"perm":6,"readQueueNums":8,"topicFilterType":"SINGLE_TAG","topicName":"TopicTest","topicSysFlag":0,"writeQueueNums":8})") != std::string::npos);
-  auto back = decode_topics(json);
-  REQUIRE(back.ok());
-  CHECK(back->data_version.counter == 3);
-  CHECK(back->topics["TopicTest"].write_queue_nums == 8);
-  CHECK(back->topics["TopicTest"].order);
-  auto five = decode_topics(R"({"topicConfigTable":{"T":{"attributes":{},"perm":4,"topicName":"T"}},"dataVersion":{"stateVersion":0}})");
-  REQUIRE(five.ok());
-  CHECK(five->topics["T"].perm == 4);
-  CHECK(five->topics["T"].read_queue_nums == 16);
-  CHECK(!decode_topics("[1,2]").ok());
-}
-
 TEST_CASE("metadata: subscription groups and delay offsets round-trip") {
   SubscriptionGroupTable g;
   SubscriptionGroupConfig c;

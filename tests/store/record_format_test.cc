@@ -76,8 +76,8 @@ TEST_CASE("record: tag hash comes from TAGS (ROCKETMQ-PROTOCOL.md §4.6, B.4)") 
   CHECK(tag_hash_of("KEYS\x01k1\x02") == 0);
   CHECK(tag_hash_of("") == 0);
   CHECK(tag_hash_of("TAGS\x01*") == 42);
-  CHECK(find_property(kB3Properties, "WAIT") == "true");
-  CHECK(find_property(kB3Properties, "NONE").empty());
+  CHECK(protocol::find_property(kB3Properties, "WAIT") == "true");
+  CHECK_FALSE(protocol::find_property(kB3Properties, "NONE").has_value());
 }
 
 TEST_CASE("record: limits are checked before anything is written") {
@@ -105,11 +105,16 @@ TEST_CASE("record: the __CRC32# property covers the whole record, written least 
   CHECK(tail.substr(0, 9) == "__CRC32#\x01");
   CHECK(tail.substr(9, 10) == digits);
   CHECK(tail.back() == '\x02');
-  CHECK(find_property(r.record.properties, "WAIT") == "true");
+  CHECK(protocol::find_property(r.record.properties, "WAIT") == "true");
 
   buf[size - 25] ^= 0x20;  // a properties byte BODYCRC does not cover
   CHECK(parse_record(Bytes(buf), true, RecordCrc::body_only).status == ParseStatus::corrupt);
   std::vector<std::uint8_t> plain(134);
   encode_record(m, QueueOffset{5}, PhysicalOffset{1234}, 1700000000123, plain.data());
   CHECK(parse_record(Bytes(plain), true, RecordCrc::whole_record).status == ParseStatus::corrupt);
+}
+
+TEST_CASE("record: a repeated TAGS keeps its last value, as Java's HashMap does, so tag hash and clients agree") {
+  CHECK(tag_hash_of("TAGS\x01" "A\x02TAGS\x01" "B\x02") == java_string_hash("B"));
+  CHECK(tag_hash_of("TAGS\x01\x02") == 0);  // an empty value is no value
 }

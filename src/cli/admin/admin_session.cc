@@ -105,7 +105,7 @@ Result<client::TopicRouteData> AdminSession::topic_route(const std::string& topi
   auto r = request(req::kGetRouteinfoByTopic);
   r.ext_fields.set("topic", topic);
   RINGMQ_TRY_ASSIGN(auto response, call_namesrv(std::move(r)));
-  return client::parse_topic_route(response.body);
+  return protocol::decode_topic_route_data(response.body);
 }
 
 namespace {

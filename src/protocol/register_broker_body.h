@@ -1,5 +1,5 @@
 // RegisterBrokerBody (REGISTER_BROKER's body, ROCKETMQ-PROTOCOL.md §3.3) and DataVersion JSON, in
-// both directions: the NameServer decodes them, the broker (and tests) encode them.
+// both directions: the NameServer decodes them, the broker encodes them.
 //
 // Two forms exist:
 //   - plain: fastjson JSON {"filterServerList":[...],"topicConfigSerializeWrapper":{"dataVersion":
@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "base/result.h"
-#include "namesrv/route_types.h"
+#include "protocol/topic_config.h"
 
-namespace ringmq::namesrv {
+namespace ringmq::protocol {
 
 // Largest inflated compressed body we accept: a compressed body inflates ~10-20x, and a plain body
 // is capped by the 16 MiB frame limit, so four times that leaves room without letting a small
@@ -37,12 +37,11 @@ struct RegisterBrokerBody {
 // a truncated or corrupt zlib stream, a layout length running past the end.
 Result<RegisterBrokerBody> decode_register_broker_body(std::string_view body, bool compressed);
 
-// Encodes a body as a Java broker would: fastjson key order for the plain form (byte-identical to
+// Encodes a body as a Java broker would (the broker registers with it, tests and benches build frames): fastjson key order for the plain form (byte-identical to
 // the captured 4.9.4 bodies), the binary layout deflated at level 9 for the compressed form.
 std::string encode_register_broker_body(const RegisterBrokerBody& body, bool compress);
 
-// DataVersion JSON: {"counter":N,["stateVersion":N,]"timestamp":N}.
-Result<DataVersion> decode_data_version(std::string_view json);
-std::string encode_data_version(const DataVersion& version);
+// The same from a broker's topic table (sorted by name, no filter servers), as 4.9.4 sends it.
+std::string encode_register_broker_body(const TopicConfigTable& topics);
 
-}  // namespace ringmq::namesrv
+}  // namespace ringmq::protocol

@@ -1,23 +1,26 @@
-#include "namesrv/register_broker_body.h"
+#include "protocol/register_broker_body.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <limits>
-#include <optional>
 
 #include "base/bytes.h"
 #include "base/json_writer.h"
+#include "base/zlib.h"
+#include "protocol/json_fields.h"
 
-namespace ringmq::namesrv {
+namespace ringmq::protocol {
 namespace {
 
-namespace dom = simdjson::dom;
+namespace dom = json::dom;
+using json::malformed;
+
+// Deflater.BEST_COMPRESSION, the level a 4.9.4 broker compresses with.
+constexpr int kJavaDeflaterBestCompression = 9;
 
 // A parser keeps buffers sized for the largest document it has seen (several times the document).
 // Register bodies of a broker with 10,000 topics are ~1.4 MB and arrive once per 30 s, so keeping
@@ -39,88 +42,10 @@ void release_parser_after(std::size_t document_bytes) {
   }
 }
 
-Error malformed(std::string detail) { return make_error(Errc::malformed, std::move(detail)); }
-
-// A missing key yields nullopt (Java keeps the field's default); a present key of another type is
-// an error, as fastjson would fail to bind it.
-Result<std::optional<std::int64_t>> optional_int64(dom::object obj, std::string_view key) {
-  dom::element value;
-  if (obj[key].get(value) != simdjson::SUCCESS) return std::optional<std::int64_t>{};
-  std::int64_t n = 0;
-  if (value.get_int64().get(n) != simdjson::SUCCESS) {
-    return malformed(fmt::format("\"{}\" is not an integer", key));
-  }
-  return std::optional<std::int64_t>{n};
-}
-
-Status read_int32(dom::object obj, std::string_view key, std::int32_t& out) {
-  RINGMQ_TRY_ASSIGN(const std::optional<std::int64_t> n, optional_int64(obj, key));
-  if (!n) return {};
-  if (*n < std::numeric_limits<std::int32_t>::min() || *n > std::numeric_limits<std::int32_t>::max()) {
-    return malformed(fmt::format("\"{}\" is out of int range", key));
-  }
-  out = static_cast<std::int32_t>(*n);
-  return {};
-}
-
-Status read_string(dom::object obj, std::string_view key, std::string& out) {
-  dom::element value;
-  if (obj[key].get(value) != simdjson::SUCCESS || value.is_null()) return {};
-  std::string_view s;
-  if (value.get_string().get(s) != simdjson::SUCCESS) {
-    return malformed(fmt::format("\"{}\" is not a string", key));
-  }
-  out.assign(s);
-  return {};
-}
-
-Result<DataVersion> data_version_from(dom::element element) {
-  dom::object obj;
-  if (element.get_object().get(obj) != simdjson::SUCCESS) return malformed("dataVersion is not an object");
-  DataVersion version;
-  RINGMQ_TRY_ASSIGN(const auto counter, optional_int64(obj, "counter"));
-  RINGMQ_TRY_ASSIGN(const auto timestamp, optional_int64(obj, "timestamp"));
-  RINGMQ_TRY_ASSIGN(version.state_version, optional_int64(obj, "stateVersion"));
-  version.counter = counter.value_or(0);
-  version.timestamp = timestamp.value_or(0);
-  return version;
-}
-
-Result<TopicConfig> topic_config_from(std::string_view map_key, dom::element element) {
-  dom::object obj;
-  if (element.get_object().get(obj) != simdjson::SUCCESS) {
-    return malformed(fmt::format("topic config \"{}\" is not an object", map_key));
-  }
-  TopicConfig config;
-  config.topic_name.assign(map_key);  // topicName, when present, wins (Java keys by it)
-  RINGMQ_TRY(read_string(obj, "topicName", config.topic_name));
-  RINGMQ_TRY(read_int32(obj, "readQueueNums", config.read_queue_nums));
-  RINGMQ_TRY(read_int32(obj, "writeQueueNums", config.write_queue_nums));
-  RINGMQ_TRY(read_int32(obj, "perm", config.perm));
-  RINGMQ_TRY(read_int32(obj, "topicSysFlag", config.topic_sys_flag));
-  RINGMQ_TRY(read_string(obj, "topicFilterType", config.topic_filter_type));
-  dom::element order;
-  if (obj["order"].get(order) == simdjson::SUCCESS && !order.is_null() &&
-      order.get_bool().get(config.order) != simdjson::SUCCESS) {
-    return malformed("\"order\" is not a boolean");
-  }
-  if (config.topic_name.empty()) return malformed("topic config without a topic name");
-  return config;
-}
-
 Status wrapper_from(dom::object wrapper, RegisterBrokerBody& body) {
-  dom::element element;
-  if (wrapper["dataVersion"].get(element) == simdjson::SUCCESS && !element.is_null()) {
-    RINGMQ_TRY_ASSIGN(body.data_version, data_version_from(element));
-  }
-  if (wrapper["topicConfigTable"].get(element) != simdjson::SUCCESS || element.is_null()) return {};
-  dom::object table;
-  if (element.get_object().get(table) != simdjson::SUCCESS) return malformed("topicConfigTable is not an object");
-  for (dom::key_value_pair entry : table) {
-    RINGMQ_TRY_ASSIGN(TopicConfig config, topic_config_from(entry.key, entry.value));
+  return json::topic_config_wrapper_from(wrapper, body.data_version, [&body](std::string_view, TopicConfig&& config) {
     body.topic_configs.push_back(std::move(config));
-  }
-  return {};
+  });
 }
 
 Status filter_server_list_from(dom::element element, std::vector<std::string>& out) {
@@ -157,30 +82,6 @@ Result<RegisterBrokerBody> decode_plain(std::string_view json) {
     RINGMQ_TRY(filter_server_list_from(element, body.filter_server_list));
   }
   return body;
-}
-
-Result<std::string> inflate_zlib(std::string_view compressed) {
-  z_stream zs{};
-  if (inflateInit(&zs) != Z_OK) return make_error(Errc::io, "inflateInit failed");
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  zs.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    const std::size_t grow = std::max<std::size_t>(compressed.size() * 4, 4096);
-    if (out.size() >= kRegisterBodyInflatedBytesMax) break;
-    const std::size_t old_size = out.size();
-    out.resize(std::min(old_size + grow, kRegisterBodyInflatedBytesMax));
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + old_size);
-    zs.avail_out = static_cast<uInt>(out.size() - old_size);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.resize(out.size() - zs.avail_out);
-  }
-  inflateEnd(&zs);
-  if (rc == Z_STREAM_END) return out;
-  if (rc == Z_OK) return make_error(Errc::too_large, "compressed RegisterBrokerBody inflates past the limit");
-  if (rc == Z_BUF_ERROR) return malformed("compressed RegisterBrokerBody is truncated");
-  return malformed(fmt::format("compressed RegisterBrokerBody is not a zlib stream ({})", zs.msg ? zs.msg : "?"));
 }
 
 // One length-prefixed item of the compressed layout.
@@ -232,7 +133,13 @@ Result<TopicConfig> topic_config_from_text(std::string_view text) {
 }
 
 Result<RegisterBrokerBody> decode_compressed(std::string_view compressed) {
-  RINGMQ_TRY_ASSIGN(const std::string inflated, inflate_zlib(compressed));
+  Result<std::string> inflated_or = zlib_inflate(compressed, kRegisterBodyInflatedBytesMax);
+  if (!inflated_or.ok()) {
+    Error e = std::move(inflated_or).error();
+    e.detail = "compressed RegisterBrokerBody: " + e.detail;
+    return e;
+  }
+  const std::string inflated = std::move(inflated_or).value();
   ByteReader reader(as_bytes(inflated));
   RegisterBrokerBody body;
   RINGMQ_TRY_ASSIGN(const std::string_view version_json, read_item(reader, "DataVersion"));
@@ -263,12 +170,6 @@ Result<RegisterBrokerBody> decode_compressed(std::string_view compressed) {
   return body;
 }
 
-void write_data_version(JsonWriter& w, const DataVersion& version) {
-  w.begin_object().key("counter").value(version.counter);
-  if (version.state_version) w.key("stateVersion").value(*version.state_version);
-  w.key("timestamp").value(version.timestamp).end_object();
-}
-
 std::string encode_plain(const RegisterBrokerBody& body) {
   JsonWriter w;
   w.begin_object().key("filterServerList").begin_array();
@@ -277,11 +178,8 @@ std::string encode_plain(const RegisterBrokerBody& body) {
   write_data_version(w, body.data_version);
   w.key("topicConfigTable").begin_object();
   for (const TopicConfig& c : body.topic_configs) {
-    w.key(c.topic_name).begin_object();
-    w.key("order").value(c.order).key("perm").value(c.perm).key("readQueueNums").value(c.read_queue_nums);
-    w.key("topicFilterType").value(c.topic_filter_type).key("topicName").value(c.topic_name);
-    w.key("topicSysFlag").value(c.topic_sys_flag).key("writeQueueNums").value(c.write_queue_nums);
-    w.end_object();
+    w.key(c.topic_name);
+    write_topic_config(w, c);
   }
   w.end_object().end_object().end_object();
   return w.take();
@@ -305,14 +203,9 @@ std::string encode_compressed(const RegisterBrokerBody& body) {
   for (const std::string& addr : body.filter_server_list) filters.value(addr);
   item(filters.end_array().str());
 
-  uLongf compressed_size = compressBound(static_cast<uLong>(raw.size()));
-  std::string compressed(compressed_size, '\0');
-  const int rc = compress2(reinterpret_cast<Bytef*>(compressed.data()), &compressed_size,
-                           reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()),
-                           Z_BEST_COMPRESSION);
-  RINGMQ_ASSERT(rc == Z_OK);  // compressBound sized the buffer; only memory exhaustion fails here
-  compressed.resize(compressed_size);
-  return compressed;
+  Result<std::string> compressed = zlib_compress(raw, kJavaDeflaterBestCompression);
+  RINGMQ_ASSERT(compressed.ok());  // only memory exhaustion fails here
+  return std::move(compressed).value();
 }
 
 }  // namespace
@@ -328,18 +221,12 @@ std::string encode_register_broker_body(const RegisterBrokerBody& body, bool com
   return compress ? encode_compressed(body) : encode_plain(body);
 }
 
-Result<DataVersion> decode_data_version(std::string_view json) {
-  dom::element root;
-  if (auto err = thread_parser().parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
-    return malformed(fmt::format("DataVersion is not JSON: {}", simdjson::error_message(err)));
-  }
-  return data_version_from(root);
+std::string encode_register_broker_body(const TopicConfigTable& topics) {
+  RegisterBrokerBody body;
+  body.data_version = topics.data_version;
+  body.topic_configs.reserve(topics.topics.size());
+  for (const auto& [name, config] : topics.topics) body.topic_configs.push_back(config);
+  return encode_plain(body);
 }
 
-std::string encode_data_version(const DataVersion& version) {
-  JsonWriter w;
-  write_data_version(w, version);
-  return w.take();
-}
-
-}  // namespace ringmq::namesrv
+}  // namespace ringmq::protocol

@@ -1,0 +1,45 @@
+// Field readers for decoders of RocketMQ's JSON bodies and files (protocol/*.cc and the store's
+// metadata files; not for headers, which would pull simdjson into every includer).
+// Java semantics: a missing or null key keeps the field's default; a present key of another type is
+// an error (Errc::malformed), as fastjson would fail to bind it.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace ringmq::protocol::json {
+
+namespace dom = simdjson::dom;
+
+Error malformed(std::string detail);
+
+Result<std::optional<std::int64_t>> optional_int64(dom::object obj, std::string_view key);
+Status read_int64(dom::object obj, std::string_view key, std::int64_t& out);
+// Also rejects values outside int range.
+Status read_int32(dom::object obj, std::string_view key, std::int32_t& out);
+Status read_bool(dom::object obj, std::string_view key, bool& out);
+Status read_string(dom::object obj, std::string_view key, std::string& out);
+
+}  // namespace ringmq::protocol::json
+
+// Decoders of pieces several bodies share (defined in topic_config.cc).
+#include <functional>
+
+#include "protocol/topic_config.h"
+
+namespace ringmq::protocol::json {
+
+Result<DataVersion> data_version_from(dom::element element);
+Result<TopicConfig> topic_config_from(std::string_view map_key, dom::element element);
+// A TopicConfigSerializeWrapper object: its DataVersion into `version`, each (map key, TopicConfig)
+// to `sink` in the order sent.
+Status topic_config_wrapper_from(dom::object wrapper, DataVersion& version,
+                                 const std::function<void(std::string_view, TopicConfig&&)>& sink);
+
+}  // namespace ringmq::protocol::json
