@@ -40,6 +40,9 @@ struct BrokerConfig {
   bool long_polling_enable = true;                        // longPollingEnable
   std::int64_t short_polling_time_ms = 1000;              // shortPollingTimeMills
   bool auto_create_subscription_group = true;             // autoCreateSubscriptionGroup
+  // ACL 1.0 (issue 17): requests are checked against plain_acl.yml (broker/acl).
+  bool acl_enable = false;                                // aclEnable
+  std::string acl_file;                                   // --acl-file; resolved: $ROCKETMQ_HOME/conf/plain_acl.yml
 };
 
 }  // namespace ringmq::broker

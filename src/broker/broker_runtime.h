@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/acl/acl_service.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
 #include "broker/broker_controller.h"
@@ -115,6 +116,9 @@ struct CoreState {
 
   // Cross-core posts that found the ring full: (target core, task), retried by housekeeping.
   std::deque<std::pair<unsigned, PostEnvelope*>> overflow;
+
+  // ACL 1.0 gate of this core's requests; null when aclEnable is off.
+  std::unique_ptr<acl::AclService> acl;
 };
 
 class BrokerRuntime {
@@ -202,6 +206,7 @@ class BrokerRuntime {
   std::unique_ptr<TopicConfigManager> topics_;
   DelayLevels delay_levels_;
   std::unique_ptr<MetadataWriter> writer_;
+  acl::LoadedAcl acl_initial_;  // the plain_acl.yml read at start, shared by the cores until they reload
   std::unique_ptr<SubscriptionGroupManager> groups_;
   std::unique_ptr<ConsumerOffsetManager> offsets_;
   std::unique_ptr<ClientManager> clients_;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "base/properties_file.h"
+#include "broker/acl/acl_service.h"
 #include "cli/broker_conf.h"
 
 namespace ringmq::cli {
@@ -45,6 +46,8 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--delay-levels", c.delay_levels, "delay levels of delayed and retried messages")
           ->capture_default_str(),
       "messageDelayLevel");
+  add(app.add_flag("--acl-enable", c.acl_enable, "check every request against plain_acl.yml (ACL 1.0)"), "aclEnable");
+  app.add_option("--acl-file", c.acl_file, "plain_acl.yml to use (default: $ROCKETMQ_HOME/conf/plain_acl.yml)");
   app.add_option("--cores", c.cores, "reactor threads, one per core (0 = all cores)")->capture_default_str();
 }
 
@@ -111,6 +114,11 @@ Result<broker::BrokerConfig> resolve_broker_config(BrokerFlags& f) {
   }
   if (c.max_message_bytes == 0 || c.commit_log_segment_bytes < c.max_message_bytes + 1024) {
     return make_error(Errc::invalid_argument, "--segment-bytes must exceed --max-message-bytes");
+  }
+  if (c.acl_enable) {
+    // The file is read now so that a broken one stops the broker at once, naming the problem.
+    RINGMQ_TRY_ASSIGN(c.acl_file, broker::acl::resolve_acl_path(c.acl_file));
+    RINGMQ_TRY(broker::acl::load_acl(c.acl_file));
   }
   return c;
 }
