@@ -11,6 +11,8 @@ packages=(
   liburing-dev libxxhash-dev libmimalloc-dev zlib1g-dev
   libsimdjson-dev libcli11-dev libfmt-dev
   doctest-dev libbenchmark-dev
+  libssl-dev libyaml-dev
+  clang libclang-rt-dev
 )
 
 missing=()

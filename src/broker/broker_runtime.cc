@@ -229,6 +229,7 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     cs.acl = std::make_unique<acl::AclService>(config_.acl_file, acl_initial_);
     (void)reactor.add_periodic_timer(acl::kAclWatchIntervalMs, [&cs] { cs.acl->poll(); });
   }
+  cs.server->set_limits(rpc::ServerLimits{config_.connections_per_ip_max, config_.idle_timeout_s * 1000});
   register_broker_handlers(*this, cs, *cs.server);
   const unsigned core = cs.core;
   cs.server->set_connection_listeners(nullptr, [this, core](reactor::ConnectionId id, const std::string&) {

@@ -83,6 +83,7 @@ const std::map<std::string, Setter>& setters() {
          RINGMQ_TRY_ASSIGN(c.auto_create_topic, parse_bool("autoCreateTopicEnable", v));
          return {};
        }},
+      {"serverChannelMaxIdleTimeSeconds", int_setter<std::int64_t>("serverChannelMaxIdleTimeSeconds", &BrokerConfig::idle_timeout_s)},
       {"aclEnable",
        [](BrokerConfig& c, const std::string& v) -> Status {
          RINGMQ_TRY_ASSIGN(c.acl_enable, parse_bool("aclEnable", v));

@@ -46,6 +46,12 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--delay-levels", c.delay_levels, "delay levels of delayed and retried messages")
           ->capture_default_str(),
       "messageDelayLevel");
+  app.add_option("--connections-per-ip", c.connections_per_ip_max,
+                 "connections each core accepts from one remote IP; more are closed at once")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  add(app.add_option("--idle-timeout", c.idle_timeout_s, "seconds without a whole frame before a connection is closed (0 = never)")
+          ->capture_default_str()->check(CLI::Range(std::int64_t{0}, std::int64_t{86400})),
+      "serverChannelMaxIdleTimeSeconds");
   add(app.add_flag("--acl-enable", c.acl_enable, "check every request against plain_acl.yml (ACL 1.0)"), "aclEnable");
   app.add_option("--acl-file", c.acl_file, "plain_acl.yml to use (default: $ROCKETMQ_HOME/conf/plain_acl.yml)");
   app.add_option("--cores", c.cores, "reactor threads, one per core (0 = all cores)")->capture_default_str();
@@ -114,6 +120,10 @@ Result<broker::BrokerConfig> resolve_broker_config(BrokerFlags& f) {
   }
   if (c.max_message_bytes == 0 || c.commit_log_segment_bytes < c.max_message_bytes + 1024) {
     return make_error(Errc::invalid_argument, "--segment-bytes must exceed --max-message-bytes");
+  }
+  if (c.idle_timeout_s < 0 || c.idle_timeout_s > 86400) {
+    return make_error(Errc::invalid_argument,
+                      fmt::format("serverChannelMaxIdleTimeSeconds: {} is outside 0..86400", c.idle_timeout_s));
   }
   if (c.acl_enable) {
     // The file is read now so that a broken one stops the broker at once, naming the problem.

@@ -39,13 +39,6 @@ void add_group(AccessRequest& r, std::optional<std::string_view> group, Perm per
   if (group) add(r, retry_topic(*group), perm);
 }
 
-// RemotingCommand.decodeCommandCustomHeader's check of a @CFNotNull field.
-Result<std::string_view> required(const remoting::ExtFields& ext, std::string_view key) {
-  auto value = ext.get(key);
-  if (!value) return make_error(Errc::malformed, fmt::format("the custom field <{}> is null", key));
-  return *value;
-}
-
 // Java's HashMap<String, Byte> iteration order: by bucket ((h ^ h >>> 16) & (capacity - 1)),
 // then insertion order within a bucket (resizes split buckets without reordering). The capacity
 // starts at 16 and doubles while size > 0.75 * capacity.
@@ -100,24 +93,16 @@ Status add_resources(AccessRequest& r, const remoting::RemotingCommand& request)
       return {};
     case req::kHeartBeat:
       return add_heartbeat(r, request);
+    // These three decode their header first; 4.9.4's decoding there lets absent and unparsable
+    // fields through (checked against a running broker), so only present values name resources.
     case req::kUnregisterClient:
-      RINGMQ_TRY(required(ext, "clientID"));
+    case req::kGetConsumerListByGroup:
       add_group(r, ext.get("consumerGroup"), kPermSub);
       return {};
-    case req::kGetConsumerListByGroup: {
-      RINGMQ_TRY_ASSIGN(auto group, required(ext, "consumerGroup"));
-      add_group(r, group, kPermSub);
+    case req::kUpdateConsumerOffset:
+      add_group(r, ext.get("consumerGroup"), kPermSub);
+      add(r, ext.get("topic"), kPermSub);
       return {};
-    }
-    case req::kUpdateConsumerOffset: {
-      RINGMQ_TRY_ASSIGN(auto group, required(ext, "consumerGroup"));
-      RINGMQ_TRY_ASSIGN(auto topic, required(ext, "topic"));
-      RINGMQ_TRY(ext.get_int32("queueId"));
-      RINGMQ_TRY(ext.get_int64("commitOffset"));
-      add_group(r, group, kPermSub);
-      add(r, topic, kPermSub);
-      return {};
-    }
     default:
       return {};
   }

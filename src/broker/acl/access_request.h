@@ -37,8 +37,7 @@ struct AccessRequest {
   std::string content;  // acl_signed_content of the request
 };
 
-// Errors carry the message of the exception Java's parse would wrap (e.g. "the custom field
-// <consumerGroup> is null"); the validator answers them as an AclException from parse.
+// Errors (a HEART_BEAT body that does not parse) are answered as an AclException from parse.
 Result<AccessRequest> parse_access_request(const remoting::RemotingCommand& request, std::string_view peer);
 
 }  // namespace ringmq::broker::acl
