@@ -1,12 +1,11 @@
 // The JSON header decoder (every client dialect), extFields included.
 #include <cstdint>
 
-#include "remoting/header_codec.h"
+#include "remoting/codec.h"
 
 using namespace ringmq;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  remoting::RemotingCommand cmd;
-  (void)remoting::decode_json_header(Bytes(data, size), cmd);
+  (void)remoting::decode_header(remoting::SerializeType::json, Bytes(data, size));
   return 0;
 }

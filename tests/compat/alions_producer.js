@@ -31,7 +31,11 @@ async function main() {
       console.log(JSON.stringify({ i, error: String(err && err.message || err) }));
     }
   }
-  await producer.close();
+  try {
+    await producer.close();
+  } catch (err) {  // e.g. UNREGISTER_CLIENT refused by ACL: reported, the summary still follows
+    console.log(JSON.stringify({ closeError: String(err && err.message || err) }));
+  }
   console.log(JSON.stringify({ done: count, failed }));
   process.exit(0);
 }
