@@ -25,7 +25,10 @@ class YamlDocument {
   Status load(std::string_view text) {
     yaml_parser_t parser;
     if (yaml_parser_initialize(&parser) == 0) return make_error(Errc::no_space, "yaml parser");
-    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    // libyaml asserts on a null input pointer, which an empty view may carry (found by fuzzing).
+    static const unsigned char kEmpty[1] = {0};
+    const auto* input = text.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(text.data());
+    yaml_parser_set_input_string(&parser, input, text.size());
     const bool ok = yaml_parser_load(&parser, &doc_) != 0;
     Status status;
     if (!ok) {
