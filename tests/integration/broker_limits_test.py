@@ -77,4 +77,45 @@ def a_flood_of_idle_connections_does_not_keep_a_producer_out():
             s.close()
 
 
+@test
+def a_consumer_that_never_reads_is_disconnected_at_the_send_queue_bound():
+    """Replies a peer does not read pile up to reactor::kSendQueueBytesMax (64 MiB), then the broker
+    closes that connection rather than buffer more; other connections are unaffected."""
+    proc, ns, port, _ = start_standalone(cores=1)
+    c = h.Connection(port)
+    create_topic(c, "SlowReader", queues=1)
+    for i in range(8):
+        assert send_v2(c, "SlowReader", 0, bytes([65 + i]) * (100 * 1024))["code"] == 0
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", port))
+    ext = {"consumerGroup": "slow", "topic": "SlowReader", "queueId": "0", "queueOffset": "0", "maxMsgNums": "32",
+           "sysFlag": "4", "commitOffset": "0", "suspendTimeoutMillis": "0", "subscription": "*", "subVersion": "0",
+           "expressionType": "TAG"}
+    closed = False
+    try:
+        for i in range(4000):  # far more than 64 MiB of replies
+            s.sendall(h.encode_frame(11, ext, opaque=i + 1))
+    except (BrokenPipeError, ConnectionResetError):
+        closed = True
+    if not closed:
+        closed = closed_by_peer_draining(s, 30)
+    assert closed, "a peer that never reads was not disconnected"
+    assert "send queue full" in proc.log_text()
+    assert max_offset(c, "SlowReader", 0) == 8  # the broker serves others as before
+
+
+def closed_by_peer_draining(sock, timeout_s):
+    """Reads (and drops) whatever is buffered until EOF or reset; False on timeout."""
+    sock.settimeout(timeout_s)
+    try:
+        while sock.recv(1 << 20):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
 sys.exit(run_tests())
