@@ -38,6 +38,10 @@ std::string acl_signed_content(const ExtFields& ext, std::string_view body);
 // Base64(HMAC-SHA1(secret_key, content)), as AclSigner.calSignature.
 std::string acl_signature(std::string_view content, std::string_view secret_key);
 
+// The signature of a request's extFields and body: acl_signature(acl_signed_content(ext, body),
+// secret_key), computed incrementally, without copying the body.
+std::string acl_request_signature(const ExtFields& ext, std::string_view body, std::string_view secret_key);
+
 // Adds AccessKey (and SecurityToken) to `request` and then the Signature over the result, as
 // AclClientRPCHook.doBeforeRequest does. Does nothing when `credentials` is not enabled.
 void acl_sign_request(RemotingCommand& request, const AclCredentials& credentials);

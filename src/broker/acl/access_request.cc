@@ -114,6 +114,7 @@ Result<AccessRequest> parse_access_request(const remoting::RemotingCommand& requ
   AccessRequest r;
   r.ip = std::string(peer_ip(peer));
   r.code = request.code;
+  r.command = &request;
   const remoting::ExtFields& ext = request.ext_fields;
   // Java's extFields is null when the frame had none (ROCKETMQ: an empty map; JSON: no key); parse
   // then stops here, before the per-code resources, and only a whitelist can let it through.
@@ -124,7 +125,6 @@ Result<AccessRequest> parse_access_request(const remoting::RemotingCommand& requ
   if (auto sig = ext.get(remoting::kAclSignature)) r.signature = std::string(*sig);
   RINGMQ_TRY(add_resources(r, request));
   order_like_java_hash_map(r.resources);
-  r.content = remoting::acl_signed_content(ext, request.body);
   return r;
 }
 

@@ -34,10 +34,13 @@ struct AccessRequest {
   std::optional<std::string> signature;
   // In the order Java's HashMap iterates them, which decides the resource a refusal names.
   std::vector<std::pair<std::string, Perm>> resources;
-  std::string content;  // acl_signed_content of the request
+  // The request itself: its extFields and body are what the signature covers (Java copies them
+  // into a content array; we hash them where they are).
+  const remoting::RemotingCommand* command = nullptr;
 };
 
 // Errors (a HEART_BEAT body that does not parse) are answered as an AclException from parse.
+// The result points at `request`, which must outlive it.
 Result<AccessRequest> parse_access_request(const remoting::RemotingCommand& request, std::string_view peer);
 
 }  // namespace ringmq::broker::acl

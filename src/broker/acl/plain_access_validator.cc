@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/assert.h"
 #include "remoting/acl_signature.h"
 
 namespace ringmq::broker::acl {
@@ -49,7 +50,9 @@ std::optional<std::string> PlainAccessValidator::validate(const AccessRequest& r
   }
   const PlainAccount& account = it->second;
   if (account.white.matches(request.ip)) return std::nullopt;
-  const std::string expected = remoting::acl_signature(request.content, account.secret_key);
+  RINGMQ_ASSERT(request.command != nullptr);
+  const std::string expected =
+      remoting::acl_request_signature(request.command->ext_fields, request.command->body, account.secret_key);
   if (!request.signature || *request.signature != expected) {
     return refusal(fmt::format("Check signature failed for accessKey={}", account.access_key), kFrameSignature);
   }
