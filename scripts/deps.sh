@@ -12,6 +12,8 @@ packages=(
   libsimdjson-dev libcli11-dev libfmt-dev
   doctest-dev libbenchmark-dev
   prometheus  # promtool: tests check /metrics and deploy/prometheus/ringmq-alerts.yml
+  libssl-dev libyaml-dev
+  clang libclang-rt-dev
 )
 
 missing=()

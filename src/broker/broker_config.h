@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "reactor/limits.h"
+#include "rpc/limits.h"
 
 namespace ringmq::broker {
 
@@ -49,6 +50,13 @@ struct BrokerConfig {
   bool long_polling_enable = true;                        // longPollingEnable
   std::int64_t short_polling_time_ms = 1000;              // shortPollingTimeMills
   bool auto_create_subscription_group = true;             // autoCreateSubscriptionGroup
+  // Connection limits of the client port (rpc/limits.h): per remote IP on each core, and the
+  // idle time after which a connection that sent no whole frame is closed (0 = never).
+  std::size_t connections_per_ip_max = rpc::kConnectionsPerIpPerCoreMax;
+  std::int64_t idle_timeout_s = rpc::kIdleConnectionTimeoutMs / 1000;  // serverChannelMaxIdleTimeSeconds
+  // ACL 1.0 (issue 17): requests are checked against plain_acl.yml (broker/acl).
+  bool acl_enable = false;                                // aclEnable
+  std::string acl_file;                                   // --acl-file; resolved: $ROCKETMQ_HOME/conf/plain_acl.yml
 };
 
 }  // namespace ringmq::broker

@@ -2,6 +2,7 @@
 // REQUEST_CODE_NOT_SUPPORTED by the rpc layer.
 #include <memory>
 
+#include "base/log.h"
 #include "broker/broker_processors.h"
 #include "broker/broker_runtime.h"
 #include "broker/pull_message_processor.h"
@@ -18,6 +19,18 @@ namespace {
 
 using Processor = void (*)(RequestContext, remoting::RemotingCommand&&);
 
+// The ACL 1.0 check of every broker request, before its processor runs (RocketMQ's ACL RPC hook).
+// A refusal is answered SYSTEM_ERROR with the AclException text; a oneway request gets nothing.
+bool acl_allows(CoreState& cs, const remoting::RemotingCommand& request, rpc::ReplyContext& reply) {
+  const reactor::Connection* conn = cs.server->reactor().find(reply.connection());
+  if (conn == nullptr) return false;  // closed while queued: nobody to answer
+  auto refusal = cs.acl->check(request, conn->peer());
+  if (!refusal) return true;
+  log_debug("ACL refused request code {} from {}: {}", request.code, conn->peer(), *refusal);
+  (void)reply.reply(rc::kSystemError, std::move(*refusal));
+  return false;
+}
+
 void add(BrokerRuntime& rt, CoreState& cs, rpc::RemotingServer& server, std::int32_t code, Processor fn) {
   server.register_handler(code, [&rt, &cs, fn](remoting::RemotingCommand request, rpc::ReplyContext reply) {
     if (cs.overflow.size() >= kOverflowTasksRefuseRequests) {
@@ -26,6 +39,7 @@ void add(BrokerRuntime& rt, CoreState& cs, rpc::RemotingServer& server, std::int
       return;
     }
     const reactor::ConnectionId connection = reply.connection();
+    if (cs.acl && !acl_allows(cs, request, reply)) return;
     RequestContext ctx{rt, cs, rt.park_reply(cs, std::move(reply)), RequestRef::of(request), connection};
     fn(ctx, std::move(request));
   });

@@ -127,6 +127,11 @@ Status BrokerRuntime::start() {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (config_.acl_enable) {
+    RINGMQ_TRY_ASSIGN(config_.acl_file, acl::resolve_acl_path(config_.acl_file));
+    RINGMQ_TRY_ASSIGN(acl_initial_, acl::load_acl(config_.acl_file));
+    log_info("ACL enabled: {} ({} accounts)", config_.acl_file, acl_initial_.config->accounts.size());
+  }
   RINGMQ_TRY(open_store());
   TopicConfigManagerOptions topic_options;
   topic_options.cluster_name = config_.cluster_name;
@@ -216,6 +221,11 @@ void BrokerRuntime::commit_delay_offset(std::int32_t level, std::int64_t offset)
 void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   CoreState& cs = *cores_[reactor.core()];
   cs.server = std::make_unique<rpc::RemotingServer>(reactor);
+  if (config_.acl_enable) {
+    cs.acl = std::make_unique<acl::AclService>(config_.acl_file, acl_initial_);
+    (void)reactor.add_periodic_timer(acl::kAclWatchIntervalMs, [&cs] { cs.acl->poll(); });
+  }
+  cs.server->set_limits(rpc::ServerLimits{config_.connections_per_ip_max, config_.idle_timeout_s * 1000});
   register_broker_handlers(*this, cs, *cs.server);
   const unsigned core = cs.core;
   cs.server->set_connection_listeners(nullptr, [this, core](reactor::ConnectionId id, const std::string&) {

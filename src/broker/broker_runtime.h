@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/acl/acl_service.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
 #include "broker/broker_stats.h"
@@ -138,6 +139,9 @@ struct CoreState {
   // one-shot timer. Bounded: from kOverflowTasksRefuseRequests on, new requests are refused.
   std::deque<std::pair<unsigned, reactor::Task>> overflow;
   bool overflow_retry_armed = false;
+
+  // ACL 1.0 gate of this core's requests; null when aclEnable is off.
+  std::unique_ptr<acl::AclService> acl;
 };
 
 class BrokerRuntime {
@@ -222,6 +226,7 @@ class BrokerRuntime {
   std::unique_ptr<TopicConfigManager> topics_;
   DelayLevels delay_levels_;
   std::unique_ptr<MetadataWriter> writer_;
+  acl::LoadedAcl acl_initial_;  // the plain_acl.yml read at start, shared by the cores until they reload
   std::unique_ptr<SubscriptionGroupManager> groups_;
   std::unique_ptr<ConsumerOffsetManager> offsets_;
   std::unique_ptr<ClientManager> clients_;

@@ -78,6 +78,8 @@ struct BenchOptions {
   std::string group;
   int consume_threads = 4;
   std::string serialize = "rocketmq";
+  std::string access_key;  // ACL 1.0; empty: $ROCKETMQ_ACCESS_KEY (ClientConfig::credentials)
+  std::string secret_key;
 };
 
 std::int64_t realtime_ns() {
@@ -90,6 +92,8 @@ ClientConfig client_config(const BenchOptions& o) {
   ClientConfig config;
   config.namesrv_addr = o.namesrv;
   config.serialize_type = o.serialize == "json" ? remoting::SerializeType::json : remoting::SerializeType::rocketmq;
+  config.credentials.access_key = o.access_key;
+  config.credentials.secret_key = o.secret_key;
   return config;
 }
 
@@ -359,6 +363,8 @@ void add_common_flags(CLI::App& sub, BenchOptions& o) {
   sub.add_option("--warmup", o.warmup_s, "seconds run before measuring (excluded)")->capture_default_str();
   sub.add_flag("--json", o.json, "print JSON lines");
   sub.add_option("--serialize", o.serialize, "header encoding: rocketmq | json")->capture_default_str();
+  sub.add_option("--access-key", o.access_key, "ACL access key (default: $ROCKETMQ_ACCESS_KEY)");
+  sub.add_option("--secret-key", o.secret_key, "ACL secret key (default: $ROCKETMQ_SECRET_KEY)");
 }
 
 void add_produce_flags(CLI::App& sub, BenchOptions& o) {

@@ -82,6 +82,12 @@ const std::map<std::string, Setter>& setters() {
          RINGMQ_TRY_ASSIGN(c.auto_create_topic, parse_bool("autoCreateTopicEnable", v));
          return {};
        }},
+      {"serverChannelMaxIdleTimeSeconds", int_setter<std::int64_t>("serverChannelMaxIdleTimeSeconds", &BrokerConfig::idle_timeout_s)},
+      {"aclEnable",
+       [](BrokerConfig& c, const std::string& v) -> Status {
+         RINGMQ_TRY_ASSIGN(c.acl_enable, parse_bool("aclEnable", v));
+         return {};
+       }},
       {"defaultTopicQueueNums", int_setter<int>("defaultTopicQueueNums", &BrokerConfig::default_topic_queue_nums)},
       {"mapedFileSizeCommitLog", int_setter<std::size_t>("mapedFileSizeCommitLog", &BrokerConfig::commit_log_segment_bytes)},
       {"mappedFileSizeCommitLog", int_setter<std::size_t>("mappedFileSizeCommitLog", &BrokerConfig::commit_log_segment_bytes)},

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "base/properties_file.h"
+#include "broker/acl/acl_service.h"
 #include "cli/broker_conf.h"
 #include "cli/broker_config_check.h"
 
@@ -61,6 +62,14 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--delay-levels", c.delay_levels, "delay levels of delayed and retried messages")
           ->capture_default_str(),
       "messageDelayLevel");
+  app.add_option("--connections-per-ip", c.connections_per_ip_max,
+                 "connections each core accepts from one remote IP; more are closed at once")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  add(app.add_option("--idle-timeout", c.idle_timeout_s, "seconds without a whole frame before a connection is closed (0 = never)")
+          ->capture_default_str()->check(CLI::Range(std::int64_t{0}, std::int64_t{86400})),
+      "serverChannelMaxIdleTimeSeconds");
+  add(app.add_flag("--acl-enable", c.acl_enable, "check every request against plain_acl.yml (ACL 1.0)"), "aclEnable");
+  app.add_option("--acl-file", c.acl_file, "plain_acl.yml to use (default: $ROCKETMQ_HOME/conf/plain_acl.yml)");
   app.add_option("--zerocopy-send-bytes", c.zerocopy_send_min_bytes,
                  "pull replies carrying at least this many message bytes are sent zero-copy (0 = never)")
       ->capture_default_str();
@@ -138,6 +147,15 @@ Result<broker::BrokerConfig> resolve_broker_config(BrokerFlags& f) {
     }
   }
   RINGMQ_TRY(validate_broker_config(c));
+  if (c.idle_timeout_s < 0 || c.idle_timeout_s > 86400) {
+    return make_error(Errc::invalid_argument,
+                      fmt::format("serverChannelMaxIdleTimeSeconds: {} is outside 0..86400", c.idle_timeout_s));
+  }
+  if (c.acl_enable) {
+    // The file is read now so that a broken one stops the broker at once, naming the problem.
+    RINGMQ_TRY_ASSIGN(c.acl_file, broker::acl::resolve_acl_path(c.acl_file));
+    RINGMQ_TRY(broker::acl::load_acl(c.acl_file));
+  }
   return c;
 }
 

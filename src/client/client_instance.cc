@@ -86,6 +86,7 @@ ClientInstance::ClientInstance(ClientConfig config) : config_(std::move(config))
   if (config_.instance_name.empty())
     config_.instance_name = fmt::format("{}#{}", ::getpid(), monotonic_ns());
   if (config_.client_ip.empty()) config_.client_ip = detect_client_ip();
+  config_.credentials = resolve_credentials(config_.credentials);
   client_id_ = config_.client_ip + "@" + config_.instance_name;
 }
 
@@ -168,7 +169,18 @@ void ClientInstance::shutdown() {
   if (pool_) pool_->shutdown();
 }
 
+remoting::AclCredentials resolve_credentials(const remoting::AclCredentials& configured) {
+  if (configured.enabled()) return configured;
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value == nullptr ? "" : value);
+  };
+  return remoting::AclCredentials{env("ROCKETMQ_ACCESS_KEY"), env("ROCKETMQ_SECRET_KEY"), env("ROCKETMQ_SECURITY_TOKEN")};
+}
+
 Status ClientInstance::submit(std::unique_ptr<OutgoingCall> call) {
+  // Signed here, on the caller's thread, once every header field is in place.
+  remoting::acl_sign_request(call->request, config_.credentials);
   OutgoingCall* raw = call.release();
   // The task owns the call: if it never runs (post refused, engine stopping) it is freed unrun.
   struct Owner {

@@ -29,6 +29,7 @@
 #include "client/heartbeat.h"
 #include "client/top_addressing.h"
 #include "client/topic_route.h"
+#include "remoting/acl_signature.h"
 #include "remoting/command.h"
 
 namespace ringmq::reactor { class Engine; }
@@ -54,7 +55,13 @@ struct ClientConfig {
   unsigned callback_threads = kDefaultCallbackThreads;
   // Header encoding of requests (JSON is Java's default; ROCKETMQ binary is cheaper to encode).
   remoting::SerializeType serialize_type = remoting::SerializeType::json;
+  // ACL 1.0: every request is signed with these (AclClientRPCHook). An empty access key takes
+  // $ROCKETMQ_ACCESS_KEY / $ROCKETMQ_SECRET_KEY / $ROCKETMQ_SECURITY_TOKEN; none at all: unsigned.
+  remoting::AclCredentials credentials;
 };
+
+// `configured` if it has an access key, else the credentials in the environment (see above).
+remoting::AclCredentials resolve_credentials(const remoting::AclCredentials& configured);
 
 // The namesrv list in effect for `configured` (the rules of ClientConfig::namesrv_addr).
 std::vector<std::string> resolve_namesrv_addrs(std::string_view configured);

@@ -42,7 +42,8 @@ class JsonScratch {
   // Parses `text`; the returned element stays valid until the next parse() on this object.
   Result<dom::element> parse(Bytes text) {
     if (auto st = reserve(text.size()); !st.ok()) return st.take_error();
-    std::memcpy(buffer_.get(), text.data(), text.size());
+    // An empty view may carry a null pointer, which memcpy must not see even for 0 bytes (fuzzing).
+    if (!text.empty()) std::memcpy(buffer_.get(), text.data(), text.size());
     // simdjson does not need the padding to be zero; zeroing keeps the bytes deterministic.
     std::memset(buffer_.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
     dom::element root;
@@ -56,7 +57,9 @@ class JsonScratch {
 
  private:
   Status reserve(std::size_t text_bytes) {
-    if (text_bytes <= capacity_) return {};
+    // The buffer is allocated on first use even for an empty header: its padding is written below
+    // (a fresh scratch parsing "" wrote through a null pointer; found by fuzz_json_header).
+    if (buffer_ != nullptr && text_bytes <= capacity_) return {};
     const std::size_t capacity = std::max(text_bytes, kThreadScratchBytesInitial);
     if (parser_.allocate(capacity, kJsonDepthMax) != simdjson::SUCCESS) {
       return make_error(Errc::no_space, "JSON header: parser allocation failed");

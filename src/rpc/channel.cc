@@ -21,7 +21,8 @@ constexpr std::size_t kKeepBufferBytes = 1024 * 1024;
 }  // namespace
 
 Channel::Channel(reactor::Connection& connection, Dispatcher& dispatcher)
-    : connection_(&connection), id_(connection.id()), dispatcher_(dispatcher) {}
+    : connection_(&connection), id_(connection.id()), dispatcher_(dispatcher),
+      last_frame_ns_(connection.reactor().now_ns()) {}
 
 Channel::~Channel() { RINGMQ_ASSERT(pending_.empty()); }
 
@@ -61,6 +62,7 @@ std::size_t Channel::parse_frames(Bytes buffered) {
       return buffered.size();
     }
     pos += **size;
+    last_frame_ns_ = connection_->reactor().now_ns();
     handle_command(std::move(command).value());
   }
   return pos;

@@ -61,6 +61,8 @@ class Channel {
   Status send_with_borrowed_body(const remoting::RemotingCommand& header, Bytes body, reactor::SendDone done);
 
   std::size_t pending_calls() const { return pending_.size(); }
+  // When the last whole frame arrived (the core's loop clock), or when the channel opened.
+  std::int64_t last_frame_ns() const { return last_frame_ns_; }
   // Received requests whose reply is still owed (ReplyContext keeps the count).
   std::size_t open_requests() const { return open_requests_; }
   void request_opened() { ++open_requests_; }
@@ -89,6 +91,7 @@ class Channel {
   std::string buffered_;
   std::unordered_map<std::int32_t, PendingCall> pending_;
   std::size_t open_requests_ = 0;
+  std::int64_t last_frame_ns_ = 0;
 };
 
 }  // namespace ringmq::rpc

@@ -23,4 +23,22 @@ inline constexpr std::size_t kResponseCaptureBytes = 64;
 // is handed over whole, without a copy.
 inline constexpr std::size_t kCopyFrameBytesMax = 64 * 1024;
 
+// Connections one core's server accepts from one remote IP; more are closed at once. Counted per
+// core (cores share nothing), so a process takes up to cores x this from one IP.
+inline constexpr std::size_t kConnectionsPerIpPerCoreMax = 4096;
+// An accepted connection that completes no frame for this long is closed: idle and half-open
+// peers, and ones that trickle a header in. RocketMQ closes channels idle for 120 s
+// (serverChannelMaxIdleTimeSeconds); its clients heartbeat every 30 s.
+inline constexpr std::int64_t kIdleConnectionTimeoutMs = 120'000;
+// How often a server looks for idle connections.
+inline constexpr std::int64_t kIdleSweepIntervalMs = 1000;
+// A limit that refuses logs at most once per interval, with the count of refusals since.
+inline constexpr std::int64_t kLimitLogIntervalMs = 10'000;
+
+// The configurable limits of a RemotingServer (defaults above).
+struct ServerLimits {
+  std::size_t connections_per_ip_max = kConnectionsPerIpPerCoreMax;
+  std::int64_t idle_timeout_ms = kIdleConnectionTimeoutMs;  // 0: never close idle connections
+};
+
 }  // namespace ringmq::rpc

@@ -1,13 +1,59 @@
 #include "rpc/remoting_server.h"
 
+#include <vector>
+
 #include "base/log.h"
 
 namespace ringmq::rpc {
 
 RemotingServer::RemotingServer(reactor::Reactor& reactor) : reactor_(reactor) {}
 
+namespace {
+// The IP part of "ip:port" ("[v6]:port" keeps its brackets; either way one key per address).
+std::string ip_of(const std::string& peer) {
+  const auto colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+}  // namespace
+
 RemotingServer::~RemotingServer() {
+  if (sweeping_) reactor_.cancel_timer(sweep_timer_);
   if (channels_ != 0) log_warn("remoting server destroyed with {} connections still open", channels_);
+}
+
+Status RemotingServer::listen(int listen_fd) {
+  if (!sweeping_ && limits_.idle_timeout_ms > 0) {
+    auto timer = reactor_.add_periodic_timer(kIdleSweepIntervalMs, [this] { sweep_idle(); });
+    if (timer.ok()) {
+      sweep_timer_ = *timer;
+      sweeping_ = true;
+    }
+  }
+  return reactor_.listen(listen_fd, *this);
+}
+
+void RemotingServer::note_limit(LimitLog& log, const char* what, const std::string& detail) {
+  ++log.total;
+  ++log.unlogged;
+  const std::int64_t now = reactor_.now_ns();
+  if (log.last_log_ns != 0 && now - log.last_log_ns < kLimitLogIntervalMs * 1'000'000) return;
+  log_warn("{}: {} connection(s) closed since the last report (e.g. {})", what, log.unlogged, detail);
+  log.unlogged = 0;
+  log.last_log_ns = now;
+}
+
+void RemotingServer::sweep_idle() {
+  const std::int64_t deadline = reactor_.now_ns() - limits_.idle_timeout_ms * 1'000'000;
+  std::vector<reactor::Connection*> idle;
+  for (auto& [id, conn] : connections_) {
+    auto* channel = static_cast<Channel*>(conn->context());
+    // A connection still owed replies (e.g. a parked long poll) is waiting on us, not idle.
+    if (channel != nullptr && channel->last_frame_ns() < deadline && channel->open_requests() == 0) idle.push_back(conn);
+  }
+  for (reactor::Connection* conn : idle) {
+    note_limit(idle_log_, "idle connections", conn->peer());
+    conn->close(make_error(Errc::timeout, "no frame within the idle timeout"));
+  }
 }
 
 void RemotingServer::set_connection_listeners(ConnectionListener on_open, ConnectionListener on_close) {
@@ -18,8 +64,15 @@ void RemotingServer::set_connection_listeners(ConnectionListener on_open, Connec
 void RemotingServer::on_open(reactor::Connection& conn) {
   conn.set_context(new Channel(conn, dispatcher_));
   ++channels_;
+  connections_[conn.id().value] = &conn;
+  const bool over_ip_limit = ++per_ip_[ip_of(conn.peer())] > limits_.connections_per_ip_max;
   log_debug("connection from {} opened", conn.peer());
   if (on_open_) on_open_(conn.id(), conn.peer());
+  if (over_ip_limit) {
+    // Closed before it could send anything; on_close undoes the counts as for any connection.
+    note_limit(ip_limit_log_, "connections per IP over the limit", conn.peer());
+    conn.close(make_error(Errc::busy, "too many connections from this address"));
+  }
 }
 
 void RemotingServer::on_data(reactor::Connection& conn, Bytes data) {
@@ -34,6 +87,9 @@ void RemotingServer::on_close(reactor::Connection& conn, const Error& reason) {
   conn.set_context(nullptr);
   delete channel;
   --channels_;
+  connections_.erase(conn.id().value);
+  const auto it = per_ip_.find(ip_of(conn.peer()));
+  if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
 }
 
 Status RemotingServer::invoke(reactor::ConnectionId connection, remoting::RemotingCommand request,

@@ -22,6 +22,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <unordered_map>
 
 #include "reactor/reactor.h"
 #include "rpc/channel.h"
@@ -45,8 +47,10 @@ class RemotingServer : public reactor::ConnectionHandler {
   // Told when a connection opens or closes (e.g. to drop a consumer whose channel died).
   void set_connection_listeners(ConnectionListener on_open, ConnectionListener on_close);
 
+  // Connection limits (rpc/limits.h): per remote IP on this core, idle timeout. Set before listen.
+  void set_limits(const ServerLimits& limits) { limits_ = limits; }
   // Accepts on a listening socket of this core (ownership of the fd moves here).
-  Status listen(int listen_fd) { return reactor_.listen(listen_fd, *this); }
+  Status listen(int listen_fd);
 
   // Calls the peer of an accepted connection; see Channel::invoke.
   Status invoke(reactor::ConnectionId connection, remoting::RemotingCommand request, std::int64_t timeout_ms,
@@ -56,6 +60,9 @@ class RemotingServer : public reactor::ConnectionHandler {
   void close(reactor::ConnectionId connection, Error reason);
 
   std::size_t connection_count() const { return channels_; }
+  // Connections closed by a limit (per-IP cap, idle timeout) since the server started.
+  std::uint64_t refused_by_ip_limit() const { return ip_limit_log_.total; }
+  std::uint64_t closed_idle() const { return idle_log_.total; }
   reactor::Reactor& reactor() const { return reactor_; }
 
   // reactor::ConnectionHandler
@@ -64,8 +71,25 @@ class RemotingServer : public reactor::ConnectionHandler {
   void on_close(reactor::Connection& conn, const Error& reason) override;
 
  private:
+  // Counts the events of one limit and logs them at most once per kLimitLogIntervalMs.
+  struct LimitLog {
+    std::uint64_t total = 0;
+    std::uint64_t unlogged = 0;
+    std::int64_t last_log_ns = 0;
+  };
+  void note_limit(LimitLog& log, const char* what, const std::string& detail);
+  void sweep_idle();
+
   reactor::Reactor& reactor_;
   Dispatcher dispatcher_;
+  ServerLimits limits_;
+  // Open connections of this server, and how many come from each remote IP.
+  std::unordered_map<std::uint64_t, reactor::Connection*> connections_;
+  std::unordered_map<std::string, std::size_t> per_ip_;
+  reactor::TimerId sweep_timer_{};
+  bool sweeping_ = false;
+  LimitLog ip_limit_log_;
+  LimitLog idle_log_;
   ConnectionListener on_open_;
   ConnectionListener on_close_;
   std::size_t channels_ = 0;

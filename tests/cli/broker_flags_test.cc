@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli/broker_flags.h"
 
 using namespace ringmq;
@@ -151,4 +154,36 @@ TEST_CASE("broker flags: broker.conf values are range-checked too") {
   REQUIRE(config.ok());
   CHECK(config->delete_when == "04;16");
   CHECK(config->disk_max_used_percent == 88);
+}
+
+TEST_CASE("broker flags: aclEnable in broker.conf reads $ROCKETMQ_HOME/conf/plain_acl.yml; --acl-file names another") {
+  char home[] = "/tmp/ringmq_home_XXXXXX";
+  REQUIRE(mkdtemp(home) != nullptr);
+  const std::string conf_dir = std::string(home) + "/conf";
+  REQUIRE(::mkdir(conf_dir.c_str(), 0700) == 0);
+  const std::string acl_path = conf_dir + "/plain_acl.yml";
+  std::ofstream(acl_path) << "accounts:\n  - accessKey: RocketMQ\n    secretKey: 12345678\n";
+  const std::string conf = write_temp_conf("aclEnable=true\nserverChannelMaxIdleTimeSeconds=30\n");
+  ::setenv("ROCKETMQ_HOME", home, 1);
+  auto config = parse({"-c", conf});
+  REQUIRE(config.ok());
+  CHECK(config->acl_enable);
+  CHECK(config->acl_file == acl_path);
+  CHECK(config->idle_timeout_s == 30);
+  const std::string other = write_temp_conf("accounts:\n  - accessKey: short\n    secretKey: 12345678\n");
+  auto broken = parse({"-c", conf, "--acl-file", other});
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().detail.find("length should longer than 6") != std::string::npos);
+  ::unsetenv("ROCKETMQ_HOME");
+  auto no_home = parse({"--acl-enable"});
+  REQUIRE_FALSE(no_home.ok());
+  CHECK(no_home.error().detail.find("ROCKETMQ_HOME") != std::string::npos);
+  auto off = parse({"-c", conf, "--acl-enable=false"});
+  REQUIRE(off.ok());
+  CHECK_FALSE(off->acl_enable);
+  std::remove(acl_path.c_str());
+  ::rmdir(conf_dir.c_str());
+  ::rmdir(home);
+  std::remove(conf.c_str());
+  std::remove(other.c_str());
 }

@@ -2,7 +2,7 @@
 // then one JSON line per delivered message, and closes cleanly on SIGTERM ({"ev":"closed"}).
 // Usage: node alions_consumer.js '<json options>'
 //   {nameSrv, topic, group, expr='*', broadcast=false, fromWhere='first'|'last', maxReconsumeTimes=16,
-//    failPrefix: bodies starting with it make the listener throw, name}
+//    failPrefix: bodies starting with it make the listener throw, name, accessKey, secretKey (ACL 1.0)}
 'use strict';
 const path = require('path');
 const { Consumer } = require(path.join(__dirname, 'node_modules', 'ali-ons'));
@@ -16,6 +16,7 @@ async function main() {
     nameSrv: o.nameSrv,
     httpclient: {},  // required by an assertion, unused when nameSrv is set
     consumerGroup: o.group,
+    ...(o.accessKey ? { accessKey: o.accessKey, secretKey: o.secretKey } : {}),
     isBroadcast: !!o.broadcast,
     consumeFromWhere: o.fromWhere === 'last' ? 'CONSUME_FROM_LAST_OFFSET' : 'CONSUME_FROM_FIRST_OFFSET',
     maxReconsumeTimes: o.maxReconsumeTimes === undefined ? 16 : o.maxReconsumeTimes,

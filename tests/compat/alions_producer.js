@@ -1,6 +1,7 @@
 // npm ali-ons Producer against ringmq: sends N messages with tags and keys through a plain
 // RocketMQ-protocol NameServer and prints one JSON line per send reply, then a summary line.
 // Usage: node alions_producer.js <nameSrv host:port> <topic> <count>
+// ACL 1.0: $ALIONS_ACCESS_KEY / $ALIONS_SECRET_KEY, when set, become ali-ons' accessKey/secretKey.
 'use strict';
 const path = require('path');
 const { Producer, Message } = require(path.join(__dirname, 'node_modules', 'ali-ons'));
@@ -12,6 +13,8 @@ async function main() {
     nameSrv,
     httpclient: {},  // required by an assertion, unused when nameSrv is set
     producerGroup: 'PG_ringmq_compat',
+    ...(process.env.ALIONS_ACCESS_KEY ? { accessKey: process.env.ALIONS_ACCESS_KEY,
+                                          secretKey: process.env.ALIONS_SECRET_KEY } : {}),
     logger: { info() {}, warn() {}, error: console.error, debug() {} },
   });
   await producer.ready();
@@ -28,7 +31,11 @@ async function main() {
       console.log(JSON.stringify({ i, error: String(err && err.message || err) }));
     }
   }
-  await producer.close();
+  try {
+    await producer.close();
+  } catch (err) {  // e.g. UNREGISTER_CLIENT refused by ACL: reported, the summary still follows
+    console.log(JSON.stringify({ closeError: String(err && err.message || err) }));
+  }
   console.log(JSON.stringify({ done: count, failed }));
   process.exit(0);
 }
