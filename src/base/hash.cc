@@ -1,7 +1,6 @@
 #include "base/hash.h"
 
 #include <isa-l/crc.h>
-#include <zlib.h>
 
 namespace ringmq {
 
@@ -13,11 +12,6 @@ std::uint32_t crc32(Bytes data) { return crc32_extend(0, data); }
 // CPU on the send path (every record's body is checksummed).
 std::uint32_t crc32_extend(std::uint32_t start, Bytes data) {
   return ::crc32_gzip_refl(start, data.data(), data.size());
-}
-
-// Not named crc32_combine: zlib.h may #define that name to crc32_combine64.
-std::uint32_t crc32_concat(std::uint32_t crc_a, std::uint32_t crc_b, std::size_t length_b) {
-  return static_cast<std::uint32_t>(::crc32_combine64(crc_a, crc_b, static_cast<z_off64_t>(length_b)));
 }
 
 std::int32_t java_string_hash(std::string_view utf8) {

@@ -13,9 +13,6 @@ std::uint32_t crc32(Bytes data);
 inline std::uint32_t crc32(std::string_view data) { return crc32(as_bytes(data)); }
 // The CRC of (bytes that gave `crc`) followed by `data`.
 std::uint32_t crc32_extend(std::uint32_t crc, Bytes data);
-// The CRC of A followed by B, from crc(A), crc(B) and B's length, without reading either
-// (zlib's crc32_combine: O(log length)). Lets a record's CRC reuse its body's CRC.
-std::uint32_t crc32_concat(std::uint32_t crc_a, std::uint32_t crc_b, std::size_t length_b);
 
 // Java String.hashCode() of a string, as RocketMQ computes tag codes and index keys. Java hashes
 // UTF-16 code units; this decodes UTF-8 into UTF-16 units first so non-ASCII tags hash the same.

@@ -115,7 +115,8 @@ Status Connection::send(Bytes bytes) {
   if (queued_bytes_ + bytes.size() > kSendQueueBytesMax) return make_error(Errc::busy, "send queue full");
   const std::size_t first_free = send_head_ + (send_in_flight_ ? inflight_items_ : 0);
   SendItem* tail = items_.size() > first_free ? &items_.back() : nullptr;
-  if (tail == nullptr || tail->is_borrowed || tail->owned.size() + bytes.size() > kSendCoalesceBytesMax)
+  if (tail == nullptr || tail->is_borrowed || held_by_zero_copy(*tail) ||
+      tail->owned.size() + bytes.size() > kSendCoalesceBytesMax)
     tail = &new_owned_item(bytes.size());
   tail->owned.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   queued_bytes_ += bytes.size();
@@ -178,8 +179,8 @@ void Connection::flush() {
     ++reactor_->stats_.zero_copy_sends;
     zc->op = IoOp{&Connection::on_zero_copy_send_complete, zc};
     zc->connection = id();
-    for (std::size_t i = send_head_; i < send_head_ + n; ++i)
-      if (items_[i].is_borrowed) items_[i].hold = ZeroCopyHold{zc, zc->generation};
+    // The kernel reads every iovec of the send, owned buffers included, until the notification.
+    for (std::size_t i = send_head_; i < send_head_ + n; ++i) items_[i].hold = ZeroCopyHold{zc, zc->generation};
     set_op(sqe, zc->op);
   }
   send_in_flight_ = true;
@@ -224,16 +225,22 @@ void Connection::handle_send_result(int res) {
   if (state_ == State::open && send_head_ != items_.size()) reactor_->queue_flush(*this);
 }
 
-void Connection::finish_item(ZeroCopyHold hold, SendDone done, const Status& status) {
-  if (!done) return;
+bool Connection::held_by_zero_copy(const SendItem& item) const {
+  return reactor_->zero_copy_send_pending(static_cast<Reactor::ZeroCopySend*>(item.hold.send), item.hold.generation);
+}
+
+bool Connection::finish_item(SendItem& item, SendDone done, const Status& status) {
+  if (!held_by_zero_copy(item)) {
+    if (done) done(status);
+    return false;
+  }
   // Notifications of one socket's zero-copy sends come in order (TCP frees its buffers in sequence
   // order), so the latest zero-copy send that carried the item releases it last.
-  auto* zc = static_cast<Reactor::ZeroCopySend*>(hold.send);
-  if (reactor_->zero_copy_send_pending(zc, hold.generation)) {
-    zc->done.emplace_back(std::move(done), status);
-    return;
-  }
-  done(status);
+  auto& zc = *static_cast<Reactor::ZeroCopySend*>(item.hold.send);
+  if (done) zc.done.emplace_back(std::move(done), status);
+  if (item.is_borrowed) return false;
+  zc.buffers.push_back(std::move(item.owned));
+  return true;
 }
 
 void Connection::consume_sent(std::size_t bytes) {
@@ -247,14 +254,16 @@ void Connection::consume_sent(std::size_t bytes) {
     bytes -= remaining;
     queued_bytes_ -= item.size();
     SendDone done = std::move(item.done);
-    if (!item.is_borrowed && spare_buffers_.size() < kSpareSendBuffersMax &&
+    // A buffer a zero-copy send still reads goes to that send instead of being reused.
+    const bool held = held_by_zero_copy(item);
+    if (!item.is_borrowed && !held && spare_buffers_.size() < kSpareSendBuffersMax &&
         item.owned.capacity() <= kSendCoalesceBytesMax) {
       item.owned.clear();
       spare_buffers_.push_back(std::move(item.owned));
     }
     ++send_head_;
-    // May queue more sends (items_ may grow): nothing above holds a reference past this point.
-    finish_item(item.hold, std::move(done), Status{});
+    // May queue more sends (items_ may grow): nothing below uses `item` after the call.
+    finish_item(item, std::move(done), Status{});
   }
   if (send_head_ == items_.size()) {
     items_.clear();
@@ -308,7 +317,7 @@ void Connection::fail_pending_sends() {
   queued_bytes_ = 0;
   // A borrowed item a zero-copy send still reads waits for that send's notification.
   for (std::size_t i = head; i < pending.size(); ++i)
-    finish_item(pending[i].hold, std::move(pending[i].done), close_reason_);
+    finish_item(pending[i], std::move(pending[i].done), close_reason_);
 }
 
 void Connection::finish_close() {

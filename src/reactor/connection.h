@@ -110,7 +110,8 @@ class Connection {
     std::size_t offset = 0;  // bytes already sent
     bool is_borrowed = false;
     // The last zero-copy send that carried bytes of this item: its `done` must wait for that
-    // send's notification, even if a later (copying) send finishes the item.
+    // send's notification, even if a later (copying) send finishes the item, and an owned buffer
+    // may not be appended to or reused before it.
     ZeroCopyHold hold;
 
     const std::uint8_t* data() const {
@@ -136,8 +137,11 @@ class Connection {
   // The result of this connection's send in flight (copying or zero-copy).
   void handle_send_result(int res);
   // Runs a finished item's callback, or hands it to the zero-copy send that still reads the
-  // item's memory (SendItem::hold), which runs it on its notification.
-  void finish_item(ZeroCopyHold hold, SendDone done, const Status& status);
+  // item's memory (SendItem::hold), which runs it on its notification; an owned buffer such a send
+  // still reads goes to it too. Returns true when the item's owned buffer was taken.
+  bool finish_item(SendItem& item, SendDone done, const Status& status);
+  // Whether a zero-copy send still reads this item's memory (it must not be changed or freed).
+  bool held_by_zero_copy(const SendItem& item) const;
   // Borrowed bytes among the items the next sendmsg would carry.
   std::size_t borrowed_bytes_in(std::size_t first, std::size_t count) const;
   static void on_connect_complete(IoOp& op, const io_uring_cqe& cqe);

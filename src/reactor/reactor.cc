@@ -388,6 +388,7 @@ void Reactor::finish_zero_copy_send(ZeroCopySend& rec) {
   // Callbacks may send again (and take records): run them from a local list.
   std::vector<std::pair<SendDone, Status>> done = std::move(rec.done);
   rec.done.clear();
+  rec.buffers.clear();
   release_zero_copy_send(rec);
   for (auto& [fn, status] : done) fn(status);
 }

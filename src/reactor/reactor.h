@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "base/result.h"
@@ -135,6 +136,8 @@ class Reactor {
     std::uint32_t generation = 1;  // bumped on release, so a stale hold finds it gone
     bool notification_pending = false;
     std::vector<std::pair<SendDone, Status>> done;  // run with their status on the notification
+    // Owned send buffers the send carried: the kernel reads them too until the notification.
+    std::vector<std::string> buffers;
   };
 
   // Engine-side lifecycle, on the core thread.
@@ -179,7 +182,8 @@ class Reactor {
   // Zero-copy send records (nullptr when every one waits for its notification).
   ZeroCopySend* acquire_zero_copy_send();
   void release_zero_copy_send(ZeroCopySend& rec);
-  // Runs the record's callbacks (the kernel is done with the memory) and frees it.
+  // Runs the record's callbacks and drops its buffers (the kernel is done with the memory), and
+  // frees it.
   void finish_zero_copy_send(ZeroCopySend& rec);
   bool zero_copy_send_pending(const ZeroCopySend* rec, std::uint32_t generation) const {
     return rec != nullptr && rec->generation == generation && rec->notification_pending;
