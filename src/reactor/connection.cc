@@ -28,6 +28,7 @@ void Connection::open_accepted(int fd, ConnectionHandler& handler) {
   outgoing_ = false;
   state_ = State::open;
   peer_ = peer_name(fd);
+  zero_copy_allowed_ = reactor_->zerocopy_to_loopback_ || !peer_is_loopback(fd);
   set_tcp_nodelay(fd);
   arm_recv();
   opened_ = true;
@@ -169,7 +170,8 @@ void Connection::flush() {
   msg_.msg_iovlen = n;
   Reactor::ZeroCopySend* zc = nullptr;
   const std::size_t threshold = reactor_->zerocopy_send_min_bytes_;
-  if (threshold > 0 && borrowed_bytes_in(send_head_, n) >= threshold) zc = reactor_->acquire_zero_copy_send();
+  if (zero_copy_allowed_ && threshold > 0 && borrowed_bytes_in(send_head_, n) >= threshold)
+    zc = reactor_->acquire_zero_copy_send();
   io_uring_sqe* sqe = reactor_->get_sqe();
   if (zc == nullptr) {
     io_uring_prep_sendmsg(sqe, fd_, &msg_, MSG_NOSIGNAL);
@@ -289,6 +291,7 @@ void Connection::handle_connect(int res) {
   }
   state_ = State::open;
   ++reactor_->stats_.connected;
+  zero_copy_allowed_ = reactor_->zerocopy_to_loopback_ || !peer_is_loopback(fd_);
   set_tcp_nodelay(fd_);
   arm_recv();
   opened_ = true;

@@ -161,6 +161,7 @@ class Connection {
   bool send_in_flight_ = false;
   bool connect_in_flight_ = false;
   bool flush_queued_ = false;
+  bool zero_copy_allowed_ = false;  // the peer is not loopback (or the engine sends zero-copy there too)
   int fd_ = -1;
   ConnectionHandler* handler_ = nullptr;
   void* context_ = nullptr;

@@ -65,6 +65,7 @@ Status Engine::start(CoreFn on_start, CoreFn on_stop) {
   for (unsigned core = 0; core < core_count_; ++core) {
     reactors_.push_back(std::make_unique<Reactor>(*this, core, core_count_, options_.recv_buffers));
     reactors_.back()->zerocopy_send_min_bytes_ = options_.zerocopy_send_min_bytes;
+    reactors_.back()->zerocopy_to_loopback_ = options_.zerocopy_to_loopback;
   }
   // The hooks are shared by the threads (read only) and outlive them as members of this frame's
   // lambdas: copy them into the thread closures.

@@ -29,6 +29,8 @@ struct EngineOptions {
   RecvBufferConfig recv_buffers{};  // per-core provided receive buffers
   // Borrowed bytes from which a sendmsg goes out zero-copy; 0 = never (limits.h).
   std::size_t zerocopy_send_min_bytes = kZeroCopySendBytesMinDefault;
+  // Also send zero-copy to loopback peers (tests; it costs CPU there, see limits.h).
+  bool zerocopy_to_loopback = false;
 };
 
 // The number of cores an Engine runs when not told: derived from the CPUs this process may run

@@ -219,6 +219,7 @@ class Reactor {
   std::size_t fsyncs_in_flight_ = 0;
   // Zero-copy sends (0 = off; set by the Engine) and their record pool (allocated on first use).
   std::size_t zerocopy_send_min_bytes_ = 0;
+  bool zerocopy_to_loopback_ = false;
   std::unique_ptr<ZeroCopySend[]> zero_copy_sends_;
   std::vector<std::uint32_t> free_zero_copy_sends_;
   std::size_t zero_copy_sends_in_flight_ = 0;

@@ -51,6 +51,9 @@ Result<ListenSockets> open_listen_sockets(std::string_view host, std::uint16_t p
 Result<std::uint16_t> local_port(int fd);
 // "ip:port" of the peer, or "?" when the socket has none.
 std::string peer_name(int fd);
+// Whether the connected peer of `fd` is a loopback address (127.0.0.0/8, ::1, or v4-mapped
+// loopback). False when it cannot be told.
+bool peer_is_loopback(int fd);
 // Disables Nagle: request/response traffic wants each frame on the wire at once.
 void set_tcp_nodelay(int fd);
 

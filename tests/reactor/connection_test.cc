@@ -346,11 +346,40 @@ TEST_CASE("engine: a receive buffer count that is not a power of two is refused"
 }
 
 TEST_CASE("connection: borrowed sends past the threshold go zero-copy, arrive intact, and finish once") {
+  // Loopback peers get copies by default: nothing goes zero-copy without zerocopy_to_loopback.
+  {
+    Server server(1);
+    server.start();
+    Engine client(EngineOptions{.cores = 1, .zerocopy_send_min_bytes = 1});
+    static const std::string kBig = frame(std::string(200000, 'z'));
+    std::atomic<bool> done{false};
+    Collector collector;
+    REQUIRE(client.start([&collector, &done, port = server.port](Reactor& r) {
+      auto address = resolve_address("127.0.0.1", port);
+      if (!address.ok()) return;
+      (void)r.connect(*address, collector, [&r, &done](Result<ConnectionId> id) {
+        if (!id.ok()) return;
+        (void)r.find(*id)->send_borrowed(as_bytes(kBig), [&done](const Status&) { done = true; });
+      });
+    }).ok());
+    CHECK(wait_until([&] { return done.load(); }));
+    std::atomic<std::uint64_t> zero_copy_sends{1};
+    std::atomic<bool> read{false};
+    REQUIRE(client.post(0, [&] {
+      zero_copy_sends = Reactor::current()->stats().zero_copy_sends;
+      read = true;
+    }).ok());
+    CHECK(wait_until([&] { return read.load(); }));
+    CHECK(zero_copy_sends == 0);
+    client.stop();
+    client.join();
+  }
   for (const std::size_t threshold : {std::size_t{64 * 1024}, std::size_t{0}}) {
     CAPTURE(threshold);
     Server server(1);
     server.start();
-    Engine client(EngineOptions{.cores = 1, .zerocopy_send_min_bytes = threshold});
+    // This test's peer is loopback, where the engine copies unless told otherwise (limits.h).
+    Engine client(EngineOptions{.cores = 1, .zerocopy_send_min_bytes = threshold, .zerocopy_to_loopback = true});
     // Everything the core's callbacks touch, behind one pointer (task captures are small).
     struct State {
       Collector collector;
