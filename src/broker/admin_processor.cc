@@ -1,4 +1,4 @@
-// Topic admin and statistics requests (ROCKETMQ-PROTOCOL.md §7.1-7.4, §7.6). Topic changes run on
+// Topic admin and statistics requests (docs/PROTOCOL.md §7.1-7.4, §7.6). Topic changes run on
 // core 0, which owns the TopicConfigManager; reads use the receiving core's snapshot.
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// GET_BROKER_CONFIG and UPDATE_BROKER_CONFIG (ROCKETMQ-PROTOCOL.md §7; AdminBrokerProcessor
+// GET_BROKER_CONFIG and UPDATE_BROKER_CONFIG (docs/PROTOCOL.md §7; AdminBrokerProcessor
 // #getBrokerConfig / #updateBrokerConfig). The body is a Java properties text under RocketMQ's key
 // names. ringmq's BrokerConfig is read-only once the broker runs (every core reads it without a
 // lock), so an update is refused with SYSTEM_ERROR naming the key, rather than accepted and

@@ -1,4 +1,4 @@
-// BrokerRegistrar: keeps the broker registered with every NameServer (ROCKETMQ-PROTOCOL.md §3.3):
+// BrokerRegistrar: keeps the broker registered with every NameServer (docs/PROTOCOL.md §3.3):
 // REGISTER_BROKER at start, every register period and right after a topic change;
 // UNREGISTER_BROKER on a clean stop, before the cores stop.
 //

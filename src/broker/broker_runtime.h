@@ -1,6 +1,6 @@
 // BrokerRuntime: what the cores of a running broker share, and CoreState, what each core owns.
 //
-// Ownership (DESIGN.md §3):
+// Ownership (docs/ARCHITECTURE.md §3):
 // - cores_[i] is touched only by core i: its ShardStore (CommitLog + the ConsumeQueues of the
 //   queues shard_of_queue() gives it), its RemotingServer on the shared SO_REUSEPORT port, its
 //   parked replies, its waiting pulls (PullRequestHoldService) and the delay levels whose

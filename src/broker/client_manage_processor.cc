@@ -1,5 +1,5 @@
 // HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP and NOTIFY_CONSUMER_IDS_CHANGED
-// (ROCKETMQ-PROTOCOL.md §6.1-6.3; RocketMQ B/processor/ClientManageProcessor.java).
+// (docs/PROTOCOL.md §6.1-6.3; RocketMQ B/processor/ClientManageProcessor.java).
 //
 // The receiving core decodes the request; the table work runs on core 0, which owns the client
 // tables, the subscription groups and the topic table (retry topics are created here). Core 0

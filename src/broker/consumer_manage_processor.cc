@@ -1,4 +1,4 @@
-// Consumer offsets and consumer admin (ROCKETMQ-PROTOCOL.md §6.5, §7.5, §7.7, §7.8; RocketMQ
+// Consumer offsets and consumer admin (docs/PROTOCOL.md §6.5, §7.5, §7.7, §7.8; RocketMQ
 // B/processor/ConsumerManageProcessor.java and the offset parts of AdminBrokerProcessor).
 // Offsets and client tables live on core 0; queue facts (min/max offsets, store times) come from
 // the queue's core.

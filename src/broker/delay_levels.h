@@ -1,4 +1,4 @@
-// Delay levels (ROCKETMQ-PROTOCOL.md §11.1): messageDelayLevel, e.g. "1s 5s 10s 30s 1m ... 2h",
+// Delay levels (docs/PROTOCOL.md §11.1): messageDelayLevel, e.g. "1s 5s 10s 30s 1m ... 2h",
 // level n (1-based) = the n-th duration; units s, m, h, d. SCHEDULE_TOPIC_XXXX queue n-1 holds
 // the messages of level n.
 #pragma once

@@ -1,4 +1,4 @@
-// The job a PULL_MESSAGE (ROCKETMQ-PROTOCOL.md §6.4) becomes while it is served: parsed on the
+// The job a PULL_MESSAGE (docs/PROTOCOL.md §6.4) becomes while it is served: parsed on the
 // receiving core, executed (and possibly parked) on the queue's core, answered on the receiving
 // core. The header itself is remoting::PullMessageRequestHeader.
 #pragma once

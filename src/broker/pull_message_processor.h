@@ -1,4 +1,4 @@
-// PullMessageProcessor: PULL_MESSAGE (11), ROCKETMQ-PROTOCOL.md §6.4.
+// PullMessageProcessor: PULL_MESSAGE (11), docs/PROTOCOL.md §6.4.
 //
 // Flow across cores:
 //   1. receiving core: parse the header, run the checks RocketMQ runs before the store (topic,

@@ -1,4 +1,4 @@
-// Offset and time queries (ROCKETMQ-PROTOCOL.md §6.6) and VIEW_MESSAGE_BY_ID (§6.9), answered on
+// Offset and time queries (docs/PROTOCOL.md §6.6) and VIEW_MESSAGE_BY_ID (§6.9), answered on
 // the core that owns the queue or the physical offset; QUERY_MESSAGE (by key or unique key), which
 // asks every core's index files.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// LOCK_BATCH_MQ (41) / UNLOCK_BATCH_MQ (42): queue locks of orderly consumers (ROCKETMQ-PROTOCOL.md
+// LOCK_BATCH_MQ (41) / UNLOCK_BATCH_MQ (42): queue locks of orderly consumers (docs/PROTOCOL.md
 // §6.8). The lock table (RebalanceLockManager) lives on core 0 with the other client tables.
 #include <simdjson.h>
 

@@ -1,4 +1,4 @@
-// GET_BROKER_RUNTIME_INFO (ROCKETMQ-PROTOCOL.md §7.4): the KVTable mqadmin's clusterList and
+// GET_BROKER_RUNTIME_INFO (docs/PROTOCOL.md §7.4): the KVTable mqadmin's clusterList and
 // brokerStatus, rocketmq-exporter and the dashboard read, with the keys and value formats of
 // AdminBrokerProcessor#prepareRuntimeInfo and StoreStatsService#getRuntimeInfo in 4.9.4. Values
 // that describe Java thread pools ringmq does not have (queue sizes, head wait times) are 0: no

@@ -1,4 +1,4 @@
-// ScheduleMessageService: delivers delayed messages (ROCKETMQ-PROTOCOL.md §11.1; RocketMQ
+// ScheduleMessageService: delivers delayed messages (docs/PROTOCOL.md §11.1; RocketMQ
 // B/schedule/ScheduleMessageService.java, on core timers instead of a timer thread).
 //
 // Owner: each core runs one service for the delay levels whose SCHEDULE_TOPIC_XXXX queue

@@ -1,5 +1,5 @@
 // CONSUMER_SEND_MSG_BACK (36): a consumer gives a message back for a later retry, or to the
-// dead-letter queue (ROCKETMQ-PROTOCOL.md §6.7; RocketMQ
+// dead-letter queue (docs/PROTOCOL.md §6.7; RocketMQ
 // AbstractSendMessageProcessor#consumerSendMsgBack).
 //
 // Flow across cores: receiving core (parse) -> core 0 (group config, retry topic) -> the core of

@@ -1,4 +1,4 @@
-// The checks a broker makes before it stores a send (ROCKETMQ-PROTOCOL.md §5.4, RocketMQ 4.9
+// The checks a broker makes before it stores a send (docs/PROTOCOL.md §5.4, RocketMQ 4.9
 // AbstractSendMessageProcessor#msgCheck and the store's putMessage checks), as pure functions of
 // the header, the topic table and the broker's settings. The answer is a WireError (RocketMQ's
 // response code and remark). Runs on the core that received the request.

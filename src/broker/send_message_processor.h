@@ -1,7 +1,7 @@
 // SendMessageProcessor: SEND_MESSAGE (10), SEND_MESSAGE_V2 (310, with or without m=true) and
-// SEND_BATCH_MESSAGE (320) (ROCKETMQ-PROTOCOL.md §5.1-5.5).
+// SEND_BATCH_MESSAGE (320) (docs/PROTOCOL.md §5.1-5.5).
 //
-// Flow across cores (DESIGN.md §3):
+// Flow across cores (docs/ARCHITECTURE.md §3):
 //   1. receiving core: parse the header, run the checks that need no topic, look the topic up in
 //      its snapshot; a missing topic goes to core 0 for auto-creation and continues there;
 //   2. topic known: check perm and queue id, pick a queue if the client asked for -1, and hand the

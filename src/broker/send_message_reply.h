@@ -1,4 +1,4 @@
-// The bytes a send puts into the store and the reply it gets back (ROCKETMQ-PROTOCOL.md §5.3,
+// The bytes a send puts into the store and the reply it gets back (docs/PROTOCOL.md §5.3,
 // §5.4 step 9, §15): the properties string re-encoded for storage and the SendMessageResponseHeader
 // ext fields. Pure functions; run on whichever core builds the record or the reply.
 #pragma once

@@ -1,4 +1,4 @@
-// Subscription group admin (ROCKETMQ-PROTOCOL.md §7.9), on core 0 which owns the table.
+// Subscription group admin (docs/PROTOCOL.md §7.9), on core 0 which owns the table.
 #include "base/log.h"
 #include "broker/broker_processors.h"
 #include "broker/broker_runtime.h"

@@ -1,5 +1,5 @@
 // The broker's names for RocketMQ's topic types (defined once in protocol/topic_config.h) and the
-// immutable snapshot every core reads (ROCKETMQ-PROTOCOL.md §3.2 perm bits, §7.1).
+// immutable snapshot every core reads (docs/PROTOCOL.md §3.2 perm bits, §7.1).
 #pragma once
 
 #include <memory>
