@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "broker/topic_config.h"
+#include "broker/topic/topic_config.h"
 #include "remoting/command.h"
 
 namespace ringmq::broker {

@@ -1,4 +1,4 @@
-// Checkpoint rounds of one shard, on its core (docs: DESIGN.md §4 "Flush"). The CommitLog's own
+// Checkpoint rounds of one shard, on its core (docs: docs/ARCHITECTURE.md §4 "Flush"). The CommitLog's own
 // rounds and the sends waiting for them are GroupCommit's (group_commit.h).
 //
 // Every kCheckpointIntervalMs the store names what makes its ConsumeQueues, index files and

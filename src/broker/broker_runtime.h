@@ -1,6 +1,6 @@
 // BrokerRuntime: what the cores of a running broker share, and CoreState, what each core owns.
 //
-// Ownership (DESIGN.md §3):
+// Ownership (docs/ARCHITECTURE.md §3):
 // - cores_[i] is touched only by core i: its ShardStore (CommitLog + the ConsumeQueues of the
 //   queues shard_of_queue() gives it), its RemotingServer on the shared SO_REUSEPORT port, its
 //   parked replies, its waiting pulls (PullRequestHoldService) and the delay levels whose
@@ -25,15 +25,15 @@
 #include "broker/acl/acl_service.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
-#include "broker/broker_stats.h"
+#include "broker/stats/broker_stats.h"
 #include "broker/broker_controller.h"
-#include "broker/consumer_snapshot.h"
-#include "broker/delay_levels.h"
+#include "broker/client/consumer_snapshot.h"
+#include "broker/schedule/delay_levels.h"
 #include "broker/fsync_round.h"
 #include "broker/group_commit.h"
-#include "broker/reply_target.h"
-#include "broker/topic_config.h"
-#include "broker/topic_config_manager.h"
+#include "broker/processor/reply_target.h"
+#include "broker/topic/topic_config.h"
+#include "broker/topic/topic_config_manager.h"
 #include "reactor/engine.h"
 #include "rpc/remoting_server.h"
 #include "store/shard_store.h"

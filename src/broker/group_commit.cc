@@ -4,7 +4,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "broker/send_message_processor.h"
+#include "broker/processor/send_message_processor.h"
 #include "remoting/response_code.h"
 
 namespace ringmq::broker {

@@ -1,4 +1,4 @@
-// Which shard (and so which core) owns a (topic, queueId) (DESIGN.md §3). The queues of one topic
+// Which shard (and so which core) owns a (topic, queueId) (docs/ARCHITECTURE.md §3). The queues of one topic
 // are spread round-robin from a per-topic starting shard, so a 4-queue topic on 4 cores uses every
 // core and different topics start on different cores. The mapping depends only on the name, the
 // queue id and the store's recorded shard count, so it is the same on every start.

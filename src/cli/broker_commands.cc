@@ -7,7 +7,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_controller.h"
-#include "broker/delay_levels.h"
+#include "broker/schedule/delay_levels.h"
 #include "cli/broker_flags.h"
 #include "cli/commands.h"
 #include "namesrv/namesrv_service.h"

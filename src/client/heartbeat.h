@@ -1,4 +1,4 @@
-// The client's names for HeartbeatData and the subscription types inside it (ROCKETMQ-PROTOCOL.md
+// The client's names for HeartbeatData and the subscription types inside it (docs/PROTOCOL.md
 // §6.1), defined once in protocol/heartbeat_data.h with their encoder and FilterAPI's parser.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Queue allocation among the consumers of a group (ROCKETMQ-PROTOCOL.md §13;
+// Queue allocation among the consumers of a group (docs/PROTOCOL.md §13;
 // AllocateMessageQueueAveragely.java). Pure functions; any thread.
 #pragma once
 

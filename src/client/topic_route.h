@@ -1,4 +1,4 @@
-// The two queue sets a client derives from a TopicRouteData (ROCKETMQ-PROTOCOL.md §3.6, defined
+// The two queue sets a client derives from a TopicRouteData (docs/PROTOCOL.md §3.6, defined
 // once in protocol/route_data.h) (MQClientInstance#topicRouteData2TopicPublishInfo
 // and #topicRouteData2TopicSubscribeInfo). Pure values and functions; any thread.
 #pragma once

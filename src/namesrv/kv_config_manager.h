@@ -1,4 +1,4 @@
-// KVConfigManager (ROCKETMQ-PROTOCOL.md §3.8): namespace -> key -> value, e.g. ORDER_TOPIC_CONFIG.
+// KVConfigManager (docs/PROTOCOL.md §3.8): namespace -> key -> value, e.g. ORDER_TOPIC_CONFIG.
 //
 // Owned by the same core as the RouteInfoManager; single-threaded. Kept in memory; to_json() /
 // load_json() give RocketMQ's kvConfig.json form ({"configTable":{ns:{k:v}}}) so the owner can

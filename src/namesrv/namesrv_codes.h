@@ -1,4 +1,4 @@
-// The request and response codes the NameServer uses (ROCKETMQ-PROTOCOL.md §2, §3), and the
+// The request and response codes the NameServer uses (docs/PROTOCOL.md §2, §3), and the
 // client versions it branches on.
 #pragma once
 

@@ -1,4 +1,4 @@
-// NamesrvProcessor: maps a NameServer request to its response (ROCKETMQ-PROTOCOL.md §3), after
+// NamesrvProcessor: maps a NameServer request to its response (docs/PROTOCOL.md §3), after
 // RocketMQ 4.9's DefaultRequestProcessor, with 5.x's BROKER_HEARTBEAT. No sockets here.
 //
 // How the rpc layer uses it (all on the core that owns the processor, core 0):

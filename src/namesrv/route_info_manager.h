@@ -1,4 +1,4 @@
-// RouteInfoManager: the NameServer's whole state (ROCKETMQ-PROTOCOL.md §3.1) and the rules that
+// RouteInfoManager: the NameServer's whole state (docs/PROTOCOL.md §3.1) and the rules that
 // change it (§3.3-§3.5, §3.9), after RocketMQ 4.9's N/routeinfo/RouteInfoManager.java.
 //
 // Ownership and threading: one instance, owned by one core (core 0 of the namesrv reactor), never

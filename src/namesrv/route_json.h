@@ -1,4 +1,4 @@
-// JSON bodies the NameServer answers with (ROCKETMQ-PROTOCOL.md §1.10, §3.6-§3.8), byte-compatible
+// JSON bodies the NameServer answers with (docs/PROTOCOL.md §1.10, §3.6-§3.8), byte-compatible
 // with what RocketMQ 4.9.4's fastjson writes: bean keys in alphabetical order, null fields left out.
 // QueueData and BrokerData are written by protocol/route_data.h (which explains the two key styles
 // of brokerAddrs); cluster info is always unquoted, as in Java.

@@ -1,4 +1,4 @@
-// HeartbeatData, ConsumerData and SubscriptionData (HEART_BEAT body, ROCKETMQ-PROTOCOL.md §6.1) and
+// HeartbeatData, ConsumerData and SubscriptionData (HEART_BEAT body, docs/PROTOCOL.md §6.1) and
 // FilterAPI's tag-expression parser. The client encodes the body, the broker decodes it and
 // echoes SubscriptionData back in GET_CONSUMER_CONNECTION_LIST. The decoder accepts every dialect
 // seen on the wire (§15): Java/ali-ons enum names, the C++ client's enum ordinals and string

@@ -1,4 +1,4 @@
-// Constants of RocketMQ's data model shared by NameServer, broker and client (ROCKETMQ-PROTOCOL.md
+// Constants of RocketMQ's data model shared by NameServer, broker and client (docs/PROTOCOL.md
 // §3.2): PermName bits, TopicSysFlag bits, TopicFilterType names and MixAll.MASTER_ID.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The message properties string (ROCKETMQ-PROTOCOL.md §4.2): `name 0x01 value 0x02` per pair. It
+// The message properties string (docs/PROTOCOL.md §4.2): `name 0x01 value 0x02` per pair. It
 // travels in the send header, inside batch bodies and in stored records; the broker, the store
 // (TAGS hash, index keys) and the client all read it with the rules below, so they agree on what
 // a message's properties are.

@@ -1,4 +1,4 @@
-// RegisterBrokerBody (REGISTER_BROKER's body, ROCKETMQ-PROTOCOL.md §3.3) and DataVersion JSON, in
+// RegisterBrokerBody (REGISTER_BROKER's body, docs/PROTOCOL.md §3.3) and DataVersion JSON, in
 // both directions: the NameServer decodes them, the broker encodes them.
 //
 // Two forms exist:

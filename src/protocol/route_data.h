@@ -1,4 +1,4 @@
-// QueueData, BrokerData and TopicRouteData (GET_ROUTEINFO_BY_TOPIC's body, ROCKETMQ-PROTOCOL.md
+// QueueData, BrokerData and TopicRouteData (GET_ROUTEINFO_BY_TOPIC's body, docs/PROTOCOL.md
 // §3.6): the NameServer writes them, the client reads them. Writers append fastjson's bytes
 // (alphabetical keys) straight into a string: the NameServer answers every client's route refresh
 // with them, so they skip JsonWriter's bookkeeping.

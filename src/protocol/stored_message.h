@@ -1,4 +1,4 @@
-// RocketMQ's stored-message layout (ROCKETMQ-PROTOCOL.md §8.2): the CommitLog record, which PULL
+// RocketMQ's stored-message layout (docs/STORE-FORMAT.md §8.2): the CommitLog record, which PULL
 // replies and VIEW_MESSAGE_BY_ID also carry byte for byte. The store writes and checks it, the
 // broker reads fields back out of it, the client decodes pulled messages: all with this one
 // decoder. The store's own rules (blank markers, CRCs, recovery) live in store/record_format.h.

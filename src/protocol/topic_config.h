@@ -1,4 +1,4 @@
-// TopicConfig, DataVersion and TopicConfigSerializeWrapper (ROCKETMQ-PROTOCOL.md §3.2, §3.3, §7.3)
+// TopicConfig, DataVersion and TopicConfigSerializeWrapper (docs/PROTOCOL.md §3.2, §3.3, §7.3)
 // with their JSON both ways. The same wrapper is the broker's config/topics.json, the body of
 // GET_ALL_TOPIC_CONFIG and the inside of RegisterBrokerBody. Writers use fastjson's key order
 // (alphabetical bean properties), byte-identical to what a 4.9.4 broker sends.

@@ -1,4 +1,4 @@
-// The body of SEND_BATCH_MESSAGE (ROCKETMQ-PROTOCOL.md §5.5; MessageDecoder#encodeMessage(s)):
+// The body of SEND_BATCH_MESSAGE (docs/PROTOCOL.md §5.5; MessageDecoder#encodeMessage(s)):
 // client-encoded messages back to back, each
 //   TOTALSIZE int32 | MAGICCODE int32 (0) | BODYCRC int32 (0) | FLAG int32 | BODYLEN int32 | BODY |
 //   PROPLEN int16 | PROPERTIES

@@ -1,4 +1,4 @@
-// Frame codec (ROCKETMQ-PROTOCOL.md §1.2, §1.4, §1.5):
+// Frame codec (docs/PROTOCOL.md §1.2, §1.4, §1.5):
 //   int32 length = 4 + H + B | int32 (serType << 24 | H) | header (H bytes) | body (B bytes)
 // Decoding accepts both header serializations on any frame and every dialect real clients send
 // (§15: extFields values as JSON strings, numbers or booleans; a trailing newline after the header).

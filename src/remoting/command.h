@@ -1,5 +1,5 @@
 // RemotingCommand: one decoded RocketMQ remoting frame (request or response), independent of the
-// serialization it arrived in. See ROCKETMQ-PROTOCOL.md §1.3.
+// serialization it arrived in. See docs/PROTOCOL.md §1.3.
 #pragma once
 
 #include <cstdint>

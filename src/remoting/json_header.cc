@@ -1,4 +1,4 @@
-// JSON command headers (ROCKETMQ-PROTOCOL.md §1.4, §15).
+// JSON command headers (docs/PROTOCOL.md §1.4, §15).
 //
 // Decoding uses simdjson's DOM API rather than On-Demand: the Debian build of libsimdjson picks
 // its SIMD kernel at run time only for DOM (On-Demand is compiled for the generic "fallback"

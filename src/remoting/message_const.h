@@ -1,4 +1,4 @@
-// Message property keys (ROCKETMQ-PROTOCOL.md §4.3; MessageConst.java) and the separators of the
+// Message property keys (docs/PROTOCOL.md §4.3; MessageConst.java) and the separators of the
 // properties string (§4.2). All property values are strings.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Offset message ids (ROCKETMQ-PROTOCOL.md §4.5b; MessageDecoder#createMessageId/decodeMessageId):
+// Offset message ids (docs/PROTOCOL.md §4.5b; MessageDecoder#createMessageId/decodeMessageId):
 // 16 bytes = store host IPv4 (4) + port (int32) + CommitLog physical offset (int64), written as
 // 32 upper-case hex characters. Send responses carry them (comma-joined for a batch); clients send
 // them back in VIEW_MESSAGE_BY_ID and END_TRANSACTION.

@@ -1,4 +1,4 @@
-// The message properties string (ROCKETMQ-PROTOCOL.md §4.2): `name 0x01 value 0x02` per pair.
+// The message properties string (docs/PROTOCOL.md §4.2): `name 0x01 value 0x02` per pair.
 // It travels in the send header (`properties` / `i`), inside batch bodies and in stored records.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Bit fields carried in integers of the send and pull headers and of stored records.
-//   message_sysflag: MessageSysFlag.java (ROCKETMQ-PROTOCOL.md §4.4), send header `sysFlag`/`f`
+//   message_sysflag: MessageSysFlag.java (docs/PROTOCOL.md §4.4), send header `sysFlag`/`f`
 //                    and the CommitLog record's SYSFLAG.
 //   pull_sysflag:    PullSysFlag.java, PULL_MESSAGE header `sysFlag`.
 #pragma once

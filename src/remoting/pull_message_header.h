@@ -1,4 +1,4 @@
-// PullMessageRequestHeader (ROCKETMQ-PROTOCOL.md §6.4): the custom header of PULL_MESSAGE (11). The
+// PullMessageRequestHeader (docs/PROTOCOL.md §6.4): the custom header of PULL_MESSAGE (11). The
 // broker parses it; the client writes it. Both directions live here so that the two sides cannot
 // drift apart.
 //

@@ -1,4 +1,4 @@
-// Request codes (ROCKETMQ-PROTOCOL.md §2 and Appendix A; RequestCode.java). Codes above 32767 fit
+// Request codes (docs/PROTOCOL.md §2 and Appendix A; RequestCode.java). Codes above 32767 fit
 // only a JSON header (§1.5). "5.x" marks codes absent from 4.9.8. Names are the Java constants in
 // PascalCase, split only at underscores (GET_ROUTEINFO_BY_TOPIC -> kGetRouteinfoByTopic), so a
 // reader can grep either tree.

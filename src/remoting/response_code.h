@@ -1,4 +1,4 @@
-// Response codes (ROCKETMQ-PROTOCOL.md §1.9; RemotingSysResponseCode.java + ResponseCode.java).
+// Response codes (docs/PROTOCOL.md §1.9; RemotingSysResponseCode.java + ResponseCode.java).
 // Names follow the Java constants as request_code.h does. Three numbers mean different things
 // depending on the request (5.x POP vs 4.x ACL admin); both names are defined.
 #pragma once

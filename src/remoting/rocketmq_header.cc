@@ -1,4 +1,4 @@
-// ROCKETMQ binary command headers (ROCKETMQ-PROTOCOL.md §1.5), following
+// ROCKETMQ binary command headers (docs/PROTOCOL.md §1.5), following
 // RocketMQSerializable#rocketMQProtocolEncode/Decode in 4.9.4.
 #include <fmt/format.h>
 

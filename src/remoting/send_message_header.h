@@ -1,4 +1,4 @@
-// SendMessageRequestHeader (ROCKETMQ-PROTOCOL.md §5.1, §5.2): the custom header of SEND_MESSAGE
+// SendMessageRequestHeader (docs/PROTOCOL.md §5.1, §5.2): the custom header of SEND_MESSAGE
 // (10, long names), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320) (short names a..n), in one
 // struct as the Java broker converts V2 to V1 field by field. The broker parses it; the client
 // writes it. Both directions live here so that the two sides cannot drift apart.

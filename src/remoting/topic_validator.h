@@ -1,4 +1,4 @@
-// Topic and group name rules and the well-known system names (ROCKETMQ-PROTOCOL.md §4.7;
+// Topic and group name rules and the well-known system names (docs/PROTOCOL.md §4.7;
 // TopicValidator.java, Validators.java, MixAll.java).
 #pragma once
 

@@ -1,4 +1,4 @@
-// Unique (client) message ids, property UNIQ_KEY (ROCKETMQ-PROTOCOL.md §4.5a;
+// Unique (client) message ids, property UNIQ_KEY (docs/PROTOCOL.md §4.5a;
 // MessageClientIDSetter.java): 16 bytes as 32 upper-case hex characters (IPv4 form)
 //   producer IPv4 (4) | pid low 16 bits (2) | per-process random int (4) |
 //   ms since the start of the current month, local time (int32) | counter low 16 bits (2)

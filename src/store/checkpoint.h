@@ -1,6 +1,6 @@
 // The checkpoint file, <root>/checkpoint: one page holding one 64-byte slot per shard. Shard 0's
 // slot starts with RocketMQ's physicMsgTimestamp, logicsMsgTimestamp and indexMsgTimestamp
-// (ROCKETMQ-PROTOCOL.md §10.2); ringmq recovers from the offsets that follow.
+// (docs/STORE-FORMAT.md §10.2); ringmq recovers from the offsets that follow.
 //
 // Owner: shared by the shards' cores; each core writes only its own slot (disjoint cache lines,
 // so no locks) and syncs the file in its checkpoint flush round. A slot is written only after what

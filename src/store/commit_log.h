@@ -1,5 +1,5 @@
 // CommitLog: one shard's message log, a run of fixed-size segments mapped with mmap and named by
-// their 20-digit start offset (ROCKETMQ-PROTOCOL.md §8). Physical offsets carry the shard in their
+// their 20-digit start offset (docs/STORE-FORMAT.md §8). Physical offsets carry the shard in their
 // high bits (types.h), so segment k of shard s starts at (s << kShardShift) + k * segment_bytes.
 //
 // Owner and threading: one reactor core owns a CommitLog and makes every call on it; nothing here

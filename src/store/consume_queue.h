@@ -1,6 +1,6 @@
 // ConsumeQueue: the per-(topic, queueId) index into the CommitLog, 20-byte entries (physical
 // offset, size, tags code) in files of entries_per_file entries named by the byte offset of their
-// first entry (ROCKETMQ-PROTOCOL.md §9). Entry n is queue offset n.
+// first entry (docs/STORE-FORMAT.md §9). Entry n is queue offset n.
 //
 // Owner: the core that owns the queue's shard; no locks. Entries are written in the same step as
 // the CommitLog append (ShardStore::put), so they are visible to pulls at once. Like the CommitLog

@@ -1,4 +1,4 @@
-// IndexFile: RocketMQ's hash index from "topic#key" to physical offsets (ROCKETMQ-PROTOCOL.md
+// IndexFile: RocketMQ's hash index from "topic#key" to physical offsets (docs/STORE-FORMAT.md
 // §10.1): a 40-byte header, a slot table of int32 chain heads and 20-byte items chained newest
 // first. Layout byte for byte; the slot and item counts are settings (RocketMQ: 5M and 20M).
 //

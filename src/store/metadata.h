@@ -1,4 +1,4 @@
-// The broker's metadata files under <store>/config/ (ROCKETMQ-PROTOCOL.md §10.5): topics,
+// The broker's metadata files under <store>/config/ (docs/STORE-FORMAT.md §10.5): topics,
 // subscription groups, consumer offsets and delay offsets, as JSON in RocketMQ's shapes.
 //
 // Writing: save_config_file() keeps the previous version as <name>.bak and replaces the file

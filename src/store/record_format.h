@@ -1,4 +1,4 @@
-// RocketMQ's stored-message record (ROCKETMQ-PROTOCOL.md §8.2-8.5), byte for byte: the encoder the
+// RocketMQ's stored-message record (docs/STORE-FORMAT.md §8.2-8.5), byte for byte: the encoder the
 // append path uses and the checking parser recovery and reads use. The layout itself (positions,
 // magic codes, the field decoder) is protocol/stored_message.h, shared with broker and client.
 //

@@ -1,7 +1,7 @@
 // StoreRoot: the store directory as a whole. Layout:
 //
 //   <root>/lock                         flock'ed while a broker uses the store
-//   <root>/shards                       shard count, fixed when the store is created (DESIGN §3)
+//   <root>/shards                       shard count, fixed when the store is created (docs/ARCHITECTURE.md §3.2)
 //   <root>/abort                        exists while the store is open; found at open = crash
 //   <root>/checkpoint                   one slot per shard (checkpoint.h)
 //   <root>/commitlog/<shard>/<20-digit start offset>

@@ -11,7 +11,7 @@ using namespace ringmq;
 
 TEST_CASE("hash: java_string_hash matches Java String.hashCode") {
   CHECK(java_string_hash("") == 0);
-  CHECK(java_string_hash("TagA") == 2598919);                   // ROCKETMQ-PROTOCOL.md B.4
+  CHECK(java_string_hash("TagA") == 2598919);                   // docs/PROTOCOL.md B.4
   CHECK(java_string_hash("TopicTest#ORDER-1") == -1111209712);  // B.5
   // "é" is one UTF-16 unit (0xE9); U+1F600 is a surrogate pair (0xD83D 0xDE00).
   CHECK(java_string_hash("\xc3\xa9") == 0xE9);

@@ -1,4 +1,4 @@
-#include "broker/broker_stats.h"
+#include "broker/stats/broker_stats.h"
 
 #include <doctest/doctest.h>
 

@@ -6,11 +6,11 @@
 
 #include <string>
 
-#include "broker/client_manager.h"
-#include "broker/consumer_offset_manager.h"
+#include "broker/client/client_manager.h"
+#include "broker/offset/consumer_offset_manager.h"
 #include "broker/metadata_writer.h"
-#include "broker/rebalance_lock_manager.h"
-#include "broker/subscription_group_manager.h"
+#include "broker/client/rebalance_lock_manager.h"
+#include "broker/subscription/subscription_group_manager.h"
 
 using namespace ringmq;
 using namespace ringmq::broker;

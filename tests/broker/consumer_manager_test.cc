@@ -1,8 +1,8 @@
 // ConsumerManager (what a heartbeat registers) and DelayLevels.
 #include <doctest/doctest.h>
 
-#include "broker/client_manager.h"
-#include "broker/delay_levels.h"
+#include "broker/client/client_manager.h"
+#include "broker/schedule/delay_levels.h"
 
 using namespace ringmq;
 using namespace ringmq::broker;

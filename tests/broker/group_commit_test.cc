@@ -10,7 +10,7 @@
 
 #include "../store/test_util.h"
 #include "broker/group_commit.h"
-#include "broker/send_message_processor.h"
+#include "broker/processor/send_message_processor.h"
 #include "reactor/engine.h"
 #include "remoting/response_code.h"
 

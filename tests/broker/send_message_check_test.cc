@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "broker/send_message_check.h"
-#include "broker/send_message_reply.h"
+#include "broker/processor/send_message_check.h"
+#include "broker/processor/send_message_reply.h"
 #include "remoting/message_properties.h"
 #include "remoting/response_code.h"
 

@@ -8,7 +8,7 @@
 #include "broker/broker_bodies.h"
 #include "protocol/register_broker_body.h"
 #include "broker/queue_shard.h"
-#include "broker/topic_config_manager.h"
+#include "broker/topic/topic_config_manager.h"
 
 using namespace ringmq;
 using namespace ringmq::broker;

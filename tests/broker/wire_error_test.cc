@@ -1,5 +1,5 @@
-// The broker's one error map (broker/wire_error.h), checked as a table.
-#include "broker/wire_error.h"
+// The broker's one error map (broker/processor/wire_error.h), checked as a table.
+#include "broker/processor/wire_error.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Frame and header codec: ROCKETMQ-PROTOCOL.md Appendix B bytes, the JSON dialects of §15, and
+// Frame and header codec: docs/PROTOCOL.md Appendix B bytes, the JSON dialects of §15, and
 // every kind of malformed input a peer can send.
 #include <doctest/doctest.h>
 

@@ -22,7 +22,7 @@ MessageInput b3_message() {
 
 }  // namespace
 
-TEST_CASE("record: encoding matches ROCKETMQ-PROTOCOL.md Appendix B.3 byte for byte") {
+TEST_CASE("record: encoding matches docs/PROTOCOL.md Appendix B.3 byte for byte") {
   const MessageInput m = b3_message();
   REQUIRE(encoded_size(m) == 134);
   std::vector<std::uint8_t> buf(134);
@@ -71,7 +71,7 @@ TEST_CASE("record: zeros are the end of data, a blank marker reaches the segment
   CHECK(parse_record(Bytes(buf).first(32), true).status == ParseStatus::corrupt);
 }
 
-TEST_CASE("record: tag hash comes from TAGS (ROCKETMQ-PROTOCOL.md §4.6, B.4)") {
+TEST_CASE("record: tag hash comes from TAGS (docs/PROTOCOL.md §4.6, B.4)") {
   CHECK(tag_hash_of(kB3Properties) == 2598919);
   CHECK(tag_hash_of("KEYS\x01k1\x02") == 0);
   CHECK(tag_hash_of("") == 0);

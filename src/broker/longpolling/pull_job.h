@@ -1,0 +1,44 @@
+// The job a PULL_MESSAGE (docs/PROTOCOL.md §6.4) becomes while it is served: parsed on the
+// receiving core, executed (and possibly parked) on the queue's core, answered on the receiving
+// core. The header itself is remoting::PullMessageRequestHeader.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker/processor/reply_target.h"
+#include "reactor/timers.h"
+#include "remoting/pull_message_header.h"
+#include "store/shard_store.h"
+
+namespace ringmq::broker {
+
+// Messages one pull returns at most whatever the client asks (RocketMQ
+// maxTransferCountOnMessageInMemory) and the bytes after which it stops adding
+// (maxTransferBytesOnMessageInMemory; one message is always returned).
+inline constexpr std::int32_t kPullMessagesMax = 32;
+inline constexpr std::size_t kPullTransferBytesMax = 256 * 1024;
+// Longest a pull is parked whatever suspendTimeoutMillis asks (clients send 15-30 s). The value
+// comes from the client: unbounded, it overflowed the timer deadline (ms * 10^6) and could keep
+// a dead connection's pull in a per-queue slot for ever.
+inline constexpr std::int64_t kPullSuspendTimeoutMaxMs = 60'000;
+
+struct PullJob {
+  ReplyTarget target;
+  RequestRef ref;
+  remoting::PullMessageRequestHeader header;
+  // Tag codes the messages must carry (empty = every message).
+  std::vector<std::int64_t> tag_codes;
+  std::int64_t suggest_broker_id = 0;
+  bool may_suspend = true;  // cleared once parked: a re-execution answers whatever it finds
+  // Set while parked in a PullRequestHoldService.
+  std::uint64_t hold_id = 0;
+  reactor::TimerId hold_timer;
+  // The answer, filled on the queue's core.
+  std::int32_t code = 0;
+  const char* remark = "";
+  store::GetResult result;
+};
+
+}  // namespace ringmq::broker

@@ -1,0 +1,202 @@
+#include "broker/processor/send_message_processor.h"
+
+#include <utility>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/log_limiter.h"
+#include "broker/broker_runtime.h"
+#include "broker/disk_policy.h"
+#include "broker/processor/inner_message.h"
+#include "broker/queue_shard.h"
+#include "broker/processor/send_message_check.h"
+#include "broker/processor/send_message_reply.h"
+#include "remoting/batch_body.h"
+#include "remoting/message_const.h"
+#include "remoting/message_properties.h"
+#include "remoting/message_sysflag.h"
+#include "remoting/response_code.h"
+#include "remoting/topic_validator.h"
+
+namespace ringmq::broker {
+namespace {
+
+namespace rc = remoting::response_code;
+using JobPtr = std::unique_ptr<SendJob>;
+
+// Retry and DLQ topics RocketMQ creates on demand: one queue, read + write.
+constexpr std::int32_t kRetryTopicQueueNums = 1;
+constexpr std::int32_t kRetryTopicPerm = perm::kRead | perm::kWrite;
+
+void reply_error(BrokerRuntime& rt, const SendJob& job, std::int32_t code, std::string remark) {
+  rt.reply(job.target, job.ref, send_error_response_for(job.ref, code, std::move(remark)));
+}
+
+store::HostAddress born_host_of(const SendJob& job) {
+  const std::uint32_t ip = job.born_ipv4;
+  return store::HostAddress::ipv4(ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF, job.born_port);
+}
+
+store::MessageInput base_input(BrokerRuntime& rt, const SendJob& job) {
+  const auto& h = job.header;
+  store::MessageInput m;
+  m.topic = h.topic;
+  m.queue_id = store::QueueId{h.queue_id};
+  m.flag = h.flag;
+  m.sys_flag = h.sys_flag;
+  m.born_timestamp_ms = h.born_timestamp;
+  m.born_host = born_host_of(job);
+  m.store_host = rt.store_host();
+  m.reconsume_times = h.reconsume_times;
+  return m;
+}
+
+// Appends a single message. Returns a reply code other than SUCCESS on failure (already answered).
+Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, WireError& check) {
+  const std::string props = stored_properties(job.header.properties, rt.config().cluster_name);
+  check = check_message_size(rt.config(), job.body.size(), props.size());
+  if (!check.ok()) return {};
+  store::MessageInput m = base_input(rt, job);
+  m.body = as_bytes(job.body);
+  m.properties = props;
+  const std::int64_t now = wall_clock_ms();
+  m.tags_code = tags_code_for(rt, job.header.topic, job.header.queue_id, props, now);
+  RINGMQ_TRY_ASSIGN(auto appended, cs.shard->put(m, now));
+  job.results.push_back(appended);
+  on_appended(rt, cs, job.header.topic, job.header.queue_id, m.tags_code, now);
+  if (auto uk = remoting::find_property(job.header.properties, remoting::property::kUniqClientMessageIdKeyidx)) {
+    job.unique_key.assign(*uk);
+  }
+  return {};
+}
+
+// Appends every message of a batch body as its own record, consecutive in one queue (§5.5).
+Status store_batch(BrokerRuntime& rt, CoreState& cs, SendJob& job, WireError& check) {
+  if (remoting::is_retry_topic(job.header.topic)) {
+    check = {rc::kMessageIllegal, "batch request does not support retry group " + job.header.topic};
+    return {};
+  }
+  auto decoded = remoting::decode_batch_body(job.body);
+  if (!decoded.ok()) {
+    check = {rc::kMessageIllegal, "bad batch body: " + decoded.error().detail};
+    return {};
+  }
+  const auto& messages = *decoded;
+  std::vector<std::string> props(messages.size());
+  std::vector<store::MessageInput> inputs(messages.size(), base_input(rt, job));
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    props[i] = stored_properties(messages[i].properties, rt.config().cluster_name);
+    check = check_message_size(rt.config(), messages[i].body.size(), props[i].size());
+    if (!check.ok()) return {};
+    inputs[i].flag = messages[i].flag;
+    inputs[i].body = as_bytes(messages[i].body);
+    inputs[i].properties = props[i];
+    inputs[i].tags_code = store::tag_hash_of(props[i]);
+  }
+  job.results.resize(messages.size());
+  const std::int64_t now = wall_clock_ms();
+  RINGMQ_TRY(cs.shard->put_batch(inputs, now, job.results));
+  for (const auto& in : inputs) on_appended(rt, cs, job.header.topic, job.header.queue_id, in.tags_code, now);
+  return {};
+}
+
+// Step 3, on the core owning the queue.
+void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
+  WireError check;
+  const std::int64_t start_ns = monotonic_ns();
+  Status st = job->header.batch ? store_batch(rt, cs, *job, check) : store_single(rt, cs, *job, check);
+  if (!st.ok()) {
+    // While the disk is full every send fails here: one line per send would flood the log.
+    static LogLimiter limiter;
+    RINGMQ_LOG_LIMITED(limiter, log_warn, "send to {}:{} failed in the store: {}", job->header.topic,
+                       job->header.queue_id, st.error().to_string());
+    // Lack of space gets RocketMQ's disk-full remark; other failures say what failed.
+    std::string remark = st.error().code == Errc::no_space ? no_space_remark(st.error()) : st.error().to_string();
+    return reply_error(rt, *job, wire_code_of(st.error().code), std::move(remark));
+  }
+  if (!check.ok()) return reply_error(rt, *job, check.code, std::move(check.remark));
+  cs.stats.put_messages += job->results.size();
+  std::uint64_t stored_bytes = 0;
+  for (const auto& r : job->results) stored_bytes += r.size;
+  cs.stats.put_bytes += stored_bytes;
+  cs.stats_set.record_put(job->header.topic, job->results.size(), stored_bytes);
+  const std::int64_t put_us = (monotonic_ns() - start_ns) / 1000;
+  cs.stats.put_time_max_us = std::max(cs.stats.put_time_max_us, put_us);
+  ++cs.stats.put_latency_buckets[put_latency_bucket(put_us)];
+  cs.stats.put_latency_sum_us += static_cast<std::uint64_t>(put_us);
+
+  if (rt.config().flush_mode == FlushMode::sync_flush && wait_store_msg_ok(job->header.properties)) {
+    const store::PhysicalOffset end = job->results.back().end();
+    return cs.commit->wait(end, std::move(job));
+  }
+  reply_stored(rt, *job, rc::kSuccess);
+}
+
+// Step 2, on any core that has the topic's config.
+void route_with_topic(BrokerRuntime& rt, CoreState& cs, JobPtr job, const TopicConfig* topic) {
+  auto& h = job->header;
+  if (WireError c = check_send_topic(h, topic); !c.ok()) return reply_error(rt, *job, c.code, std::move(c.remark));
+  if (h.queue_id < 0) h.queue_id = static_cast<std::int32_t>(cs.random() % static_cast<unsigned>(topic->write_queue_nums));
+  if (topic->topic_filter_type == kMultiTagFilterType) h.sys_flag |= remoting::message_sysflag::kMultiTags;
+  if (!h.batch) {
+    const std::int32_t queue = h.queue_id;
+    if (apply_delay_rewrite(rt, h.topic, h.queue_id, h.properties, h.sys_flag)) job->origin_queue_id = queue;
+  }
+  const unsigned owner = shard_of_queue(h.topic, h.queue_id, rt.core_count()).value;
+  if (owner == cs.core) return store_on_owner(rt, cs, std::move(job));
+  rt.post(owner, [&rt, owner, j = std::move(job)]() mutable { store_on_owner(rt, rt.core_state(owner), std::move(j)); });
+}
+
+// On core 0: auto-create the topic (or a retry topic), then continue routing from here.
+void create_topic_then_route(BrokerRuntime& rt, JobPtr job) {
+  CoreState& cs = rt.core_state(0);
+  auto& h = job->header;
+  bool changed = false;
+  auto& manager = rt.topic_config_manager();
+  Result<const TopicConfig*> created =
+      remoting::is_retry_topic(h.topic) || remoting::is_dlq_topic(h.topic)
+          ? manager.create_topic_with_queues(h.topic, kRetryTopicQueueNums, kRetryTopicPerm, changed)
+          : manager.create_topic_in_send(h.topic, h.default_topic, h.default_topic_queue_nums, 0, changed);
+  if (!created.ok()) {
+    log_error("auto-creating topic {} failed: {}", h.topic, created.error().to_string());
+    return reply_error(rt, *job, rc::kSystemError, created.error().to_string());
+  }
+  if (changed) rt.publish_topics(true);
+  route_with_topic(rt, cs, std::move(job), *created);
+}
+
+}  // namespace
+
+void process_send_message(const RequestContext& ctx, remoting::RemotingCommand&& request) {
+  BrokerRuntime& rt = ctx.rt;
+  CoreState& cs = ctx.cs;
+  auto job = std::make_unique<SendJob>();
+  job->target = ctx.target;
+  job->ref = ctx.ref;
+  job->request_code = request.code;
+  const PeerAddress peer = rt.peer_of(ctx.connection);
+  job->born_ipv4 = peer.ipv4;
+  job->born_port = peer.port;
+  job->received_ns = monotonic_ns();
+  auto header = remoting::parse_send_message_header(request.code, request.ext_fields);
+  if (!header.ok()) return reply_error(rt, *job, rc::kSystemError, header.error().detail);
+  job->header = std::move(header).value();
+  job->body = std::move(request.body);
+  if (WireError c = check_send_preconditions(rt.config(), job->header); !c.ok()) {
+    return reply_error(rt, *job, c.code, std::move(c.remark));
+  }
+  if (const TopicConfig* topic = cs.topics->find(job->header.topic)) {
+    return route_with_topic(rt, cs, std::move(job), topic);
+  }
+  rt.post(0, [&rt, j = std::move(job)]() mutable { create_topic_then_route(rt, std::move(j)); });
+}
+
+void reply_stored(BrokerRuntime& rt, SendJob& job, std::int32_t code) {
+  auto response = make_response(job.ref, code);
+  response.has_ext_fields = true;
+  const std::int32_t queue = job.origin_queue_id >= 0 ? job.origin_queue_id : job.header.queue_id;
+  fill_send_response(response, job.results, queue, job.unique_key);
+  rt.reply(job.target, job.ref, std::move(response));
+}
+
+}  // namespace ringmq::broker
