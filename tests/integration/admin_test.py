@@ -7,7 +7,7 @@ import sys
 import time
 
 import harness as h
-from broker_util import start_standalone
+from broker_util import standalone
 from consumer_util import HEART_BEAT, heartbeat_body
 
 TOPIC = "AdminT"
@@ -32,9 +32,8 @@ def ok(*args):
     return admin(*args)[1]
 
 
-def setup():
-    proc, ns_port, port, store = start_standalone(cores=2)
-    _env.update(namesrv=f"127.0.0.1:{ns_port}", port=port, addr=f"127.0.0.1:{port}")
+def setup(srv):
+    _env.update(namesrv=f"127.0.0.1:{srv.ns}", port=srv.port, addr=f"127.0.0.1:{srv.port}")
     # The broker registers with its NameServer just after it listens.
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -251,9 +250,8 @@ def without_n_or_namesrv_addr_the_address_server_names_the_namesrv():
 
 
 if __name__ == "__main__":
-    try:
-        setup()
-    except Exception:
-        h.stop_all()
-        raise
-    sys.exit(h.run_tests())
+    # One broker for the whole file: the tests run in order on what the earlier ones did.
+    with h.shared(), standalone(cores=2) as srv:
+        setup(srv)
+        code = h.run_tests()
+    sys.exit(code)

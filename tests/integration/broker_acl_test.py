@@ -40,7 +40,7 @@ accounts:
 
 
 def start_acl_broker(acl_path):
-    return start_standalone(extra=("--acl-enable", "--acl-file", acl_path))
+    return standalone(extra=("--acl-enable", "--acl-file", acl_path))
 
 
 def send_ext(topic, producer="pg"):
@@ -56,41 +56,43 @@ def refused(reply, message, frame):
 @test
 def unsigned_and_badly_signed_requests_are_refused_like_rocketmq():
     acl = write_acl(ACL_YAML)
-    proc, ns, port, _ = start_acl_broker(acl)
-    c = h.Connection(port)
-    refused(c.request(GET_ALL_TOPIC_CONFIG), "No accessKey is configured", VALIDATE + "663)")
-    ext = send_ext("topicB")
-    refused(c.request(SEND_V2, sign(ext, b"x", "nobody12", "12345678"), body=b"x"),
-            "No acl config for nobody12", VALIDATE + "667)")
-    refused(c.request(SEND_V2, sign(ext, b"x", "RocketMQ", "wrong-secret"), body=b"x"),
-            "Check signature failed for accessKey=RocketMQ", VALIDATE + "683)")
-    # A body changed after signing fails the same way.
-    refused(c.request(SEND_V2, sign(ext, b"x", "RocketMQ", "12345678"), body=b"y"),
-            "Check signature failed for accessKey=RocketMQ", VALIDATE + "683)")
-    # The ROCKETMQ binary header is checked the same way.
-    r = c.request(GET_ALL_TOPIC_CONFIG, serialize=h.ROCKETMQ)
-    refused(r, "No accessKey is configured", VALIDATE + "663)")
+    with start_acl_broker(acl) as proc:
+        ns, port = proc.ns, proc.port
+        c = h.Connection(port)
+        refused(c.request(GET_ALL_TOPIC_CONFIG), "No accessKey is configured", VALIDATE + "663)")
+        ext = send_ext("topicB")
+        refused(c.request(SEND_V2, sign(ext, b"x", "nobody12", "12345678"), body=b"x"),
+                "No acl config for nobody12", VALIDATE + "667)")
+        refused(c.request(SEND_V2, sign(ext, b"x", "RocketMQ", "wrong-secret"), body=b"x"),
+                "Check signature failed for accessKey=RocketMQ", VALIDATE + "683)")
+        # A body changed after signing fails the same way.
+        refused(c.request(SEND_V2, sign(ext, b"x", "RocketMQ", "12345678"), body=b"y"),
+                "Check signature failed for accessKey=RocketMQ", VALIDATE + "683)")
+        # The ROCKETMQ binary header is checked the same way.
+        r = c.request(GET_ALL_TOPIC_CONFIG, serialize=h.ROCKETMQ)
+        refused(r, "No accessKey is configured", VALIDATE + "663)")
 
 
 @test
 def permissions_follow_the_account():
     acl = write_acl(ACL_YAML)
-    proc, ns, port, _ = start_acl_broker(acl)
-    c = h.Connection(port)
-    topic_ext = {"topic": "topicB", "defaultTopic": "TBW102", "readQueueNums": "4", "writeQueueNums": "4",
-                 "perm": "6", "topicFilterType": "SINGLE_TAG", "topicSysFlag": "0", "order": "false"}
-    refused(c.request(UPDATE_AND_CREATE_TOPIC, sign(topic_ext, b"", "RocketMQ", "12345678")),
-            "Need admin permission for request code=17, but accessKey=RocketMQ is not", CHECK_PERM + "580)")
-    r = c.request(UPDATE_AND_CREATE_TOPIC, sign(topic_ext, b"", "rocketmq2", "12345678"))
-    assert r["code"] == 0, r
-    r = c.request(SEND_V2, sign(send_ext("topicB"), b"hello", "RocketMQ", "12345678"), body=b"hello")
-    assert r["code"] == 0, r
-    refused(c.request(SEND_V2, sign(send_ext("topicA"), b"hello", "RocketMQ", "12345678"), body=b"hello"),
-            "No default permission for topic:topicA", CHECK_PERM + "610)")
-    refused(c.request(SEND_V2, sign(send_ext("topicZ"), b"hello", "RocketMQ", "12345678"), body=b"hello"),
-            "No default permission for topic:topicZ", CHECK_PERM + "605)")
-    # The message that was accepted is really stored.
-    assert max_offset(c_signed(port), "topicB", 0) == 1
+    with start_acl_broker(acl) as proc:
+        ns, port = proc.ns, proc.port
+        c = h.Connection(port)
+        topic_ext = {"topic": "topicB", "defaultTopic": "TBW102", "readQueueNums": "4", "writeQueueNums": "4",
+                     "perm": "6", "topicFilterType": "SINGLE_TAG", "topicSysFlag": "0", "order": "false"}
+        refused(c.request(UPDATE_AND_CREATE_TOPIC, sign(topic_ext, b"", "RocketMQ", "12345678")),
+                "Need admin permission for request code=17, but accessKey=RocketMQ is not", CHECK_PERM + "580)")
+        r = c.request(UPDATE_AND_CREATE_TOPIC, sign(topic_ext, b"", "rocketmq2", "12345678"))
+        assert r["code"] == 0, r
+        r = c.request(SEND_V2, sign(send_ext("topicB"), b"hello", "RocketMQ", "12345678"), body=b"hello")
+        assert r["code"] == 0, r
+        refused(c.request(SEND_V2, sign(send_ext("topicA"), b"hello", "RocketMQ", "12345678"), body=b"hello"),
+                "No default permission for topic:topicA", CHECK_PERM + "610)")
+        refused(c.request(SEND_V2, sign(send_ext("topicZ"), b"hello", "RocketMQ", "12345678"), body=b"hello"),
+                "No default permission for topic:topicZ", CHECK_PERM + "605)")
+        # The message that was accepted is really stored.
+        assert max_offset(c_signed(port), "topicB", 0) == 1
 
 
 def c_signed(port):
@@ -100,34 +102,35 @@ def c_signed(port):
 @test
 def reload_adds_a_whitelist_and_the_namesrv_is_not_checked():
     acl = write_acl(ACL_YAML)
-    proc, ns, port, _ = start_acl_broker(acl)
-    c = h.Connection(port)
-    refused(c.request(GET_ALL_TOPIC_CONFIG), "No accessKey is configured", VALIDATE + "663)")
-    # The embedded NameServer answers without any signature, as RocketMQ's does.
-    n = h.Connection(ns)
-    r = n.request(GET_ROUTEINFO_BY_TOPIC, {"topic": "TBW102"})
-    assert r["code"] in (0, 17) and "AclException" not in (r.get("remark") or ""), r  # 17: TOPIC_NOT_EXIST
-    with open(acl, "w") as f:
-        f.write(ACL_YAML.replace("  - 10.10.103.*", "  - 10.10.103.*\n  - 127.0.0.*"))
-    deadline = time.time() + 20
-    while True:
-        r = c.request(GET_ALL_TOPIC_CONFIG)
-        if r["code"] == 0:
-            break
-        assert time.time() < deadline, "the whitelist was not picked up"
-        time.sleep(0.2)
-    # A file that no longer parses leaves the rules in force.
-    with open(acl, "w") as f:
-        f.write("accounts: [broken\n")
-    time.sleep(1.5)
-    assert c.request(GET_ALL_TOPIC_CONFIG)["code"] == 0
-    assert "does not load" in proc.log_text()
+    with start_acl_broker(acl) as proc:
+        ns, port = proc.ns, proc.port
+        c = h.Connection(port)
+        refused(c.request(GET_ALL_TOPIC_CONFIG), "No accessKey is configured", VALIDATE + "663)")
+        # The embedded NameServer answers without any signature, as RocketMQ's does.
+        n = h.Connection(ns)
+        r = n.request(GET_ROUTEINFO_BY_TOPIC, {"topic": "TBW102"})
+        assert r["code"] in (0, 17) and "AclException" not in (r.get("remark") or ""), r  # 17: TOPIC_NOT_EXIST
+        with open(acl, "w") as f:
+            f.write(ACL_YAML.replace("  - 10.10.103.*", "  - 10.10.103.*\n  - 127.0.0.*"))
+        deadline = time.time() + 20
+        while True:
+            r = c.request(GET_ALL_TOPIC_CONFIG)
+            if r["code"] == 0:
+                break
+            assert time.time() < deadline, "the whitelist was not picked up"
+            time.sleep(0.2)
+        # A file that no longer parses leaves the rules in force.
+        with open(acl, "w") as f:
+            f.write("accounts: [broken\n")
+        time.sleep(1.5)
+        assert c.request(GET_ALL_TOPIC_CONFIG)["code"] == 0
+        assert "does not load" in proc.log_text()
 
 
 @test
 def a_broken_acl_file_stops_the_broker_with_exit_code_2():
     acl = write_acl("accounts:\n  - accessKey: short\n    secretKey: 12345678\n")
-    out = subprocess.run([h.RINGMQ, "broker", "--acl-enable", "--acl-file", acl, "--listen", f"127.0.0.1:{h.free_port()}",
+    out = subprocess.run([h.RINGMQ, "broker", "--acl-enable", "--acl-file", acl, "--listen", "127.0.0.1:0",
                           "--store", new_store("acl-bad")], capture_output=True, text=True, timeout=30)
     assert out.returncode == 2, out
     assert "length should longer than 6" in out.stdout + out.stderr, out
@@ -136,22 +139,23 @@ def a_broken_acl_file_stops_the_broker_with_exit_code_2():
 @test
 def ringmq_bench_signs_with_access_key_flags_and_env():
     acl = write_acl(ACL_YAML)
-    proc, ns, port, _ = start_acl_broker(acl)
-    base = [h.RINGMQ, "bench", "produce", "--namesrv", f"127.0.0.1:{ns}", "--topic", "topicB", "--duration", "1",
-            "--warmup", "0", "--threads", "1", "--json"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROCKETMQ_")}
-    ok = subprocess.run(base + ["--access-key", "rocketmq2", "--secret-key", "12345678"], capture_output=True,
-                        text=True, timeout=60, env=env)
-    assert ok.returncode == 0, ok
-    c = c_signed(port)
-    sent_with_flags = sum(max_offset(c, "topicB", q) for q in range(4))
-    assert sent_with_flags > 0, ok.stdout
-    env_ok = dict(env, ROCKETMQ_ACCESS_KEY="rocketmq2", ROCKETMQ_SECRET_KEY="12345678")
-    subprocess.run(base + ["--create-topic", "false"], capture_output=True, text=True, timeout=60, env=env_ok)
-    sent_with_env = sum(max_offset(c, "topicB", q) for q in range(4))
-    assert sent_with_env > sent_with_flags
-    subprocess.run(base + ["--create-topic", "false"], capture_output=True, text=True, timeout=60, env=env)
-    assert sum(max_offset(c, "topicB", q) for q in range(4)) == sent_with_env  # unsigned: nothing stored
+    with start_acl_broker(acl) as proc:
+        ns, port = proc.ns, proc.port
+        base = [h.RINGMQ, "bench", "produce", "--namesrv", f"127.0.0.1:{ns}", "--topic", "topicB", "--duration", "1",
+                "--warmup", "0", "--threads", "1", "--json"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ROCKETMQ_")}
+        ok = subprocess.run(base + ["--access-key", "rocketmq2", "--secret-key", "12345678"], capture_output=True,
+                            text=True, timeout=60, env=env)
+        assert ok.returncode == 0, ok
+        c = c_signed(port)
+        sent_with_flags = sum(max_offset(c, "topicB", q) for q in range(4))
+        assert sent_with_flags > 0, ok.stdout
+        env_ok = dict(env, ROCKETMQ_ACCESS_KEY="rocketmq2", ROCKETMQ_SECRET_KEY="12345678")
+        subprocess.run(base + ["--create-topic", "false"], capture_output=True, text=True, timeout=60, env=env_ok)
+        sent_with_env = sum(max_offset(c, "topicB", q) for q in range(4))
+        assert sent_with_env > sent_with_flags
+        subprocess.run(base + ["--create-topic", "false"], capture_output=True, text=True, timeout=60, env=env)
+        assert sum(max_offset(c, "topicB", q) for q in range(4)) == sent_with_env  # unsigned: nothing stored
 
 
 sys.exit(run_tests())

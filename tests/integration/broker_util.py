@@ -6,7 +6,8 @@ import struct
 import harness as h
 
 # Small segments keep each test broker's footprint low (the default is 1 GiB; segments are sparse).
-SEGMENT_ARGS = ["--segment-bytes", str(64 * 1024 * 1024)]
+SEGMENT_BYTES = 64 * 1024 * 1024
+SEGMENT_ARGS = ["--segment-bytes", str(SEGMENT_BYTES)]
 # Startup lines that say a broker listens, and on which port (both are logged once it does).
 BROKER_READY = r"broker \S+ \([^\s:]+:(\d+) in \S+\) serving "
 EMBEDDED_NAMESRV_READY = r"embedded NameServer listening on [^\s:]+:(\d+)\n"
@@ -21,14 +22,14 @@ VIEW_MESSAGE_BY_ID, GET_MAX_OFFSET, UPDATE_AND_CREATE_TOPIC = 33, 30, 17
 
 
 @contextlib.contextmanager
-def standalone(store=None, cores=2, extra=()):
+def standalone(store=None, cores=2, extra=(), segment_bytes=SEGMENT_BYTES):
     """`ringmq standalone` (NameServer + broker); yields the process with .port (broker), .ns
     (embedded NameServer) and .store set. Killed when the block ends; the store lives until the
     test ends, so a later block can restart on it."""
     store = store or new_store("broker")
     proc, (ns, port) = h.start_with_retry(
         lambda: ["standalone", "--namesrv-listen", f"127.0.0.1:{h.free_port()}", "--listen", "127.0.0.1:0",
-                 "--store", store, "--cores", str(cores), *SEGMENT_ARGS, *extra],
+                 "--store", store, "--cores", str(cores), "--segment-bytes", str(segment_bytes), *extra],
         "standalone", ready=[EMBEDDED_NAMESRV_READY, BROKER_READY])
     proc.ns, proc.port, proc.store = int(ns.group(1)), int(port.group(1)), store
     try:

@@ -6,7 +6,8 @@ Standard library only. A test file defines functions decorated with @test and en
 Each test owns what it starts. Processes are started through context managers (`with namesrv() as
 ns:`, and `standalone()` / `broker()` in broker_util.py) that kill them when the block ends, failed
 or not; whatever a test started and did not stop (processes, temp dirs, `on_teardown` hooks) is
-torn down by run_tests right after that test, so one test's processes never outlive it.
+torn down by run_tests right after that test, so one test's processes never outlive it. What a
+file starts for all its tests, before run_tests, is started inside `with shared():` instead.
 
 Ports: a process binds port 0 where it can and the harness reads the port it got from its startup
 log line, so no port is picked by the harness and then raced for. Only the embedded NameServer of
@@ -47,8 +48,9 @@ def on_teardown(fn):
     _teardown.append(fn)
 
 
-def _run_teardown():
-    while _teardown:
+def _run_teardown(keep=0):
+    """Runs the hooks registered after the first `keep` ones, last first."""
+    while len(_teardown) > keep:
         fn = _teardown.pop()
         try:
             fn()
@@ -59,6 +61,7 @@ def _run_teardown():
 def run_tests():
     passed = failed = 0
     for fn in _tests:
+        shared = len(_teardown)  # hooks of what was started before run_tests (see shared()) stay
         try:
             fn()
             passed += 1
@@ -67,9 +70,21 @@ def run_tests():
             failed += 1
             print(f"FAILED: {fn.__name__}\n{traceback.format_exc()}", flush=True)
         finally:
-            _run_teardown()
+            _run_teardown(shared)
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 and passed > 0 else 1
+
+
+@contextlib.contextmanager
+def shared():
+    """For a file whose tests all use what it starts before run_tests (one broker the tests query
+    in turn): `with shared(), standalone() as b: setup(b); code = run_tests()`. What is started
+    inside the block outlives each test and is torn down when the block ends, failed or not."""
+    keep = len(_teardown)
+    try:
+        yield
+    finally:
+        _run_teardown(keep)
 
 
 def temp_dir(name):

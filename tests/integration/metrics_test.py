@@ -12,12 +12,13 @@ import urllib.error
 import urllib.request
 
 import harness as h
-from broker_util import create_topic, send_v2, start_standalone
+from broker_util import create_topic, send_v2, standalone
 from consumer_util import CONSUME_STATS, pull, update_offset
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TOPIC, GROUP = "MetricsT", "metricsGroup"
 GET_BROKER_RUNTIME_INFO, VIEW_BROKER_STATS_DATA = 28, 315
+METRICS_READY = r"metrics: GET /metrics on [^\s:]+:(\d+)\n"  # the port it got for --metrics-listen ...:0
 SENT = {0: 5, 1: 2}        # messages per queue
 COMMITTED = {0: 3, 1: 2}   # offsets the group commits
 _env = {}
@@ -45,11 +46,11 @@ def value(s, name, **labels):
     return s[(name, frozenset(labels.items()))]
 
 
-def setup():
-    _env["metrics_port"] = h.free_port()
-    proc, ns_port, port, store = start_standalone(extra=["--metrics-listen", f"127.0.0.1:{_env['metrics_port']}"])
-    _env["port"] = port
-    conn = h.Connection(port)
+def setup(srv):
+    (m,) = srv.wait_for_log([METRICS_READY])
+    _env["metrics_port"] = int(m.group(1))
+    _env["port"] = srv.port
+    conn = h.Connection(srv.port)
     create_topic(conn, TOPIC, queues=4)
     time.sleep(1.5)  # the one-second samplers have a baseline before the traffic
     sizes = 0
@@ -181,9 +182,8 @@ def a_malformed_metrics_address_is_refused_at_startup():
 
 
 if __name__ == "__main__":
-    try:
-        setup()
-    except Exception:
-        h.stop_all()
-        raise
-    sys.exit(h.run_tests())
+    # One broker for the whole file: every test reads the counters of the traffic setup() made.
+    with h.shared(), standalone(extra=["--metrics-listen", "127.0.0.1:0"]) as srv:
+        setup(srv)
+        code = h.run_tests()
+    sys.exit(code)

@@ -10,7 +10,7 @@ import tempfile
 import time
 
 import harness as h
-from broker_util import SEND_V2, create_topic, max_offset, send_v2
+from broker_util import create_topic, max_offset, send_v2, standalone
 from consumer_util import pull, records
 
 SUCCESS, SERVICE_NOT_AVAILABLE = 0, 14
@@ -31,62 +31,56 @@ class Tmpfs:
         os.rmdir(self.dir)
 
 
-def start(store, port, ns_port):
-    return h.start(["standalone", "--namesrv-listen", f"127.0.0.1:{ns_port}", "--listen", f"127.0.0.1:{port}",
-                    "--store", store, "--cores", "1", "--segment-bytes", str(SEGMENT_BYTES),
-                    "--max-message-bytes", str(MAX_MESSAGE_BYTES)], "disk-full", port=port)
+def start(store):
+    return standalone(store=store, cores=1, segment_bytes=SEGMENT_BYTES,
+                      extra=["--max-message-bytes", str(MAX_MESSAGE_BYTES)])
 
 
 @h.test
 def disk_full_refuses_sends_and_retention_makes_room():
     fs = Tmpfs(TMPFS_MB)
-    proc = None
     try:
         store = os.path.join(fs.dir, "store")
-        port, ns_port = h.free_port(), h.free_port()
-        proc = start(store, port, ns_port)
-        conn = h.Connection(port)
-        create_topic(conn, "Full", queues=1)
-        codes = {}
-        last_ok = None
-        deadline = time.monotonic() + SEND_TIMEOUT_S
-        total = 3 * TMPFS_MB * 1024 * 1024 // BODY_BYTES
-        for i in range(total):
-            assert time.monotonic() < deadline, codes
-            body = (b"%08d" % i) * (BODY_BYTES // 8)
-            r = send_v2(conn, "Full", 0, body)
-            codes[r["code"]] = codes.get(r["code"], 0) + 1
-            assert r["code"] in (SUCCESS, SERVICE_NOT_AVAILABLE), r
-            if r["code"] == SUCCESS:
-                last_ok = i
-            else:
-                assert r.get("remark", "").startswith("service not available now, maybe disk full"), r
-                time.sleep(0.01)  # as a client backs off
-            assert proc.alive(), proc.log_text()
-        print(f"sends: {codes}", flush=True)
-        assert codes.get(SUCCESS, 0) > TMPFS_MB * 1024 * 1024 // BODY_BYTES, codes  # more than fits at once
-        log = proc.log_text()
-        assert "deleted segment" in log and "diskSpaceCleanForciblyRatio" in log, log[-3000:]
-        print("\n".join(l for l in log.splitlines() if "disk" in l)[-1500:], flush=True)
-        # The newest message is readable; the oldest are gone (the consumer is told where to go).
-        newest = max_offset(conn, "Full", 0) - 1
-        r = pull(conn, "g", "Full", 0, newest)
-        assert r["code"] == SUCCESS, r
-        assert records(r["body"])[0]["body"][:8] == b"%08d" % last_ok
-        assert pull(conn, "g", "Full", 0, 0)["code"] == 21  # PULL_OFFSET_MOVED
-        conn.close()
-        assert proc.stop() == 0, proc.log_text()[-3000:]
-        proc = start(store, port, ns_port)
-        conn = h.Connection(port)
-        r = pull(conn, "g", "Full", 0, newest)
-        assert r["code"] == SUCCESS and records(r["body"])[0]["body"][:8] == b"%08d" % last_ok, r
-        assert "recovered after a crash" not in proc.log_text()
-        conn.close()
-        assert proc.stop() == 0, proc.log_text()[-3000:]
-        proc = None
+        with start(store) as proc:
+            conn = h.Connection(proc.port)
+            create_topic(conn, "Full", queues=1)
+            codes = {}
+            last_ok = None
+            deadline = time.monotonic() + SEND_TIMEOUT_S
+            total = 3 * TMPFS_MB * 1024 * 1024 // BODY_BYTES
+            for i in range(total):
+                assert time.monotonic() < deadline, codes
+                body = (b"%08d" % i) * (BODY_BYTES // 8)
+                r = send_v2(conn, "Full", 0, body)
+                codes[r["code"]] = codes.get(r["code"], 0) + 1
+                assert r["code"] in (SUCCESS, SERVICE_NOT_AVAILABLE), r
+                if r["code"] == SUCCESS:
+                    last_ok = i
+                else:
+                    assert r.get("remark", "").startswith("service not available now, maybe disk full"), r
+                    time.sleep(0.01)  # as a client backs off
+                assert proc.alive(), proc.log_text()
+            print(f"sends: {codes}", flush=True)
+            assert codes.get(SUCCESS, 0) > TMPFS_MB * 1024 * 1024 // BODY_BYTES, codes  # more than fits at once
+            log = proc.log_text()
+            assert "deleted segment" in log and "diskSpaceCleanForciblyRatio" in log, log[-3000:]
+            print("\n".join(l for l in log.splitlines() if "disk" in l)[-1500:], flush=True)
+            # The newest message is readable; the oldest are gone (the consumer is told where to go).
+            newest = max_offset(conn, "Full", 0) - 1
+            r = pull(conn, "g", "Full", 0, newest)
+            assert r["code"] == SUCCESS, r
+            assert records(r["body"])[0]["body"][:8] == b"%08d" % last_ok
+            assert pull(conn, "g", "Full", 0, 0)["code"] == 21  # PULL_OFFSET_MOVED
+            conn.close()
+            assert proc.stop() == 0, proc.log_text()[-3000:]
+        with start(store) as proc:
+            conn = h.Connection(proc.port)
+            r = pull(conn, "g", "Full", 0, newest)
+            assert r["code"] == SUCCESS and records(r["body"])[0]["body"][:8] == b"%08d" % last_ok, r
+            assert "recovered after a crash" not in proc.log_text()
+            conn.close()
+            assert proc.stop() == 0, proc.log_text()[-3000:]
     finally:
-        if proc is not None:
-            proc.stop()
         fs.close()
 
 
