@@ -75,6 +75,17 @@ Status read_int_map(dom::object o, std::map<std::int32_t, std::int64_t>& out, st
   return {};
 }
 
+// fastjson's shape of a SubscriptionGroupConfig (keys alphabetical).
+void write_subscription_group(JsonWriter& w, const SubscriptionGroupConfig& g) {
+  w.begin_object();
+  w.key("brokerId").value(g.broker_id).key("consumeBroadcastEnable").value(g.consume_broadcast_enable);
+  w.key("consumeEnable").value(g.consume_enable).key("consumeFromMinEnable").value(g.consume_from_min_enable);
+  w.key("groupName").value(g.group_name).key("notifyConsumerIdsChangedEnable").value(g.notify_consumer_ids_changed_enable);
+  w.key("retryMaxTimes").value(g.retry_max_times).key("retryQueueNums").value(g.retry_queue_nums);
+  w.key("whichBrokerWhenConsumeSlowly").value(g.which_broker_when_consume_slowly);
+  w.end_object();
+}
+
 }  // namespace
 
 std::string encode_subscription_groups(const SubscriptionGroupTable& t) {
@@ -83,15 +94,16 @@ std::string encode_subscription_groups(const SubscriptionGroupTable& t) {
   write_data_version_field(w, t.data_version);
   w.key("subscriptionGroupTable").begin_object();
   for (const auto& [name, g] : t.groups) {
-    w.key(name).begin_object();
-    w.key("brokerId").value(g.broker_id).key("consumeBroadcastEnable").value(g.consume_broadcast_enable);
-    w.key("consumeEnable").value(g.consume_enable).key("consumeFromMinEnable").value(g.consume_from_min_enable);
-    w.key("groupName").value(g.group_name).key("notifyConsumerIdsChangedEnable").value(g.notify_consumer_ids_changed_enable);
-    w.key("retryMaxTimes").value(g.retry_max_times).key("retryQueueNums").value(g.retry_queue_nums);
-    w.key("whichBrokerWhenConsumeSlowly").value(g.which_broker_when_consume_slowly);
-    w.end_object();
+    w.key(name);
+    write_subscription_group(w, g);
   }
   w.end_object().end_object();
+  return w.take();
+}
+
+std::string encode_subscription_group(const SubscriptionGroupConfig& g) {
+  JsonWriter w;
+  write_subscription_group(w, g);
   return w.take();
 }
 

@@ -54,6 +54,8 @@ struct DelayOffsetTable {
 };
 
 std::string encode_subscription_groups(const SubscriptionGroupTable& t);
+// One SubscriptionGroupConfig as fastjson writes it (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP's body).
+std::string encode_subscription_group(const SubscriptionGroupConfig& g);
 Result<SubscriptionGroupTable> decode_subscription_groups(std::string_view json);
 std::string encode_consumer_offsets(const ConsumerOffsetTable& t);
 Result<ConsumerOffsetTable> decode_consumer_offsets(std::string_view json);

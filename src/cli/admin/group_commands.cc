@@ -13,6 +13,7 @@
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_validator.h"
+#include "store/metadata.h"
 
 namespace ringmq::cli {
 
@@ -34,39 +35,20 @@ Result<std::vector<std::string>> broker_or_cluster(AdminSession& s, const std::s
 struct SubGroupArgs {
   std::string broker;
   std::string cluster;
-  std::string group;
-  bool consume_enable = true;
-  bool consume_from_min_enable = true;
-  bool consume_broadcast_enable = true;
-  std::int32_t retry_queue_nums = 1;
-  std::int32_t retry_max_times = 16;
-  std::int64_t broker_id = 0;
-  std::int64_t which_broker_when_consume_slowly = 1;
-  bool notify_consumer_ids_changed = true;
+  store::SubscriptionGroupConfig config;  // the group's name and settings, as the broker stores them
   bool remove_offset = false;
 };
-
-// SubscriptionGroupConfig as fastjson writes it (keys alphabetical).
-std::string subscription_group_json(const SubGroupArgs& a) {
-  JsonWriter w;
-  w.begin_object().key("brokerId").value(a.broker_id).key("consumeBroadcastEnable").value(a.consume_broadcast_enable);
-  w.key("consumeEnable").value(a.consume_enable).key("consumeFromMinEnable").value(a.consume_from_min_enable);
-  w.key("groupName").value(a.group).key("notifyConsumerIdsChangedEnable").value(a.notify_consumer_ids_changed);
-  w.key("retryMaxTimes").value(a.retry_max_times).key("retryQueueNums").value(a.retry_queue_nums);
-  w.key("whichBrokerWhenConsumeSlowly").value(a.which_broker_when_consume_slowly).end_object();
-  return w.take();
-}
 
 Status run_update_sub_group(AdminSession& s, const SubGroupArgs& a, Output& out) {
   RINGMQ_TRY_ASSIGN(auto addrs, broker_or_cluster(s, a.broker, a.cluster));
   Table& table = out.table("updated", {{"#Broker Addr", "brokerAddr"}, {"#Group", "groupName"}});
-  const std::string body = subscription_group_json(a);
+  const std::string body = store::encode_subscription_group(a.config);
   for (const auto& addr : addrs) {
     auto r = AdminSession::request(req::kUpdateAndCreateSubscriptiongroup);
     r.body = body;
     RINGMQ_TRY(s.call_broker(addr, std::move(r)));
     out.note(fmt::format("create subscription group to {} success.", addr));
-    table.add({addr, a.group});
+    table.add({addr, a.config.group_name});
   }
   out.raw_json("config", body);
   return {};
@@ -77,15 +59,15 @@ Status run_delete_sub_group(AdminSession& s, const SubGroupArgs& a, Output& out)
   Table& table = out.table("deleted", {{"#Broker Addr", "brokerAddr"}, {"#Group", "groupName"}});
   for (const auto& addr : addrs) {
     auto r = AdminSession::request(req::kDeleteSubscriptiongroup);
-    r.ext_fields.set("groupName", a.group);
+    r.ext_fields.set("groupName", a.config.group_name);
     r.ext_fields.set_bool("cleanOffset", a.remove_offset);
     RINGMQ_TRY(s.call_broker(addr, std::move(r)));
-    out.note(fmt::format("delete subscription group [{}] from broker [{}] success.", a.group, addr));
-    table.add({addr, a.group});
+    out.note(fmt::format("delete subscription group [{}] from broker [{}] success.", a.config.group_name, addr));
+    table.add({addr, a.config.group_name});
   }
   if (a.cluster.empty()) return {};
   // DeleteSubscriptionGroupCommand (cluster mode) also drops the group's retry and DLQ topics.
-  for (const std::string& topic : {std::string(kRetryPrefix) + a.group, std::string(kDlqPrefix) + a.group}) {
+  for (const std::string& topic : {std::string(kRetryPrefix) + a.config.group_name, std::string(kDlqPrefix) + a.config.group_name}) {
     for (const auto& addr : addrs) {
       auto r = AdminSession::request(req::kDeleteTopicInBroker);
       r.ext_fields.set("topic", topic);
@@ -242,23 +224,23 @@ void add_sub_group_commands(AdminCli& cli) {
                           [u](AdminSession& s, const AdminOptions&, Output& out) { return run_update_sub_group(s, *u, out); });
   app->add_option("-b,--brokerAddr", u->broker, "create subscription group to which broker");
   app->add_option("-c,--clusterName", u->cluster, "create subscription group to which cluster");
-  app->add_option("-g,--groupName", u->group, "consumer group name")->required();
-  app->add_option("-s,--consumeEnable", u->consume_enable, "consume enable");
-  app->add_option("-m,--consumeFromMinEnable", u->consume_from_min_enable, "from min offset");
-  app->add_option("-d,--consumeBroadcastEnable", u->consume_broadcast_enable, "broadcast");
-  app->add_option("-q,--retryQueueNums", u->retry_queue_nums, "retry queue nums")->capture_default_str();
-  app->add_option("-r,--retryMaxTimes", u->retry_max_times, "retry max times")->capture_default_str();
-  app->add_option("-i,--brokerId", u->broker_id, "consumer from which broker id");
-  app->add_option("-w,--whichBrokerWhenConsumeSlowly", u->which_broker_when_consume_slowly,
+  app->add_option("-g,--groupName", u->config.group_name, "consumer group name")->required();
+  app->add_option("-s,--consumeEnable", u->config.consume_enable, "consume enable");
+  app->add_option("-m,--consumeFromMinEnable", u->config.consume_from_min_enable, "from min offset");
+  app->add_option("-d,--consumeBroadcastEnable", u->config.consume_broadcast_enable, "broadcast");
+  app->add_option("-q,--retryQueueNums", u->config.retry_queue_nums, "retry queue nums")->capture_default_str();
+  app->add_option("-r,--retryMaxTimes", u->config.retry_max_times, "retry max times")->capture_default_str();
+  app->add_option("-i,--brokerId", u->config.broker_id, "consumer from which broker id");
+  app->add_option("-w,--whichBrokerWhenConsumeSlowly", u->config.which_broker_when_consume_slowly,
                   "which broker id when consume slowly");
-  app->add_option("-a,--notifyConsumerIdsChanged", u->notify_consumer_ids_changed, "notify consumerId changed");
+  app->add_option("-a,--notifyConsumerIdsChanged", u->config.notify_consumer_ids_changed_enable, "notify consumerId changed");
 
   auto d = std::make_shared<SubGroupArgs>();
   app = cli.add("deleteSubGroup", "Delete subscription group from broker.",
                 [d](AdminSession& s, const AdminOptions&, Output& out) { return run_delete_sub_group(s, *d, out); });
   app->add_option("-b,--brokerAddr", d->broker, "delete subscription group from which broker");
   app->add_option("-c,--clusterName", d->cluster, "delete subscription group from which cluster");
-  app->add_option("-g,--groupName", d->group, "subscription group name")->required();
+  app->add_option("-g,--groupName", d->config.group_name, "subscription group name")->required();
   app->add_option("-r,--removeOffset", d->remove_offset, "remove offset");
 }
 
