@@ -158,4 +158,31 @@ def ringmq_bench_signs_with_access_key_flags_and_env():
         assert sum(max_offset(c, "topicB", q) for q in range(4)) == sent_with_env  # unsigned: nothing stored
 
 
+@test
+def ringmq_admin_signs_with_access_key_flags_and_env():
+    acl = write_acl(ACL_YAML)
+    with start_acl_broker(acl) as proc:
+        ns, port = proc.ns, proc.port
+        # UPDATE_AND_CREATE_TOPIC is an admin request: only an account with admin: true may make it.
+        base = [h.RINGMQ, "admin", "updateTopic", "-n", f"127.0.0.1:{ns}", "-b", f"127.0.0.1:{port}", "--json"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ROCKETMQ_")}
+        unsigned = subprocess.run(base + ["-t", "AdminUnsigned"], capture_output=True, text=True, timeout=60, env=env)
+        assert unsigned.returncode != 0, unsigned
+        assert "No accessKey is configured" in unsigned.stdout + unsigned.stderr, unsigned
+        not_admin = subprocess.run(base + ["-t", "AdminNotAdmin", "--access-key", "RocketMQ", "--secret-key", "12345678"],
+                                   capture_output=True, text=True, timeout=60, env=env)
+        assert not_admin.returncode != 0, not_admin
+        flags = subprocess.run(base + ["-t", "AdminFlags", "--access-key", "rocketmq2", "--secret-key", "12345678"],
+                               capture_output=True, text=True, timeout=60, env=env)
+        assert flags.returncode == 0, flags
+        env_ok = dict(env, ROCKETMQ_ACCESS_KEY="rocketmq2", ROCKETMQ_SECRET_KEY="12345678")
+        from_env = subprocess.run(base + ["-t", "AdminEnv"], capture_output=True, text=True, timeout=60, env=env_ok)
+        assert from_env.returncode == 0, from_env
+        reply = c_signed(port).request(GET_ALL_TOPIC_CONFIG)
+        assert reply["code"] == 0, reply
+        topics = reply["body"].decode()
+        assert "AdminFlags" in topics and "AdminEnv" in topics, topics
+        assert "AdminUnsigned" not in topics and "AdminNotAdmin" not in topics, topics
+
+
 sys.exit(run_tests())

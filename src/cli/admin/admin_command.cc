@@ -19,6 +19,8 @@ CLI::App* AdminCli::add(const char* name, const char* description, AdminRun run)
   sub->add_option("-n,--namesrvAddr", options_.namesrv, "NameServers, host:port;host:port (default $NAMESRV_ADDR)");
   sub->add_option("--namesrv-domain", options_.namesrv_domain,
                   "address server host[:port] serving the NameServer list (used without -n and $NAMESRV_ADDR)");
+  sub->add_option("--access-key", options_.credentials.access_key, "ACL access key (default: $ROCKETMQ_ACCESS_KEY)");
+  sub->add_option("--secret-key", options_.credentials.secret_key, "ACL secret key (default: $ROCKETMQ_SECRET_KEY)");
   sub->add_flag("--json", options_.json, "print one JSON object instead of tables");
   commands_.emplace_back(sub, std::move(run));
   return sub;
@@ -51,7 +53,7 @@ int AdminCli::run_parsed() {
   if (log_level() == LogLevel::info) set_log_level(LogLevel::warn);
   for (auto& [sub, run] : commands_) {
     if (!sub->parsed()) continue;
-    auto session = AdminSession::open(options_.namesrv, options_.namesrv_domain);
+    auto session = AdminSession::open(options_.namesrv, options_.namesrv_domain, options_.credentials);
     if (!session.ok()) {
       print_failure(options_, sub->get_name(), session.error(), nullptr);
       return 1;

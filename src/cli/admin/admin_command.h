@@ -15,12 +15,15 @@
 #include "base/result.h"
 #include "cli/admin/admin_output.h"
 #include "cli/admin/admin_session.h"
+#include "remoting/acl_signature.h"
 
 namespace ringmq::cli {
 
 struct AdminOptions {
   std::string namesrv;
   std::string namesrv_domain;  // address server (rocketmq.namesrv.domain), after -n and $NAMESRV_ADDR
+  // ACL 1.0 signing; empty = $ROCKETMQ_ACCESS_KEY / $ROCKETMQ_SECRET_KEY, else unsigned.
+  remoting::AclCredentials credentials;
   bool json = false;
 };
 

@@ -13,8 +13,10 @@ namespace req = remoting::request_code;
 namespace rc = remoting::response_code;
 
 Result<std::unique_ptr<AdminSession>> AdminSession::open(const std::string& namesrv_addr,
-                                                        const std::string& namesrv_domain) {
+                                                        const std::string& namesrv_domain,
+                                                        const remoting::AclCredentials& credentials) {
   client::ClientConfig config;
+  config.credentials = credentials;
   config.namesrv_addr = namesrv_addr;
   config.namesrv_domain = namesrv_domain;
   config.instance_name = "ringmq-admin";

@@ -17,6 +17,7 @@
 #include "cli/admin/fastjson.h"
 #include "client/client_instance.h"
 #include "client/topic_route.h"
+#include "remoting/acl_signature.h"
 #include "remoting/command.h"
 
 namespace ringmq::cli {
@@ -41,7 +42,9 @@ struct ClusterInfo {
 class AdminSession {
  public:
   // `namesrv_domain`: the address server asked when neither -n nor $NAMESRV_ADDR names one.
-  static Result<std::unique_ptr<AdminSession>> open(const std::string& namesrv_addr, const std::string& namesrv_domain);
+  // `credentials` sign every request (ACL 1.0); without an access key the environment's are used.
+  static Result<std::unique_ptr<AdminSession>> open(const std::string& namesrv_addr, const std::string& namesrv_domain,
+                                                    const remoting::AclCredentials& credentials = {});
   ~AdminSession();
 
   client::ClientInstance& instance() { return *instance_; }
