@@ -231,18 +231,16 @@ bool Connection::held_by_zero_copy(const SendItem& item) const {
   return reactor_->zero_copy_send_pending(static_cast<Reactor::ZeroCopySend*>(item.hold.send), item.hold.generation);
 }
 
-bool Connection::finish_item(SendItem& item, SendDone done, const Status& status) {
+void Connection::finish_item(SendItem& item, SendDone done, const Status& status) {
   if (!held_by_zero_copy(item)) {
     if (done) done(status);
-    return false;
+    return;
   }
   // Notifications of one socket's zero-copy sends come in order (TCP frees its buffers in sequence
   // order), so the latest zero-copy send that carried the item releases it last.
   auto& zc = *static_cast<Reactor::ZeroCopySend*>(item.hold.send);
   if (done) zc.done.emplace_back(std::move(done), status);
-  if (item.is_borrowed) return false;
-  zc.buffers.push_back(std::move(item.owned));
-  return true;
+  if (!item.is_borrowed) zc.buffers.push_back(std::move(item.owned));
 }
 
 void Connection::consume_sent(std::size_t bytes) {

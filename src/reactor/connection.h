@@ -138,8 +138,8 @@ class Connection {
   void handle_send_result(int res);
   // Runs a finished item's callback, or hands it to the zero-copy send that still reads the
   // item's memory (SendItem::hold), which runs it on its notification; an owned buffer such a send
-  // still reads goes to it too. Returns true when the item's owned buffer was taken.
-  bool finish_item(SendItem& item, SendDone done, const Status& status);
+  // still reads goes to it too.
+  void finish_item(SendItem& item, SendDone done, const Status& status);
   // Whether a zero-copy send still reads this item's memory (it must not be changed or freed).
   bool held_by_zero_copy(const SendItem& item) const;
   // Borrowed bytes among the items the next sendmsg would carry.
