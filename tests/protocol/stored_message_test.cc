@@ -52,7 +52,8 @@ std::string record(std::uint32_t magic, std::int32_t sys_flag, std::string_view 
 TEST_CASE("stored message: every field of a V1 record, at the documented positions") {
   const std::string r = record(kMagicV1, 0, "TopicTest", "hello", "TAGS\x01TagA\x02");
   CHECK(r.size() == kRecordFixedBytesV1Ipv4 + 5 + 9 + 10);
-  auto m = decode_stored_message(as_bytes(r + "next record"));
+  const std::string buffer = r + "next record";  // the decoded views point into it
+  auto m = decode_stored_message(as_bytes(buffer));
   REQUIRE(m.ok());
   CHECK(m->total_size == r.size());
   CHECK(m->queue_id == 3);
@@ -70,7 +71,8 @@ TEST_CASE("stored message: every field of a V1 record, at the documented positio
 }
 
 TEST_CASE("stored message: an IPv6 born host and a V2 (16-bit topic length) record") {
-  auto m = decode_stored_message(as_bytes(record(kMagicV2, kSysFlagBornHostV6, "T", "", "")));
+  const std::string r = record(kMagicV2, kSysFlagBornHostV6, "T", "", "");  // the decoded views point into it
+  auto m = decode_stored_message(as_bytes(r));
   REQUIRE(m.ok());
   CHECK(m->born_host.ip.size() == 16);
   CHECK(m->born_host.port == 5555);
