@@ -13,7 +13,7 @@
 #
 #   scripts/bench.sh [--duration S] [--warmup S] [--cores N] [--bin ringmq] [--repeat N]
 #                    [--rows a,b,...] [--against NS --pid PID [--against-flush async|sync]]
-#                    [--compare [--peer-script PATH]]
+#                    [--compare --peer-script PATH]
 set -euo pipefail
 
 DURATION=10
@@ -27,7 +27,7 @@ AGAINST_PID=""
 AGAINST_FLUSH=async
 COMPARE=0
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PEER_SCRIPT="$ROOT/../shared/peers/rocketmq-4.9.4.sh"
+PEER_SCRIPT=""
 PEER_NS_PORT=19876
 PEER_BROKER_PORT=20911
 usage() { sed -n '2,18p' "$0" >&2; exit 2; }
@@ -50,7 +50,7 @@ done
 [[ -z "$BIN" ]] && BIN="$ROOT/build/src/cli/ringmq"
 [[ -x "$BIN" ]] || { echo "ringmq binary not found; pass --bin" >&2; exit 2; }
 if [[ -n "$AGAINST" && -z "$AGAINST_PID" ]]; then echo "--against needs --pid BROKER_PID" >&2; exit 2; fi
-if [[ $COMPARE == 1 && ! -x "$PEER_SCRIPT" ]]; then echo "--compare needs --peer-script (not found: $PEER_SCRIPT)" >&2; exit 2; fi
+if [[ $COMPARE == 1 && ! -x "$PEER_SCRIPT" ]]; then echo "--compare needs --peer-script PATH (an executable start/pid/stop script)" >&2; exit 2; fi
 
 # The standard set: key|label|flush|bench arguments.
 ALL_ROWS=(

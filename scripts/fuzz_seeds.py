@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets (fuzz/corpus/<target>/) from the captured wire frames
-(../shared/testdata/wire/*.jsonl: one frame per line, `frame_hex` the whole frame). Run again when
+(tests/data/wire/*.jsonl: one frame per line, `frame_hex` the whole frame). Run again when
 the captures change; crash inputs that fuzzing finds are added to the same folders by hand.
 Usage: scripts/fuzz_seeds.py [WIRE_DIR]"""
 import glob
@@ -11,7 +11,7 @@ import struct
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WIRE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "testdata", "wire")
+WIRE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data", "wire")
 CORPUS = os.path.join(ROOT, "fuzz", "corpus")
 PER_KIND_MAX = 3  # frames kept per (direction, code, serialization): the corpus stays small
 
