@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/shard_store.h"
+#include "shard_harness.h"
 #include "test_util.h"
 
 using namespace ringmq;
@@ -25,33 +26,9 @@ StoreOptions small_store_options() {
   return o;
 }
 
-// A store root plus shard 0, reopened at will; `crash()` drops both without a clean close.
-struct Harness {
-  explicit Harness(const std::string& dir, StoreOptions o = small_store_options()) : dir(dir), options(o) { open(); }
-
-  void open() {
-    auto r = StoreRoot::open(dir, 1);
-    REQUIRE(r.ok());
-    root = std::move(r).value();
-    auto s = ShardStore::open(*root, ShardId{0}, options);
-    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().to_string()));
-    shard = std::move(s).value();
-  }
-  void close_clean() {
-    REQUIRE(shard->close().ok());
-    shard.reset();
-    REQUIRE(root->close_clean().ok());
-    root.reset();
-  }
-  void crash() {
-    shard.reset();
-    root.reset();
-  }
-
-  std::string dir;
-  StoreOptions options;
-  std::unique_ptr<StoreRoot> root;
-  std::unique_ptr<ShardStore> shard;
+// ShardHarness with this file's small store by default.
+struct Harness : ShardHarness {
+  explicit Harness(const std::string& dir, StoreOptions o = small_store_options()) : ShardHarness(dir, o) {}
 };
 
 AppendResult put(ShardStore& s, std::string_view topic, int qid, std::string_view body, std::string_view props = {},
@@ -397,13 +374,6 @@ TEST_CASE("shard_store: shards share a root; each reclaims only its own queues a
 }
 
 namespace {
-
-void flush_log(ShardStore& s) {
-  FlushPlan plan;
-  std::vector<std::uint64_t> done;
-  s.commit_log().begin_flush(plan);
-  if (!plan.empty()) REQUIRE(s.commit_log().complete_flush(plan, execute_flush_plan(plan), done).ok());
-}
 
 // Two rounds: the second syncs the slot the first wrote.
 void checkpoint_twice(ShardStore& s) {

@@ -13,6 +13,7 @@
 #include "store/file_ops.h"
 #include "store/metadata.h"
 #include "store/shard_store.h"
+#include "shard_harness.h"
 #include "test_util.h"
 
 using namespace ringmq;
@@ -31,38 +32,13 @@ StoreOptions options_with(std::size_t segment_bytes) {
   return o;
 }
 
-struct Shard {
-  Shard(const std::string& dir, const StoreOptions& o) : dir(dir), options(o) { open(); }
-  void open() {
-    auto r = StoreRoot::open(dir, 1);
-    REQUIRE(r.ok());
-    root = std::move(r).value();
-    auto s = ShardStore::open(*root, ShardId{0}, options);
-    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().to_string()));
-    shard = std::move(s).value();
-  }
-  void crash() {
-    shard.reset();
-    root.reset();
-  }
-  std::string dir;
-  StoreOptions options;
-  std::unique_ptr<StoreRoot> root;
-  std::unique_ptr<ShardStore> shard;
-};
+using Shard = ShardHarness;
 
 // Disk bytes a file really holds (blocks), and its apparent size.
 std::int64_t disk_bytes(const std::string& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return static_cast<std::int64_t>(st.st_blocks) * 512;
-}
-
-void flush_log(ShardStore& s) {
-  FlushPlan plan;
-  std::vector<std::uint64_t> done;
-  s.commit_log().begin_flush(plan);
-  if (!plan.empty()) REQUIRE(s.commit_log().complete_flush(plan, execute_flush_plan(plan), done).ok());
 }
 
 std::string body_of(const GetResult& g, std::size_t i) {
