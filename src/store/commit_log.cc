@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "base/log.h"
+#include "store/file_ops.h"
 #include "store/file_util.h"
 
 namespace ringmq::store {
@@ -279,16 +281,34 @@ Status CommitLog::append_batch(std::span<const MessageInput> ms, std::span<const
   }
   RINGMQ_TRY(reserve(total));
   const MappedFilePtr& seg = segments_.back();
+  const std::size_t pos = static_cast<std::size_t>(write_.value - seg->start());
+  RINGMQ_ASSERT(pos + total + kBlankMarkerBytes <= seg->size());
+  std::uint8_t* stage = staging_.reserve(total);
+  PhysicalOffset at = write_;
   for (std::size_t i = 0; i < ms.size(); ++i) {
     const std::size_t size = encoded_size(ms[i], options_.record_crc);
-    const std::size_t pos = static_cast<std::size_t>(write_.value - seg->start());
-    RINGMQ_ASSERT(pos + size + kBlankMarkerBytes <= seg->size());
-    encode_record(ms[i], queue_offsets[i], write_, store_timestamp_ms, seg->data() + pos, options_.record_crc);
-    out[i] = AppendResult{write_, queue_offsets[i], static_cast<std::uint32_t>(size), store_timestamp_ms,
-                          make_offset_message_id(ms[i].store_host, write_)};
-    write_ = write_ + static_cast<std::int64_t>(size);
+    encode_record(ms[i], queue_offsets[i], at, store_timestamp_ms, stage + (at.value - write_.value), options_.record_crc);
+    out[i] = AppendResult{at, queue_offsets[i], static_cast<std::uint32_t>(size), store_timestamp_ms,
+                          make_offset_message_id(ms[i].store_host, at)};
+    at = at + static_cast<std::int64_t>(size);
   }
+  // Readers see the records through the mapping once the write is in the page cache, so the write
+  // position moves only after it; a failed write leaves it (and every reader) where it was.
+  RINGMQ_TRY(write_to_segment(*seg, pos, stage, total));
+  write_ = at;
   last_timestamp_ms_ = store_timestamp_ms;
+  return {};
+}
+
+Status CommitLog::write_to_segment(const MappedFile& seg, std::size_t pos, const std::uint8_t* bytes, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = fileops::pwrite(seg.fd(), bytes, n, static_cast<off_t>(pos));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return make_sys_error(errno, fmt::format("pwrite {} at {}", seg.path(), pos));
+    bytes += w;
+    pos += static_cast<std::size_t>(w);
+    n -= static_cast<std::size_t>(w);
+  }
   return {};
 }
 

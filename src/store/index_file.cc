@@ -262,9 +262,9 @@ Status IndexService::drop_before_physical(PhysicalOffset commitlog_min) {
   return {};
 }
 
-void IndexService::collect_flush(FlushPlan& plan) {
+void IndexService::collect_flush(FlushPlan& plan, bool all_files) {
   for (const auto& f : files_) {
-    if (!f->dirty) continue;
+    if (!f->dirty || (!all_files && f == files_.back())) continue;
     plan.ranges.push_back(FlushRange{f->file()->fd(), 0, static_cast<std::int64_t>(f->file()->size())});
     plan.pins.push_back(f->file());
     f->dirty = false;  // set again by any put while the round runs

@@ -198,12 +198,12 @@ void ShardStore::write_checkpoint_slot(PhysicalOffset logics_durable) {
   root_.checkpoint().write(shard_, r);
 }
 
-void ShardStore::begin_checkpoint(FlushPlan& plan) {
+void ShardStore::begin_checkpoint(FlushPlan& plan, CheckpointScope scope) {
   plan.clear();
   if (checkpoint_in_flight_ != 0) return;
   for (auto& [topic, qs] : queues_)
     for (auto& [id, q] : qs) q->collect_flush(plan);
-  index_->collect_flush(plan);
+  index_->collect_flush(plan, scope == CheckpointScope::closing);
   const MappedFilePtr& cp = root_.checkpoint().file();
   plan.ranges.push_back(FlushRange{cp->fd(), 0, static_cast<std::int64_t>(cp->size())});
   plan.pins.push_back(cp);
@@ -238,7 +238,7 @@ Status ShardStore::close() {
     if (checkpoint_in_flight_ != 0) return make_error(Errc::busy, "close with a checkpoint round in flight");
     log_->begin_flush(plan);
     if (!plan.empty()) RINGMQ_TRY(log_->complete_flush(plan, execute_flush_plan(plan), done));
-    begin_checkpoint(plan);
+    begin_checkpoint(plan, CheckpointScope::closing);
     RINGMQ_TRY(complete_checkpoint(plan, execute_flush_plan(plan)));
     // A log that failed an earlier flush refuses new rounds, so its tail is still not durable.
     if (log_->has_unflushed())

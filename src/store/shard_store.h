@@ -101,6 +101,9 @@ struct RecoveryReport {
   std::uint64_t records_scanned = 0;
 };
 
+// Which files a checkpoint round syncs: the periodic rounds, or the last round of a clean close.
+enum class CheckpointScope { periodic, closing };
+
 class ShardStore {
  public:
   static Result<std::unique_ptr<ShardStore>> open(StoreRoot& root, ShardId shard, const StoreOptions& options);
@@ -137,9 +140,11 @@ class ShardStore {
   CommitLog& commit_log() { return *log_; }
   const CommitLog& commit_log() const { return *log_; }
   // A checkpoint round: ConsumeQueue and index files written since the last round, plus the
-  // checkpoint slot written at the end of the last round. Empty if a round is in flight.
+  // checkpoint slot written at the end of the last round. Empty if a round is in flight. A
+  // periodic round leaves the index file being written to the closing one (IndexService::
+  // collect_flush says why).
   // complete_checkpoint() releases the plan's pins; on success it writes the slot.
-  void begin_checkpoint(FlushPlan& plan);
+  void begin_checkpoint(FlushPlan& plan, CheckpointScope scope = CheckpointScope::periodic);
   Status complete_checkpoint(FlushPlan& plan, int result);
 
   // --- retention ---
