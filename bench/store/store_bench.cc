@@ -35,12 +35,11 @@ std::string bench_root() {
 }
 
 struct BenchStore {
-  explicit BenchStore(SegmentPrewrite prewrite = SegmentPrewrite::zero_fill, bool prefault = true) : dir(bench_root()) {
+  explicit BenchStore(SegmentPrewrite prewrite = SegmentPrewrite::zero_fill) : dir(bench_root()) {
     root = std::move(StoreRoot::open(dir, 1)).value();
     StoreOptions o;
     o.commit_log.segment_bytes = kBenchSegmentBytes;
     o.commit_log.segment_prewrite = prewrite;
-    o.commit_log.segment_prefault = prefault;
     o.cq_entries_per_file = 300'000;
     o.index.slots = 1 << 20;
     o.index.items = 4 << 20;
@@ -106,7 +105,7 @@ std::int64_t thread_minor_faults() {
 }
 
 // Bytes this process has caused to be written to storage (/proc/self/io write_bytes), which the
-// kernel charges when a page is dirtied: pwrite'd zeros and prefaulted pages count, wherever the
+// kernel charges when a page is dirtied: pwrite'd zeros count, wherever the
 // writeback later happens.
 std::int64_t process_write_bytes() {
   const Result<std::string> io = read_whole_file("/proc/self/io");
@@ -116,15 +115,14 @@ std::int64_t process_write_bytes() {
 }
 
 // 1 KiB appends through many segment rolls, per way of preparing segments (prewrite: 0 zero_fill,
-// 1 allocate_only; prefault: MADV_POPULATE_WRITE in the helper thread). Real time, because the
+// 1 allocate_only). Real time, because the
 // helper thread competes for the same cores, as it does in the broker. Counters: the helper
 // thread's CPU per message and per segment, the appending thread's page faults per message, and
 // the bytes the process dirtied for storage per message (1 KiB is the floor).
 void BM_AppendSegments(benchmark::State& state) {
   constexpr std::size_t kRecordBytes = 1024;
   const auto prewrite = state.range(0) != 0 ? SegmentPrewrite::allocate_only : SegmentPrewrite::zero_fill;
-  const bool prefault = state.range(1) != 0;
-  BenchStore s(prewrite, prefault);
+  BenchStore s(prewrite);
   const std::string body = body_for(kRecordBytes, kProps);
   const MessageInput m = bench_message(body, kProps);
   std::int64_t ts = 1700000000000;
@@ -152,8 +150,8 @@ void BM_AppendSegments(benchmark::State& state) {
   state.counters["disk_bytes/msg"] = static_cast<double>(process_write_bytes() - write_bytes_before) / iterations;
 }
 BENCHMARK(BM_AppendSegments)
-    ->ArgsProduct({{0, 1}, {0, 1}})
-    ->ArgNames({"allocate_only", "prefault"})
+    ->ArgsProduct({{0, 1}})
+    ->ArgNames({"allocate_only"})
     ->UseRealTime();
 
 // The floor for an append: copying the same bytes into a mapped-size arena.

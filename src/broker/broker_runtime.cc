@@ -93,13 +93,12 @@ Status BrokerRuntime::open_store() {
   options.commit_log.segment_bytes = config_.commit_log_segment_bytes;
   options.commit_log.body_bytes_max = config_.max_message_bytes;
   // Segments are sparse; their blocks are reserved a chunk at a time ahead of the writer (see
-  // segment_preallocator.h). Zero-filling (and pre-faulting) each chunk pays off only when sends
+  // segment_preallocator.h). Zero-filling each chunk pays off only when sends
   // wait for fdatasync: on pre-written blocks it is 3-8x cheaper. In async mode nobody waits for
   // it, so the chunks are only fallocate'd, not written twice.
   const bool sync_flush = config_.flush_mode == FlushMode::sync_flush;
   options.commit_log.segment_prewrite =
       sync_flush ? store::SegmentPrewrite::zero_fill : store::SegmentPrewrite::allocate_only;
-  options.commit_log.segment_prefault = sync_flush;
   options.retention_hours = config_.retention_hours;
   options.disk_usage_max_ratio = config_.disk_max_used_percent / 100.0;
   options.disk_clean_forcibly_ratio = config_.disk_clean_forcibly_percent / 100.0;

@@ -44,8 +44,7 @@ CommitLog::~CommitLog() = default;
 std::string CommitLog::segment_path(std::int64_t start) const { return dir_ + "/" + offset_file_name(start); }
 
 SegmentSpec CommitLog::segment_spec() const {
-  return SegmentSpec{options_.segment_bytes, options_.segment_prewrite, options_.segment_prefault,
-                     options_.segment_refuse_at_usage};
+  return SegmentSpec{options_.segment_bytes, options_.segment_prewrite, options_.segment_refuse_at_usage};
 }
 
 Result<std::unique_ptr<CommitLog>> CommitLog::open(std::string dir, ShardId shard, const CommitLogOptions& options) {
@@ -251,8 +250,8 @@ Status CommitLog::ensure_allocated(std::size_t bytes) {
   // The blank marker a later roll writes after these bytes must land on reserved blocks too.
   const std::size_t need = static_cast<std::size_t>(write_.value - seg->start()) + bytes;
   if (need > seg->allocated()) {
-    // The helper fell behind (or there is none): reserve inline, fallocate only (no zeros, no
-    // prefault: those are the helper's optimisations and would cost this core).
+    // The helper fell behind (or there is none): reserve inline, fallocate only (no zeros: that
+    // is the helper's optimisation and would cost this core).
     ++allocation_stalls_;
     RINGMQ_TRY(seg->allocate_to(need + kSegmentAllocateChunkBytes));
   }

@@ -61,9 +61,6 @@ struct CommitLogOptions {
   // for fdatasync (--flush sync), allocate_only when they do not (--flush async), where writing
   // every byte twice buys nothing.
   SegmentPrewrite segment_prewrite = SegmentPrewrite::zero_fill;
-  // Fault each new segment's pages in writable where it is made, not on the owner core's first
-  // append to each page.
-  bool segment_prefault = true;
   // Disk usage (0..1) from which no new segment is created (SegmentSpec::refuse_at_usage).
   double segment_refuse_at_usage = 1.0;
   // Group-commit waiters allowed at once; wait_durable() beyond it fails with Errc::busy.

@@ -14,11 +14,6 @@
 #include "store/file_ops.h"
 #include "store/file_util.h"
 
-// Linux 5.14+; older libc headers lack the constant (the kernel then answers EINVAL).
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 namespace ringmq::store {
 namespace {
 
@@ -135,10 +130,6 @@ Status MappedFile::allocate_to(std::size_t end, const AllocateMode& mode) {
     // The zeros and their block allocation made durable here, off the writer: its own fdatasync
     // then only writes data, with no allocation to commit.
     if (fileops::fdatasync(fd_) != 0) return make_sys_error(errno, "fdatasync " + path_);
-  }
-  if (mode.prefault && ::madvise(data_ + from, end - from, MADV_POPULATE_WRITE) != 0 && errno != EINVAL) {
-    // An optimisation only: the blocks are reserved, so the writer's own faults cannot fail.
-    log_warn("{}", make_sys_error(errno, "madvise(MADV_POPULATE_WRITE) " + path_).to_string());
   }
   allocated_.store(end, std::memory_order_release);
   return {};

@@ -39,8 +39,6 @@ struct AllocateMode {
   // the helper thread. Only on files this process created: it never writes over bytes it did not
   // reserve itself.
   bool write_zeros = false;
-  // Fault the range in writable (MADV_POPULATE_WRITE) so the writer takes no first-touch faults.
-  bool prefault = false;
 };
 
 // Bytes allocate_to() rounds to.

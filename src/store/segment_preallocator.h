@@ -5,10 +5,10 @@
 //
 // Why sparse: reserving whole 1 GiB segments up front (two per shard) took gigabytes of disk at
 // start and seconds before a fresh sync-flush broker's first send. Blocks are reserved chunk by
-// chunk instead, always before the writer touches a page: a page of a MAP_SHARED file without
-// blocks SIGBUSes the writer when the disk is full, whereas a failed fallocate is an error.
+// chunk instead, always before the writer touches a page, so a full disk is an error at
+// reservation and never a failed writeback of data already acknowledged.
 //
-// Why a thread in a passive library: fallocate, zero-writing and prefaulting are blocking
+// Why a thread in a passive library: fallocate and zero-writing are blocking
 // syscalls. Run on the reactor core they would stall every connection that core owns. The thread
 // touches only the file it is asked to make (no one else sees it until take() hands it over) and
 // the range past the write position of the write segment (MappedFile::allocate_to orders it with
@@ -50,16 +50,13 @@ inline constexpr std::size_t kSegmentAllocateAheadBytes = std::size_t{8} << 20;
 struct SegmentSpec {
   std::size_t segment_bytes = 0;
   SegmentPrewrite prewrite = SegmentPrewrite::zero_fill;
-  // Fault each reserved chunk in writable (MADV_POPULATE_WRITE) where it is reserved, so the
-  // owner core takes no first-touch page faults while appending.
-  bool prefault = true;
 
   // Disk usage (0..1) from which no new segment is made (Errc::no_space): RocketMQ's
   // diskSpaceWarningLevelRatio, checked before each segment as well as on the broker's timer.
   // 1.0 (or more) = never refuse.
   double refuse_at_usage = 1.0;
 
-  AllocateMode allocate_mode() const { return AllocateMode{prewrite == SegmentPrewrite::zero_fill, prefault}; }
+  AllocateMode allocate_mode() const { return AllocateMode{prewrite == SegmentPrewrite::zero_fill}; }
 };
 
 // Creates (sparse, size synced), maps and reserves the first kSegmentAllocateChunkBytes of the

@@ -356,7 +356,6 @@ TEST_CASE("commit_log: the write segment has no readahead, so a fault brings in 
   CommitLogOptions o;
   o.segment_bytes = 4 * 1024 * 1024;
   o.segment_prewrite = SegmentPrewrite::allocate_only;
-  o.segment_prefault = false;  // --flush async: appends fault pages in themselves
   auto opened = CommitLog::open(tmp.path(), ShardId{}, o);
   REQUIRE(opened.ok());
   auto& log = *opened.value();
