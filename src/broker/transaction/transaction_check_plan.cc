@@ -26,6 +26,14 @@ namespace {
 struct OpState {
   std::map<std::int64_t, std::vector<std::int64_t>> removes;  // half offset -> op offsets
   std::vector<std::int64_t> done;
+  // Half offsets below the round's start that have a decision among the entries read: an immune
+  // copy names its original offset, which the consume offset has usually passed already.
+  std::vector<std::int64_t> passed;
+
+  bool take_prepared(std::int64_t original) {
+    if (take(original)) return true;
+    return std::find(passed.begin(), passed.end(), original) != passed.end();
+  }
 
   // Whether `half_offset` has a decision; if so its op entries become done.
   bool take(std::int64_t half_offset) {
@@ -44,6 +52,7 @@ OpState fill_op_state(std::int64_t half_offset, const std::vector<OpEntry>& ops)
     // nothing more than being counted.
     if (!op.remove || op.half_offset < half_offset) {
       s.done.push_back(op.op_offset);
+      if (op.remove) s.passed.push_back(op.half_offset);
     } else {
       s.removes[op.half_offset].push_back(op.op_offset);
     }
@@ -76,14 +85,11 @@ Step plan_undecided(const HalfInfo& h, const CheckParams& p, OpState& ops, HalfA
   if (h.has_immunity) {
     immunity = h.immunity_ms;
     if (age < immunity) {
-      if (!h.prepared_queue_offset) {
-        action = HalfAction::reput_immunity;
-        return Step::next;
-      }
-      if (ops.take(*h.prepared_queue_offset)) {
-        action = HalfAction::decided;
-        return Step::next;
-      }
+      // Still immune: decided through its original offset, or put back again to wait (RocketMQ
+      // checkPrepareQueueOffset), so one long immunity never holds up the messages behind it.
+      const bool decided = h.prepared_queue_offset && ops.take_prepared(*h.prepared_queue_offset);
+      action = decided ? HalfAction::decided : HalfAction::reput_immunity;
+      return Step::next;
     }
   } else if (age >= 0 && age < immunity) {
     return Step::stop;  // new arrival: checked once it is older than the timeout
