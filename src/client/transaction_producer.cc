@@ -60,6 +60,18 @@ Status TransactionProducer::end_transaction(const std::string& broker_address,
   return producer_.instance().invoke_oneway(broker_address, request);
 }
 
+// The broker asks a producer group's connections, which it learns from heartbeats: a broker new to
+// this producer gets one now rather than at the next 30 s beat (the one at start reached no broker
+// when no route was known yet).
+void TransactionProducer::heartbeat_if_new(const std::string& broker_address) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!heartbeat_brokers_.insert(broker_address).second) return;
+  }
+  ClientInstance* instance = &producer_.instance();
+  (void)instance->execute([instance] { (void)instance->send_heartbeat_to_all_brokers(); });
+}
+
 Result<TransactionSendResult> TransactionProducer::send_message_in_transaction(Message msg, void* arg) {
   if (!listener_) return make_error(Errc::invalid_argument, "TransactionListener is null");
   // A delay level would deliver the message before the decision: Java drops it.
@@ -67,14 +79,7 @@ Result<TransactionSendResult> TransactionProducer::send_message_in_transaction(M
   msg.set_property(prop::kTransactionPrepared, "true");
   msg.set_property(prop::kProducerGroup, producer_.config().group);
   const std::string topic = msg.topic();
-  const bool route_known = producer_.instance().cached_route(topic).has_value();
   RINGMQ_TRY_ASSIGN(SendResult sent, producer_.send(msg));
-  // The broker asks a producer group's connections, which it learns from heartbeats: a topic new to
-  // this client gets one now rather than at the next 30 s beat.
-  if (!route_known) {
-    auto instance = &producer_.instance();
-    (void)instance->execute([instance] { (void)instance->send_heartbeat_to_all_brokers(); });
-  }
   TransactionSendResult result;
   static_cast<SendResult&>(result) = sent;
   LocalTransactionState state = LocalTransactionState::rollback_message;
@@ -102,6 +107,7 @@ Result<TransactionSendResult> TransactionProducer::send_message_in_transaction(M
     log_warn("end transaction of {}: no master address for {}", sent.msg_id, sent.message_queue.broker_name);
     return result;  // the broker's check settles it
   }
+  heartbeat_if_new(*address);
   if (auto st = end_transaction(*address, build_end_transaction_request(f, producer_.instance().serialize_type()));
       !st.ok()) {
     log_warn("end transaction of {} failed: {}; the broker will check back", sent.msg_id, st.error().to_string());

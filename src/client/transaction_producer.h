@@ -16,6 +16,8 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "base/result.h"
@@ -60,8 +62,12 @@ class TransactionProducer {
   void on_check_request(const remoting::RemotingCommand& request);
   Status end_transaction(const std::string& broker_address, const remoting::RemotingCommand& request);
 
+  void heartbeat_if_new(const std::string& broker_address);
+
   Producer producer_;
   std::shared_ptr<TransactionListener> listener_;
+  std::mutex mutex_;
+  std::set<std::string> heartbeat_brokers_;  // brokers sent a heartbeat since a send reached them
 };
 
 // The END_TRANSACTION request a producer sends (EndTransactionRequestHeader), pure so it can be
