@@ -136,7 +136,11 @@ void process_end_transaction(RequestContext ctx, remoting::RemotingCommand&& req
   job->msg_id = std::string(ext.get("msgId").value_or(""));
   const std::int32_t d = job->commit_or_rollback;
   if (d != sysflag::kTransactionNotType && d != sysflag::kTransactionCommitType && d != sysflag::kTransactionRollbackType) {
-    return reply(job, rc::kSystemError, "commitOrRollback field wrong");
+    // The text of the exception Java's header check throws, as a Java client shows it.
+    return reply(job, rc::kSystemError,
+                 "org.apache.rocketmq.remoting.exception.RemotingCommandException: commitOrRollback field wrong, "
+                 "org.apache.rocketmq.common.protocol.header.EndTransactionRequestHeader.checkFields("
+                 "EndTransactionRequestHeader.java:60)");
   }
   if (ctx.rt.config().role == BrokerRole::slave) {
     log_warn("Message store is slave mode, so end transaction is forbidden.");
