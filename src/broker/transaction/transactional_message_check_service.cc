@@ -62,7 +62,7 @@ store::GetResult read_queue(store::ShardStore& shard, std::string_view topic, st
 }
 
 // On the op queue's core: every op entry from the round's op offset on (bounded).
-void read_ops(BrokerRuntime& rt, CoreState& cs, Round& round) {
+void read_ops(CoreState& cs, Round& round) {
   std::int64_t from = round.op_offset;
   bool first = true;
   while (round.ops.size() < tx::kOpEntriesPerCheckMax) {
@@ -86,7 +86,6 @@ void read_ops(BrokerRuntime& rt, CoreState& cs, Round& round) {
     }
     from = got.next_begin_offset.value;
   }
-  (void)rt;
 }
 
 // Re-puts `m` at the end of the half queue (this core owns it).
@@ -245,7 +244,7 @@ void TransactionalMessageCheckService::check() {
   const unsigned op_core = owner_of(topics::kTransOpHalf, tx::kHalfQueueId, rt);
   const unsigned half_core = owner_of(topics::kTransHalf, tx::kHalfQueueId, rt);
   rt.run_on(op_core, [&rt, round, op_core, half_core] {
-    read_ops(rt, rt.core_state(op_core), *round);
+    read_ops(rt.core_state(op_core), *round);
     rt.run_on(half_core, [&rt, round, half_core] {
       scan_halves(rt, rt.core_state(half_core), *round);
       rt.run_on(0, [round] {
