@@ -156,7 +156,9 @@ void scan_halves(BrokerRuntime& rt, CoreState& cs, Round& round) {
       static LogLimiter limiter;
       RINGMQ_LOG_LIMITED(limiter, log_warn, "transaction check: re-put of half message {} failed; retried next round",
                          infos[p.index].queue_offset);
+      // Neither offset moves past what is still to do: the decisions read this round are read again.
       round.plan.half_offset = infos[p.index].queue_offset;
+      round.plan.op_offset = round.op_offset;
       break;
     }
   }
