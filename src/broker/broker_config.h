@@ -57,6 +57,10 @@ struct BrokerConfig {
   // ACL 1.0 (issue 17): requests are checked against plain_acl.yml (broker/acl).
   bool acl_enable = false;                                // aclEnable
   std::string acl_file;                                   // --acl-file; resolved: $ROCKETMQ_HOME/conf/plain_acl.yml
+  // Transactional messages (issue 15; broker/transaction).
+  std::int64_t transaction_timeout_ms = 6'000;            // transactionTimeOut
+  std::int64_t transaction_check_interval_ms = 60'000;    // transactionCheckInterval
+  std::int32_t transaction_check_max = 15;                // transactionCheckMax
 };
 
 }  // namespace ringmq::broker

@@ -24,6 +24,7 @@
 #include "broker/processor/pull_message_processor.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/schedule/schedule_message_service.h"
+#include "broker/transaction/transactional_message_check_service.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "broker/processor/send_message_processor.h"
 #include "remoting/response_code.h"
@@ -252,6 +253,8 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     registrar_->start(topics_->snapshot());
     (void)reactor.add_periodic_timer(kClientScanIntervalMs, [this] { scan_expired_clients(*this); });
     (void)reactor.add_periodic_timer(kConsumerOffsetPersistIntervalMs, [this] { offsets_->persist(); });
+    transaction_check_ = std::make_unique<TransactionalMessageCheckService>(*this);
+    transaction_check_->start();
   }
   cs.commit = std::make_unique<GroupCommit>(
       reactor, cs.shard->commit_log(), config_.sync_flush_timeout_ms,
@@ -299,6 +302,7 @@ void BrokerRuntime::on_core_stop(reactor::Reactor& reactor) {
   if (cs.namesrv_server && standalone_.detach) standalone_.detach(reactor);
   if (cs.core == 0) {
     registrar_.reset();
+    transaction_check_.reset();
     offsets_->persist();
   }
   cs.schedule.reset();

@@ -48,6 +48,7 @@ class SubscriptionGroupManager;
 class MetadataWriter;
 class PullRequestHoldService;
 class ScheduleMessageService;
+class TransactionalMessageCheckService;
 class MetricsHttpServer;
 struct SendJob;
 
@@ -239,6 +240,7 @@ class BrokerRuntime {
   std::unique_ptr<reactor::ListenSockets> metrics_socket_;  // --metrics-listen, core 0's
   std::unique_ptr<MetricsHttpServer> metrics_;             // core 0, between its start and stop hooks
   std::unique_ptr<BrokerRegistrar> registrar_;  // core 0, between its start and stop hooks
+  std::unique_ptr<TransactionalMessageCheckService> transaction_check_;  // core 0, likewise
   bool stopping_ = false;                       // core 0
 };
 

@@ -103,6 +103,10 @@ const std::map<std::string, Setter>& setters() {
       {"registerNameServerPeriod", int_setter<int>("registerNameServerPeriod", &BrokerConfig::register_period_ms)},
       {"channelExpiredTimeout", int_setter<std::int64_t>("channelExpiredTimeout", &BrokerConfig::channel_expired_timeout_ms)},
       {"shortPollingTimeMills", int_setter<std::int64_t>("shortPollingTimeMills", &BrokerConfig::short_polling_time_ms)},
+      {"transactionTimeOut", int_setter<std::int64_t>("transactionTimeOut", &BrokerConfig::transaction_timeout_ms)},
+      {"transactionCheckInterval",
+       int_setter<std::int64_t>("transactionCheckInterval", &BrokerConfig::transaction_check_interval_ms)},
+      {"transactionCheckMax", int_setter<std::int32_t>("transactionCheckMax", &BrokerConfig::transaction_check_max)},
   };
   return table;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "broker/transaction/transactional_message_util.h"
 #include "store/types.h"
 
 namespace ringmq::cli {
@@ -76,6 +77,11 @@ Status check_timing(const broker::BrokerConfig& c) {
   RINGMQ_TRY(in_range({"flushIntervalCommitLog", "--flush-interval"}, c.async_flush_interval_ms, 1, kIntervalMsMax));
   RINGMQ_TRY(in_range({"registerNameServerPeriod", ""}, c.register_period_ms, 1000, kIntervalMsMax));
   RINGMQ_TRY(in_range({"channelExpiredTimeout", ""}, c.channel_expired_timeout_ms, 1000, kIntervalMsMax));
+  RINGMQ_TRY(in_range({"transactionTimeOut", "--transaction-timeout"}, c.transaction_timeout_ms, 0, kIntervalMsMax));
+  RINGMQ_TRY(in_range({"transactionCheckInterval", "--transaction-check-interval"}, c.transaction_check_interval_ms,
+                      1, kIntervalMsMax));
+  RINGMQ_TRY(in_range({"transactionCheckMax", "--transaction-check-max"}, c.transaction_check_max, 1,
+                      broker::transaction::kTransactionCheckMaxLimit));
   return in_range({"shortPollingTimeMills", ""}, c.short_polling_time_ms, 1, kIntervalMsMax);
 }
 

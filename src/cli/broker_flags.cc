@@ -68,6 +68,18 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--idle-timeout", c.idle_timeout_s, "seconds without a whole frame before a connection is closed (0 = never)")
           ->capture_default_str()->check(CLI::Range(std::int64_t{0}, std::int64_t{86400})),
       "serverChannelMaxIdleTimeSeconds");
+  add(app.add_option("--transaction-timeout", c.transaction_timeout_ms,
+                     "ms a half message waits for its producer's decision before the broker asks")
+          ->capture_default_str(),
+      "transactionTimeOut");
+  add(app.add_option("--transaction-check-interval", c.transaction_check_interval_ms,
+                     "ms between the broker's checks of undecided half messages")
+          ->capture_default_str(),
+      "transactionCheckInterval");
+  add(app.add_option("--transaction-check-max", c.transaction_check_max,
+                     "checks of one half message before it is discarded (to TRANS_CHECK_MAX_TIME_TOPIC)")
+          ->capture_default_str(),
+      "transactionCheckMax");
   add(app.add_flag("--acl-enable", c.acl_enable, "check every request against plain_acl.yml (ACL 1.0)"), "aclEnable");
   app.add_option("--acl-file", c.acl_file, "plain_acl.yml to use (default: $ROCKETMQ_HOME/conf/plain_acl.yml)");
   app.add_option("--zerocopy-send-bytes", c.zerocopy_send_min_bytes,

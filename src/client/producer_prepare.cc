@@ -13,6 +13,7 @@
 #include "client/message_codec.h"
 #include "client/producer.h"
 #include "client/producer_internal.h"
+#include "remoting/message_sysflag.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_validator.h"
@@ -32,6 +33,11 @@ constexpr std::size_t kTopicBytesMax = 127;
 
 // UNIQ_KEY generators are not thread-safe; each sending thread gets its own, with its own random
 // tag so that two threads never make the same id in the same millisecond.
+// Java's Boolean.parseBoolean.
+bool is_true(std::string_view v) {
+  return v.size() == 4 && (v[0] | 0x20) == 't' && (v[1] | 0x20) == 'r' && (v[2] | 0x20) == 'u' && (v[3] | 0x20) == 'e';
+}
+
 std::string next_unique_key(const std::string& client_ip) {
   thread_local std::optional<remoting::UniqueKeyGenerator> generator;
   if (!generator) {
@@ -75,6 +81,10 @@ Result<Producer::Prepared> Producer::prepare(Message& msg) const {
   prepared.flag = msg.flag();
   prepared.body = std::move(msg.mutable_body());
   RINGMQ_TRY_ASSIGN(prepared.sys_flag, compress_if_large(prepared.body, config_.compress_msg_body_over_howmuch));
+  // A transaction's half message (TransactionProducer sets TRAN_MSG), flagged as Java's sendKernelImpl does.
+  if (is_true(msg.property(property::kTransactionPrepared))) {
+    prepared.sys_flag |= remoting::message_sysflag::kTransactionPreparedType;
+  }
   prepared.properties = msg.properties().encode();
   if (prepared.properties.size() > remoting::kPropertiesBytesMax)
     return make_error(Errc::invalid_argument, "message properties are over 32767 bytes");

@@ -117,6 +117,10 @@ TEST_CASE("broker flags: every checked key refuses an out-of-range value by name
       {{"--broker-name", ""}, "brokerName", "''"},
       {{"--cluster", ""}, "brokerClusterName", "''"},
       {{"--store", ""}, "storePathRootDir", "''"},
+      {{"--transaction-timeout=-1"}, "transactionTimeOut", "-1"},
+      {{"--transaction-check-interval", "0"}, "transactionCheckInterval", "0"},
+      {{"--transaction-check-max", "0"}, "transactionCheckMax", "0"},
+      {{"--transaction-check-max", "1001"}, "transactionCheckMax", "1001"},
   };
   for (const Bad& c : cases) {
     CAPTURE(std::string(c.key));
@@ -138,6 +142,9 @@ TEST_CASE("broker flags: broker.conf values are range-checked too") {
       {"shortPollingTimeMills=0\n", "shortPollingTimeMills"},
       {"diskSpaceWarningLevelRatio=5\n", "diskSpaceWarningLevelRatio"},
       {"deleteWhen=\n", "deleteWhen"},
+      {"transactionCheckMax=0\n", "transactionCheckMax"},
+      {"transactionCheckInterval=-5\n", "transactionCheckInterval"},
+      {"transactionTimeOut=x\n", "transactionTimeOut"},
   };
   for (const auto& [text, key] : cases) {
     CAPTURE(key);
@@ -154,6 +161,22 @@ TEST_CASE("broker flags: broker.conf values are range-checked too") {
   REQUIRE(config.ok());
   CHECK(config->delete_when == "04;16");
   CHECK(config->disk_max_used_percent == 88);
+}
+
+TEST_CASE("broker flags: the transaction keys of broker.conf and their flags, flags winning") {
+  const std::string path =
+      write_temp_conf("transactionTimeOut=3000\ntransactionCheckInterval=20000\ntransactionCheckMax=5\n");
+  auto config = parse({"-c", path, "--transaction-check-max", "7"});
+  std::remove(path.c_str());
+  REQUIRE(config.ok());
+  CHECK(config->transaction_timeout_ms == 3000);
+  CHECK(config->transaction_check_interval_ms == 20000);
+  CHECK(config->transaction_check_max == 7);
+  auto defaults = parse({});
+  REQUIRE(defaults.ok());
+  CHECK(defaults->transaction_timeout_ms == 6000);
+  CHECK(defaults->transaction_check_interval_ms == 60000);
+  CHECK(defaults->transaction_check_max == 15);
 }
 
 TEST_CASE("broker flags: aclEnable in broker.conf reads $ROCKETMQ_HOME/conf/plain_acl.yml; --acl-file names another") {

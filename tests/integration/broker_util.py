@@ -109,7 +109,7 @@ def parse_record(rec):
     assert total == len(rec), (total, len(rec))
     return {"queue_id": queue_id, "flag": flag, "queue_offset": queue_offset, "phys": phys, "sys_flag": sys_flag,
             "born_ts": born_ts, "store_ts": store_ts, "body": body, "topic": topic, "properties": properties,
-            "magic": magic}
+            "magic": magic, "prepared": prepared}
 
 
 def properties_dict(text):

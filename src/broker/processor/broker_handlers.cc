@@ -7,6 +7,7 @@
 #include "broker/broker_runtime.h"
 #include "broker/processor/pull_message_processor.h"
 #include "broker/processor/send_message_processor.h"
+#include "broker/transaction/end_transaction_processor.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -87,6 +88,8 @@ void register_broker_handlers(BrokerRuntime& rt, CoreState& cs, rpc::RemotingSer
   add(rt, cs, server, req::kConsumerSendMsgBack, process_consumer_send_msg_back);
   add(rt, cs, server, req::kLockBatchMq, process_lock_batch_mq);
   add(rt, cs, server, req::kUnlockBatchMq, process_unlock_batch_mq);
+  // Transactional messages (broker/transaction).
+  add(rt, cs, server, req::kEndTransaction, process_end_transaction);
 }
 
 namespace {

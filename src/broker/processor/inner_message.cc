@@ -60,6 +60,7 @@ Result<store::AppendResult> put_inner_message(BrokerRuntime& rt, CoreState& owne
   in.born_host = m.born_host;
   in.store_host = m.store_host;
   in.reconsume_times = m.reconsume_times;
+  in.prepared_transaction_offset = m.prepared_transaction_offset;
   const std::int64_t now = wall_clock_ms();
   in.tags_code = tags_code_for(rt, m.topic, m.queue_id, m.properties, now);
   RINGMQ_TRY_ASSIGN(auto appended, owner.shard->put(in, now));

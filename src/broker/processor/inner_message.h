@@ -26,6 +26,7 @@ struct InnerMessage {
   store::HostAddress born_host;
   store::HostAddress store_host;
   std::int32_t reconsume_times = 0;
+  std::int64_t prepared_transaction_offset = 0;  // a committed transaction: its half message
 };
 
 // Store-time delay rewrite (§11.1): a message whose DELAY level is > 0 (and that is not a

@@ -11,6 +11,7 @@
 #include "broker/queue_shard.h"
 #include "broker/processor/send_message_check.h"
 #include "broker/processor/send_message_reply.h"
+#include "broker/transaction/end_transaction_processor.h"
 #include "remoting/batch_body.h"
 #include "remoting/message_const.h"
 #include "remoting/message_properties.h"
@@ -140,7 +141,11 @@ void route_with_topic(BrokerRuntime& rt, CoreState& cs, JobPtr job, const TopicC
   if (topic->topic_filter_type == kMultiTagFilterType) h.sys_flag |= remoting::message_sysflag::kMultiTags;
   if (!h.batch) {
     const std::int32_t queue = h.queue_id;
-    if (apply_delay_rewrite(rt, h.topic, h.queue_id, h.properties, h.sys_flag)) job->origin_queue_id = queue;
+    // A prepared transaction becomes a half message (broker/transaction); it is never delayed.
+    if (divert_prepared_send(h.topic, h.queue_id, h.properties, h.sys_flag) ||
+        apply_delay_rewrite(rt, h.topic, h.queue_id, h.properties, h.sys_flag)) {
+      job->origin_queue_id = queue;
+    }
   }
   const unsigned owner = shard_of_queue(h.topic, h.queue_id, rt.core_count()).value;
   if (owner == cs.core) return store_on_owner(rt, cs, std::move(job));
