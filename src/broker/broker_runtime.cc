@@ -263,6 +263,8 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
         reply_stored(*this, job, code);
       },
       [&cs](std::size_t sends) { cs.stats.record_flush_group(sends); });
+  // Appends made in a pass reach the page cache before the pass's replies leave (CommitLog).
+  reactor.add_before_sends_hook([&cs] { cs.shard->commit_log().commit_staged(); });
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
   (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [this, &cs] { disk_check(cs); });
@@ -388,6 +390,9 @@ void BrokerRuntime::post(unsigned core, reactor::Task task) {
     return;
   }
   CoreState& cs = *cores_[r->core()];
+  // The task may carry a reply for a record appended in this pass: it must not reach another core
+  // (and leave from there) before the record is in the page cache.
+  cs.shard->commit_log().commit_staged();
   // Parked tasks go first, so tasks to one core keep their order.
   if (cs.overflow.empty() && r->try_post(core, task)) return;
   // Was an assert, reachable by load (pipelined oneway sends to a queue of a slower core): the

@@ -109,6 +109,7 @@ void Reactor::run() {
     timers_.run_expired(now_ns_);
     const bool had_tasks = drain_inboxes();
     process_deferred();
+    for (const auto& hook : before_sends_hooks_) hook();
     flush_sends();
     if (stop_requested_.load(std::memory_order_acquire) && !shutting_down_) begin_shutdown();
     if (shutting_down_ && shutdown_finished()) break;

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -109,6 +110,12 @@ class Reactor {
   std::size_t fsyncs_in_flight() const { return fsyncs_in_flight_; }
   // Zero-copy sends whose kernel notification has not arrived yet.
   std::size_t zero_copy_sends_in_flight() const { return zero_copy_sends_in_flight_; }
+
+  // --- pass end --------------------------------------------------------------------------------
+  // Runs `hook` on every loop pass, after the pass's work and just before its queued sends leave:
+  // the place to make effects of this pass visible (say, staged store writes) before any reply
+  // reporting them does. Hooks run in the order added; they must be cheap when idle.
+  void add_before_sends_hook(std::function<void()> hook) { before_sends_hooks_.push_back(std::move(hook)); }
 
   // --- cross-core ----------------------------------------------------------------------------
   // Runs `task` on core `target` (this core included: it then runs on a later loop iteration).
@@ -211,6 +218,7 @@ class Reactor {
   std::size_t live_connections_ = 0;
   std::vector<Connection*> closing_;
   std::vector<ConnectionId> flush_queue_;
+  std::vector<std::function<void()>> before_sends_hooks_;
   std::vector<ConnectionId> rearm_queue_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   // Fixed pool of fsync records (allocated on first use) and the free slots in it.

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "store/file_ops.h"
 #include "store/file_util.h"
 
@@ -37,9 +38,12 @@ void zero_nonzero_pages(std::uint8_t* p, std::size_t n) {
 }  // namespace
 
 CommitLog::CommitLog(std::string dir, ShardId shard, const CommitLogOptions& options)
-    : dir_(std::move(dir)), shard_(shard), options_(options), write_(shard_base(shard)), durable_(shard_base(shard)) {}
+    : dir_(std::move(dir)), shard_(shard), options_(options), write_(shard_base(shard)), durable_(shard_base(shard)),
+      visible_(shard_base(shard)) {}
 
-CommitLog::~CommitLog() = default;
+// Records still staged (an owner that never closed the store) reach the page cache, as they would
+// have through the mapping.
+CommitLog::~CommitLog() { commit_staged(); }
 
 std::string CommitLog::segment_path(std::int64_t start) const { return dir_ + "/" + offset_file_name(start); }
 
@@ -69,7 +73,8 @@ Result<std::unique_ptr<CommitLog>> CommitLog::open(std::string dir, ShardId shar
     RINGMQ_TRY_ASSIGN(MappedFilePtr seg, MappedFile::open_existing(path, start, options.segment_bytes));
     log->segments_.push_back(std::move(seg));
   }
-  if (!log->segments_.empty()) log->write_ = log->durable_ = PhysicalOffset{log->segments_.front()->start()};
+  if (!log->segments_.empty())
+    log->write_ = log->durable_ = log->visible_ = PhysicalOffset{log->segments_.front()->start()};
   // The last segment is the one appends continue in (see MappedFile::set_readahead).
   if (!log->segments_.empty()) set_readahead_or_warn(*log->segments_.back(), false);
   if (options.preallocate_in_background) log->preallocator_ = std::make_unique<SegmentPreallocator>(log->segment_spec());
@@ -100,6 +105,7 @@ Result<bool> CommitLog::is_damage(PhysicalOffset at, const ParseResult& bad, Phy
 }
 
 Result<ScanResult> CommitLog::scan(PhysicalOffset from, PhysicalOffset durable, const RecordVisitor& visit) const {
+  commit_staged();  // a scan of a live log reads through the mapping too
   ScanResult out{from, 0};
   PhysicalOffset pos = from;
   for (;;) {
@@ -161,7 +167,7 @@ Status CommitLog::recover_to(PhysicalOffset end, PhysicalOffset durable, std::in
     const std::size_t reserved = std::max(pos, last->allocated());
     zero_nonzero_pages(last->data() + pos, reserved - pos);
   }
-  write_ = end;
+  write_ = visible_ = end;
   durable_ = durable;
   last_timestamp_ms_ = durable_timestamp_ms_ = last_timestamp_ms;
   request_next_segment();
@@ -192,6 +198,7 @@ Status CommitLog::prepare_next_segment() {
 }
 
 Status CommitLog::roll() {
+  commit_staged();  // staged bytes belong to the segment being sealed
   const std::int64_t next = write_segment_end();
   if (!segments_.empty()) {
     const MappedFilePtr& last = segments_.back();
@@ -217,7 +224,7 @@ Status CommitLog::roll() {
     RINGMQ_TRY_ASSIGN(seg, make_segment(segment_path(next), next, segment_spec()));
   }
   segments_.push_back(std::move(seg));
-  write_ = PhysicalOffset{next};
+  write_ = visible_ = PhysicalOffset{next};
   allocation_requested_ = 0;
   request_next_segment();
   return {};
@@ -278,25 +285,36 @@ Status CommitLog::append_batch(std::span<const MessageInput> ms, std::span<const
     RINGMQ_TRY(validate_message(m, options_.body_bytes_max, options_.record_crc));
     total += encoded_size(m, options_.record_crc);
   }
-  RINGMQ_TRY(reserve(total));
+  RINGMQ_TRY(reserve(total));  // a roll commits what is staged first
+  if (staging_.size() + total > kStagedBytesMax) commit_staged();
   const MappedFilePtr& seg = segments_.back();
-  const std::size_t pos = static_cast<std::size_t>(write_.value - seg->start());
-  RINGMQ_ASSERT(pos + total + kBlankMarkerBytes <= seg->size());
-  std::uint8_t* stage = staging_.reserve(total);
-  PhysicalOffset at = write_;
+  RINGMQ_ASSERT(static_cast<std::size_t>(write_.value - seg->start()) + total + kBlankMarkerBytes <= seg->size());
+  std::uint8_t* stage = staging_.extend(total);
   for (std::size_t i = 0; i < ms.size(); ++i) {
     const std::size_t size = encoded_size(ms[i], options_.record_crc);
-    encode_record(ms[i], queue_offsets[i], at, store_timestamp_ms, stage + (at.value - write_.value), options_.record_crc);
-    out[i] = AppendResult{at, queue_offsets[i], static_cast<std::uint32_t>(size), store_timestamp_ms,
-                          make_offset_message_id(ms[i].store_host, at)};
-    at = at + static_cast<std::int64_t>(size);
+    encode_record(ms[i], queue_offsets[i], write_, store_timestamp_ms, stage, options_.record_crc);
+    out[i] = AppendResult{write_, queue_offsets[i], static_cast<std::uint32_t>(size), store_timestamp_ms,
+                          make_offset_message_id(ms[i].store_host, write_)};
+    write_ = write_ + static_cast<std::int64_t>(size);
+    stage += size;
   }
-  // Readers see the records through the mapping once the write is in the page cache, so the write
-  // position moves only after it; a failed write leaves it (and every reader) where it was.
-  RINGMQ_TRY(write_to_segment(*seg, pos, stage, total));
-  write_ = at;
   last_timestamp_ms_ = store_timestamp_ms;
   return {};
+}
+
+void CommitLog::commit_staged() const {
+  if (staging_.empty()) return;
+  const MappedFile& seg = *segments_.back();
+  const auto pos = static_cast<std::size_t>(visible_.value - seg.start());
+  RINGMQ_ASSERT(visible_.value + static_cast<std::int64_t>(staging_.size()) == write_.value);
+  if (Status st = write_to_segment(seg, pos, staging_.data(), staging_.size()); !st.ok()) {
+    static LogLimiter limiter;
+    RINGMQ_LOG_LIMITED(limiter, log_error, "commitlog shard {}: {}; storing through the mapping instead", shard_.value,
+                       st.error().to_string());
+    std::memcpy(seg.data() + pos, staging_.data(), staging_.size());
+  }
+  staging_.clear();
+  visible_ = write_;
 }
 
 Status CommitLog::write_to_segment(const MappedFile& seg, std::size_t pos, const std::uint8_t* bytes, std::size_t n) {
@@ -312,6 +330,7 @@ Status CommitLog::write_to_segment(const MappedFile& seg, std::size_t pos, const
 }
 
 Result<RecordSlice> CommitLog::slice(PhysicalOffset offset, std::uint32_t size) const {
+  if (offset + size > visible_) commit_staged();
   const MappedFilePtr* seg = find_segment(offset);
   if (seg == nullptr || offset + size > write_)
     return make_error(Errc::not_found, fmt::format("physical offset {} is not in commitlog shard {}", offset.value, shard_.value));
@@ -321,6 +340,7 @@ Result<RecordSlice> CommitLog::slice(PhysicalOffset offset, std::uint32_t size) 
 }
 
 Result<RecordView> CommitLog::read_record(PhysicalOffset offset) const {
+  if (offset >= visible_) commit_staged();
   const MappedFilePtr* seg = find_segment(offset);
   if (seg == nullptr || offset >= write_)
     return make_error(Errc::not_found, fmt::format("physical offset {} is not in commitlog shard {}", offset.value, shard_.value));

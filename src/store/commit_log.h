@@ -6,15 +6,20 @@
 // locks. Pins (MappedFilePtr copies handed out by reads and flush plans) may be dropped anywhere.
 //
 // Promises:
-// - append() returns once the record is in the segment's page cache, where readers see it through
-//   the mapping. It never waits for a file: the next segment is prepared ahead
-//   (segment_preallocator.h, or the owner's prepare_next_segment() calls when the helper thread is
-//   off).
-// - Records are encoded into a reused staging buffer and written with one pwrite per append call,
-//   not through the mapping: a store through a shared mapping takes a page fault on every new page
-//   (the kernel zero-fills it first), and every writeback then write-protects the page again
-//   (folio_mkclean, with TLB shootdowns to the other cores). Profiled on the async batch row, those
-//   faults were 23% of the broker's CPU and mkclean another 7%. The mapping stays for reads
+// - append() encodes records into a reused staging buffer; commit_staged() writes everything
+//   staged with one pwrite into the segment's page cache, where readers see it through the
+//   mapping. Every read (slice, read_record), flush round and roll commits first, so a reader
+//   never sees a staged record missing. The owner also commits once per reactor pass, before that
+//   pass's replies leave and before any task goes to another core: an acknowledged record is in
+//   the page cache, and survives a crash of the process, before its acknowledgement exists.
+//   append() never waits for a file: the next segment is prepared ahead (segment_preallocator.h,
+//   or the owner's prepare_next_segment() calls when the helper thread is off).
+// - Why not store through the mapping: a store to a new page of a shared mapping takes a page
+//   fault that zero-fills the page first, and every writeback write-protects the page again
+//   (folio_mkclean, with TLB shootdowns to the other cores). Profiled on the async batch row,
+//   those faults were 23% of the broker's CPU and mkclean another 7%. Why one pwrite per pass and
+//   not per append: a buffered pwrite costs about 2 µs in ext4 whatever its size, which was 16% of
+//   the CPU of a sync 16-producer run with one pwrite per message. The mapping stays for reads
 //   (pulls send straight from it) and for recovery.
 // - Segments are sparse. No byte is written before its disk blocks are reserved
 //   (MappedFile::allocate_to, in chunks ahead of the write position), so a full disk fails an
@@ -113,6 +118,12 @@ class CommitLog {
   // A batch lands in one segment, records back to back (SEND_BATCH_MESSAGE). out.size() == ms.size().
   Status append_batch(std::span<const MessageInput> ms, std::span<const QueueOffset> queue_offsets,
                       std::int64_t store_timestamp_ms, std::span<AppendResult> out);
+  // Writes the staged records to the page cache (one pwrite), so readers of the mapping see them.
+  // Should the write fail, the bytes are stored through the mapping instead (their blocks are
+  // reserved, so that cannot fault for lack of space): an appended record always becomes visible.
+  // Logically const: the log's content does not change, only where its last bytes sit.
+  void commit_staged() const;
+  bool has_staged() const { return !staging_.empty(); }
   // Creates the next segment now if it is not ready. For owners running without the helper thread
   // (call from an idle slot) and for shutdown paths; a no-op when it is already prepared.
   Status prepare_next_segment();
@@ -176,6 +187,8 @@ class CommitLog {
   Status roll();
   void request_next_segment();
   Result<bool> is_damage(PhysicalOffset at, const ParseResult& bad, PhysicalOffset durable) const;
+  // Appends staged past this many bytes are committed at once, bounding the staging buffer.
+  static constexpr std::size_t kStagedBytesMax = 256 * 1024;
   // pwrite of n bytes at `pos` of `seg`, retrying short writes.
   static Status write_to_segment(const MappedFile& seg, std::size_t pos, const std::uint8_t* bytes, std::size_t n);
 
@@ -183,11 +196,14 @@ class CommitLog {
   const ShardId shard_;
   const CommitLogOptions options_;
   std::deque<MappedFilePtr> segments_;  // contiguous, oldest first; back() holds write_
-  StagingBuffer staging_;               // records of one append call, encoded before their pwrite
   MappedFilePtr next_;                  // prepared next segment (owner-made), if any
   std::unique_ptr<SegmentPreallocator> preallocator_;
   PhysicalOffset write_;
   PhysicalOffset durable_;
+  // Records appended since the last commit_staged(): the bytes of [visible_, write_), all in the
+  // write segment. Mutable because readers (const) commit them before they read.
+  mutable StagingBuffer staging_;
+  mutable PhysicalOffset visible_;
   std::int64_t last_timestamp_ms_ = 0;
   std::int64_t durable_timestamp_ms_ = 0;
   std::uint64_t flush_in_flight_ = 0;  // id of the round in flight, 0 = none

@@ -11,6 +11,7 @@ namespace ringmq::store {
 
 void CommitLog::begin_flush(FlushPlan& plan) {
   plan.clear();
+  commit_staged();  // what the round syncs must be in the page cache first
   if (flush_in_flight_ != 0 || durable_ >= write_ || failed_) return;
   const std::int64_t seg_bytes = static_cast<std::int64_t>(options_.segment_bytes);
   for (PhysicalOffset pos = durable_; pos < write_;) {
@@ -78,6 +79,7 @@ std::int64_t CommitLog::last_store_timestamp_in(std::size_t i) const {
   // Store times only grow along the log, so the first record of segment i + 1 is no older than
   // anything in segment i: an O(1) bound instead of scanning a whole segment.
   if (i + 1 >= segments_.size()) return 0;
+  commit_staged();  // segment i + 1 may be the write segment
   const MappedFilePtr& next = segments_[i + 1];
   if (next->start() >= write_.value) return 0;
   const ParseResult r = parse_record(Bytes(next->data(), next->size()), false);

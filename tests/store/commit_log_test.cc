@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "store/commit_log.h"
+#include "store/file_ops.h"
 #include "test_util.h"
 
 using namespace ringmq;
@@ -386,4 +388,71 @@ TEST_CASE("commit_log: the write segment has no readahead, so a fault brings in 
   CHECK(next->segment->data() != seg);
   CHECK(vm_flags_of(seg).find(" rr") == std::string::npos);                // sealed: readahead back
   CHECK(vm_flags_of(next->segment->data()).find(" rr") != std::string::npos);  // the new write segment
+}
+
+namespace {
+// The bytes of `path` at [pos, pos + n), read with pread: what the page cache holds, whatever
+// the CommitLog still keeps staged.
+std::string file_bytes(const std::string& path, std::size_t pos, std::size_t n) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  std::string out(n, '\0');
+  REQUIRE(::pread(fd, out.data(), n, static_cast<off_t>(pos)) == static_cast<ssize_t>(n));
+  ::close(fd);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("commit_log: appends are staged until a read, a flush round, a roll or commit_staged() writes them") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  const std::string path = segment_file(tmp.path(), 0);
+  std::string body;
+  auto first = log->append(sized_message(body, 300), QueueOffset{0}, 1);
+  REQUIRE(first.ok());
+  CHECK(log->has_staged());
+  CHECK(file_bytes(path, 0, 300) == std::string(300, '\0'));  // not in the file yet
+
+  SUBCASE("a read commits") {
+    auto slice = log->slice(first->offset, first->size);
+    REQUIRE(slice.ok());
+    CHECK_FALSE(log->has_staged());
+    const std::string in_file = file_bytes(path, 0, 300);
+    CHECK(std::memcmp(in_file.data(), slice->segment->data(), 300) == 0);
+    CHECK(load_be32(slice->segment->data()) == 300);  // TOTALSIZE: the record, not zeros
+  }
+  SUBCASE("a flush round commits what it syncs") {
+    FlushPlan plan;
+    log->begin_flush(plan);
+    CHECK_FALSE(log->has_staged());
+    CHECK(plan.covers == first->end());
+    CHECK(load_be32(reinterpret_cast<const std::uint8_t*>(file_bytes(path, 0, 4).data())) == 300);
+    plan.clear();
+  }
+  SUBCASE("a roll commits the sealed segment's records before its blank marker") {
+    auto second = log->append(sized_message(body, kSegmentBytes - 200), QueueOffset{1}, 2);
+    REQUIRE(second.ok());
+    CHECK(second->offset.value == static_cast<std::int64_t>(kSegmentBytes));
+    const std::string sealed = file_bytes(path, 0, 308);
+    CHECK(load_be32(reinterpret_cast<const std::uint8_t*>(sealed.data())) == 300);
+    CHECK(load_be32(reinterpret_cast<const std::uint8_t*>(sealed.data()) + 304) == kBlankMagic);
+  }
+}
+
+TEST_CASE("commit_log: a failing pwrite still makes the staged records visible (stored through the mapping)") {
+  TempDir tmp;
+  auto log = open_fresh(tmp.path());
+  std::string body;
+  auto r = log->append(sized_message(body, 500), QueueOffset{0}, 1);
+  REQUIRE(r.ok());
+  {
+    ScopedFault fault(FileOp::pwrite, FaultSpec{FaultKind::fail, EIO});
+    log->commit_staged();
+    CHECK(faults_hit(FileOp::pwrite) >= 1);
+  }
+  CHECK_FALSE(log->has_staged());
+  auto read = log->read_record(r->offset);
+  REQUIRE(read.ok());
+  CHECK(read->queue_offset == QueueOffset{0});
+  CHECK(read->body.size() == body.size());
 }

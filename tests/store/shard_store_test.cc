@@ -300,6 +300,7 @@ TEST_CASE("shard_store: an allocate_only store with the helper thread, crashed m
     REQUIRE(h.shard->commit_log().segment_count() >= 3);
     // Tear the last record inside the mapping: the bytes after its first half never got there.
     CommitLog& log = h.shard->commit_log();
+    log.commit_staged();
     const MappedFilePtr& seg = log.segment_at(log.segment_count() - 1);
     const auto pos = static_cast<std::size_t>(last.offset.value - seg->start());
     std::memset(seg->data() + pos + last.size / 2, 0, last.size - last.size / 2);
