@@ -57,6 +57,10 @@ struct BrokerConfig {
   // ACL 1.0 (issue 17): requests are checked against plain_acl.yml (broker/acl).
   bool acl_enable = false;                                // aclEnable
   std::string acl_file;                                   // --acl-file; resolved: $ROCKETMQ_HOME/conf/plain_acl.yml
+  // SQL92 subscriptions (issue 15): accepted and evaluated on pull only when on, as in 4.9.4.
+  bool enable_property_filter = false;                    // enablePropertyFilter
+  // Request-reply (issue 15): replies are also stored in <cluster>_REPLY_TOPIC, as in 4.9.4.
+  bool store_reply_message_enable = true;                 // storeReplyMessageEnable
 };
 
 }  // namespace ringmq::broker

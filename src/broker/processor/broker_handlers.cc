@@ -87,6 +87,9 @@ void register_broker_handlers(BrokerRuntime& rt, CoreState& cs, rpc::RemotingSer
   add(rt, cs, server, req::kConsumerSendMsgBack, process_consumer_send_msg_back);
   add(rt, cs, server, req::kLockBatchMq, process_lock_batch_mq);
   add(rt, cs, server, req::kUnlockBatchMq, process_unlock_batch_mq);
+  // Request-reply (issue 15).
+  add(rt, cs, server, req::kSendReplyMessage, process_send_reply_message);
+  add(rt, cs, server, req::kSendReplyMessageV2, process_send_reply_message);
 }
 
 namespace {
