@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,7 @@ class Producer {
   std::map<std::string, std::shared_ptr<const PublishInfo>> publish_infos_;
   // Requests waiting for replies; shared with the PUSH_REPLY_MESSAGE_TO_CLIENT handler.
   std::shared_ptr<RequestFutureTable> requests_ = std::make_shared<RequestFutureTable>();
+  std::set<std::string> request_topics_;  // under publish_mutex_: topics requested at least once
 };
 
 }  // namespace ringmq::client

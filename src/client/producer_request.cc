@@ -11,8 +11,9 @@ namespace ringmq::client {
 
 namespace property = remoting::property;
 
-// prepareSendRequest: the three properties, and a heartbeat to the topic's brokers when the topic
-// is new to this client, so that the broker holding the reply knows our connection.
+// prepareSendRequest: the three properties, and a heartbeat to the topic's brokers the first time
+// this producer requests on the topic, so that the broker pushing the reply knows our connection
+// (Java heartbeats when the route is new to the client; ours may have been cached by a send).
 Result<std::string> Producer::prepare_request(Message& msg, std::int64_t timeout_ms) {
   RINGMQ_TRY(check_started());
   if (timeout_ms <= 0) return make_error(Errc::invalid_argument, "request timeout must be positive");
@@ -20,7 +21,12 @@ Result<std::string> Producer::prepare_request(Message& msg, std::int64_t timeout
   msg.set_property(property::kCorrelationId, correlation_id);
   msg.set_property(property::kMessageReplyToClient, instance_->client_id());
   msg.set_property(property::kMessageTtl, std::to_string(timeout_ms));
-  if (!instance_->cached_route(msg.topic())) {
+  bool first = false;
+  {
+    std::lock_guard lock(publish_mutex_);
+    first = request_topics_.insert(msg.topic()).second;
+  }
+  if (first) {
     const std::int64_t begin = monotonic_ms();
     (void)publish_info(msg.topic());
     (void)instance_->send_heartbeat_to_all_brokers();

@@ -272,7 +272,8 @@ TEST_CASE("request-reply: a reply to a requester that went away is refused, stor
     gone_config.client.instance_name = "it_gone";
     Producer gone(gone_config);
     REQUIRE(gone.start().ok());
-    REQUIRE(gone.send(Message("TBW102", "hello")).ok());  // known to the broker by its heartbeat
+    REQUIRE(gone.send(Message("TBW102", "hello")).ok());
+    REQUIRE(gone.instance().send_heartbeat_to_all_brokers().ok());  // known to the broker as a producer
     gone_id = gone.instance().client_id();
   }
   ProducerConfig reply_config = producer_config(ns);
@@ -288,6 +289,7 @@ TEST_CASE("request-reply: a reply to a requester that went away is refused, stor
   REQUIRE_FALSE(sent.ok());
   CHECK(sent.error().detail.find("push reply message") != std::string::npos);
   // A live requester with no such request: the push succeeds, the client drops it with a warning.
+  REQUIRE(replier.instance().send_heartbeat_to_all_brokers().ok());
   Message stray = reply;
   stray.set_property(property::kMessageReplyToClient, replier.instance().client_id());
   CHECK(replier.send(stray).ok());

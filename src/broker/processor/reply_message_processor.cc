@@ -50,6 +50,7 @@ struct ReplyJob {
   remoting::SendMessageRequestHeader header;
   std::string body;
   PeerAddress born;
+  std::string sender;  // REPLY_TO_CLIENT: the requester's client id
   bool push_ok = false;
   std::string push_remark;
 };
@@ -146,8 +147,9 @@ void push_failed(ReplyJob& job, std::string_view sender, std::string_view why) {
 }
 
 // Step 3 on the requester's connection's core.
-void push_to_requester(BrokerRuntime& rt, ChannelKey channel, std::string sender, ReplyJobPtr job) {
+void push_to_requester(BrokerRuntime& rt, ChannelKey channel, ReplyJobPtr job) {
   CoreState& cs = rt.core_state(channel.core);
+  const std::string& sender = job->sender;
   if (!cs.server) {
     push_failed(*job, sender, "no server on this core");
     return after_push(rt, std::move(job));
@@ -163,8 +165,7 @@ void push_to_requester(BrokerRuntime& rt, ChannelKey channel, std::string sender
         if (response.ok() && response->code == rc::kSuccess) {
           j->push_ok = true;
         } else {
-          const auto sender = remoting::find_property(j->header.properties, prop::kMessageReplyToClient).value_or("");
-          push_failed(*j, sender, response.ok() ? response->remark.value_or("code " + std::to_string(response->code))
+          push_failed(*j, j->sender, response.ok() ? response->remark.value_or("code " + std::to_string(response->code))
                                                 : response.error().to_string());
         }
         after_push(rt, std::move(j));
@@ -172,7 +173,7 @@ void push_to_requester(BrokerRuntime& rt, ChannelKey channel, std::string sender
   if (!sent.ok()) {  // invoke dropped the callback without running it: the job is still ours
     ReplyJobPtr j(std::move(*holder));
     delete holder;
-    push_failed(*j, sender, sent.error().to_string());
+    push_failed(*j, j->sender, sent.error().to_string());
     after_push(rt, std::move(j));
   }
 }
@@ -185,16 +186,16 @@ void find_requester(BrokerRuntime& rt, ReplyJobPtr job) {
     job->push_remark = "reply message properties[REPLY_TO_CLIENT] is null";
     return after_push(rt, std::move(job));
   }
-  const std::optional<ChannelKey> channel = rt.client_manager().producers.find_channel(*sender);
+  job->sender = std::string(*sender);
+  const std::optional<ChannelKey> channel = rt.client_manager().producers.find_channel(job->sender);
   if (!channel) {
-    job->push_remark = "push reply message fail, channel of <" + std::string(*sender) + "> not found.";
-    log_warn("{}", job->push_remark);
+    job->push_remark = "push reply message fail, channel of <" + job->sender + "> not found.";
+    static LogLimiter limiter;
+    RINGMQ_LOG_LIMITED(limiter, log_warn, "{}", job->push_remark);
     return after_push(rt, std::move(job));
   }
   const ChannelKey key = *channel;
-  rt.post(key.core, [&rt, key, s = std::string(*sender), j = std::move(job)]() mutable {
-    push_to_requester(rt, key, std::move(s), std::move(j));
-  });
+  rt.post(key.core, [&rt, key, j = std::move(job)]() mutable { push_to_requester(rt, key, std::move(j)); });
 }
 
 }  // namespace
