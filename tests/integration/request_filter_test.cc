@@ -292,7 +292,8 @@ TEST_CASE("request-reply: a reply to a requester that went away is refused, stor
   REQUIRE(replier.instance().send_heartbeat_to_all_brokers().ok());
   Message stray = reply;
   stray.set_property(property::kMessageReplyToClient, replier.instance().client_id());
-  CHECK(replier.send(stray).ok());
+  auto stray_sent = replier.send(stray);
+  CHECK_MESSAGE(stray_sent.ok(), (stray_sent.ok() ? std::string() : stray_sent.error().to_string()));
   // Both replies were stored (storeReplyMessageEnable), and the broker still serves.
   CHECK(replier.send(Message("TBW102", "still alive")).ok());
   auto client = admin_client(ns);
