@@ -68,6 +68,7 @@ std::vector<std::pair<std::string, std::string>> config_properties(const BrokerR
       {"registerNameServerPeriod", n(c.register_period_ms)},
       {"shortPollingTimeMills", n(c.short_polling_time_ms)},
       {"storePathRootDir", c.store_dir},
+      {"storeReplyMessageEnable", b(c.store_reply_message_enable)},
       {"syncFlushTimeout", n(c.sync_flush_timeout_ms)},
   };
   return p;
