@@ -61,6 +61,10 @@ struct BrokerConfig {
   std::int64_t transaction_timeout_ms = 6'000;            // transactionTimeOut
   std::int64_t transaction_check_interval_ms = 60'000;    // transactionCheckInterval
   std::int32_t transaction_check_max = 15;                // transactionCheckMax
+  // SQL92 subscriptions (issue 15): accepted and evaluated on pull only when on, as in 4.9.4.
+  bool enable_property_filter = false;                    // enablePropertyFilter
+  // Request-reply (issue 15): replies are also stored in <cluster>_REPLY_TOPIC, as in 4.9.4.
+  bool store_reply_message_enable = true;                 // storeReplyMessageEnable
 };
 
 }  // namespace ringmq::broker

@@ -88,6 +88,16 @@ const std::map<std::string, Setter>& setters() {
          RINGMQ_TRY_ASSIGN(c.acl_enable, parse_bool("aclEnable", v));
          return {};
        }},
+      {"enablePropertyFilter",
+       [](BrokerConfig& c, const std::string& v) -> Status {
+         RINGMQ_TRY_ASSIGN(c.enable_property_filter, parse_bool("enablePropertyFilter", v));
+         return {};
+       }},
+      {"storeReplyMessageEnable",
+       [](BrokerConfig& c, const std::string& v) -> Status {
+         RINGMQ_TRY_ASSIGN(c.store_reply_message_enable, parse_bool("storeReplyMessageEnable", v));
+         return {};
+       }},
       {"defaultTopicQueueNums", int_setter<int>("defaultTopicQueueNums", &BrokerConfig::default_topic_queue_nums)},
       {"mapedFileSizeCommitLog", int_setter<std::size_t>("mapedFileSizeCommitLog", &BrokerConfig::commit_log_segment_bytes)},
       {"mappedFileSizeCommitLog", int_setter<std::size_t>("mappedFileSizeCommitLog", &BrokerConfig::commit_log_segment_bytes)},

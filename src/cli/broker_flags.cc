@@ -81,6 +81,11 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
           ->capture_default_str(),
       "transactionCheckMax");
   add(app.add_flag("--acl-enable", c.acl_enable, "check every request against plain_acl.yml (ACL 1.0)"), "aclEnable");
+  add(app.add_flag("--enable-property-filter", c.enable_property_filter, "accept SQL92 subscriptions and filter pulls by message properties"),
+      "enablePropertyFilter");
+  add(app.add_option("--store-reply-message", c.store_reply_message_enable, "also store request-reply replies in <cluster>_REPLY_TOPIC")
+          ->capture_default_str(),
+      "storeReplyMessageEnable");
   app.add_option("--acl-file", c.acl_file, "plain_acl.yml to use (default: $ROCKETMQ_HOME/conf/plain_acl.yml)");
   app.add_option("--zerocopy-send-bytes", c.zerocopy_send_min_bytes,
                  "pull replies carrying at least this many message bytes are sent zero-copy (0 = never)")

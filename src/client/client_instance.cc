@@ -30,7 +30,8 @@ constexpr const char* kDefaultNamesrv = "127.0.0.1:9876";
 constexpr std::int32_t kBrokerRequestCodes[] = {
     request_code::kNotifyConsumerIdsChanged, request_code::kCheckTransactionState,
     request_code::kResetConsumerClientOffset, request_code::kGetConsumerStatusFromClient,
-    request_code::kGetConsumerRunningInfo};
+    request_code::kGetConsumerRunningInfo,
+    request_code::kPushReplyMessageToClient};
 
 std::string detect_client_ip() {
   ifaddrs* list = nullptr;

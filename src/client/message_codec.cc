@@ -7,7 +7,9 @@
 #include "base/zlib.h"
 #include "protocol/stored_message.h"
 #include "remoting/batch_body.h"
+#include "remoting/message_const.h"
 #include "remoting/message_id.h"
+#include "remoting/message_properties.h"
 #include "remoting/message_sysflag.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
@@ -69,8 +71,13 @@ bool to_message(const protocol::StoredMessage& r, std::string_view broker_name, 
 
 remoting::RemotingCommand build_send_request(const remoting::SendMessageRequestHeader& header, std::string body,
                                              remoting::SerializeType type) {
-  const std::int32_t code =
-      header.batch ? remoting::request_code::kSendBatchMessage : remoting::request_code::kSendMessageV2;
+  // A reply (MSG_TYPE=reply, request-reply) goes as SEND_REPLY_MESSAGE_V2, as
+  // DefaultMQProducerImpl#sendKernelImpl sends it.
+  const bool reply = !header.batch && remoting::find_property(header.properties, remoting::property::kMessageType) ==
+                                          remoting::property::kReplyMessageFlag;
+  const std::int32_t code = header.batch ? remoting::request_code::kSendBatchMessage
+                            : reply      ? remoting::request_code::kSendReplyMessageV2
+                                         : remoting::request_code::kSendMessageV2;
   auto request = remoting::RemotingCommand::request(code, type);
   remoting::write_send_message_header(code, header, request.ext_fields);
   request.has_ext_fields = true;

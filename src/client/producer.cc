@@ -8,6 +8,8 @@
 #include "base/log.h"
 #include "client/message_codec.h"
 #include "client/producer_internal.h"
+#include "remoting/message_const.h"
+#include "remoting/request_code.h"
 
 namespace ringmq::client {
 
@@ -47,6 +49,17 @@ Status Producer::start() {
   if (config_.group.empty()) return make_error(Errc::invalid_argument, "producer group is blank");
   RINGMQ_TRY_ASSIGN(instance_, ClientInstance::create(config_.client));
   instance_->register_producer(config_.group);
+  // Replies to this producer's request() calls (ClientRemotingProcessor.receiveReplyMessage).
+  RINGMQ_TRY(instance_->register_request_handler(
+      remoting::request_code::kPushReplyMessageToClient, [requests = requests_](const RemotingCommand& request) {
+        Result<MessageExt> reply = decode_reply_push(request);
+        if (!reply.ok()) return log_warn("bad reply message pushed by a broker: {}", reply.error().to_string());
+        const std::string id(reply->property(remoting::property::kCorrelationId));
+        const std::string from = reply->store_host;
+        if (!requests->complete(id, std::move(reply))) {
+          log_warn("receive reply message, but not matched any request, CorrelationId: {} , reply from host: {}", id, from);
+        }
+      }));
   return {};
 }
 

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@
 #include "client/client_limits.h"
 #include "client/message.h"
 #include "client/mq_fault_strategy.h"
+#include "client/request_reply.h"
 
 namespace ringmq::client {
 
@@ -75,6 +77,14 @@ class Producer {
   Result<SendResult> send(std::vector<Message> batch, const MessageQueue& mq);
   Status send_async(std::vector<Message> batch, SendCallback callback);
 
+  // Request-reply (client/request_reply.h): sends `msg` stamped with CORRELATION_ID,
+  // REPLY_TO_CLIENT and TTL = timeout_ms, and waits up to timeout_ms for the consumer's reply
+  // (Errc::timeout: "send request message to <T> OK, but wait reply message timeout, N ms.").
+  Result<MessageExt> request(Message msg, std::int64_t timeout_ms);
+  // The same without blocking: `callback` runs once on the pool (with the reply, the send's
+  // failure, or Errc::timeout after timeout_ms) iff this returns ok.
+  Status request(Message msg, RequestCallback callback, std::int64_t timeout_ms);
+
   Result<std::vector<MessageQueue>> fetch_publish_message_queues(const std::string& topic);
   // MQAdmin#createTopic: creates `topic` with `queue_nums` read and write queues on every master
   // of the cluster that serves `key` (normally TBW102), then waits for the NameServer to know it.
@@ -99,12 +109,17 @@ class Producer {
   void on_async_response(std::shared_ptr<AsyncSend> state, const MessageQueue& mq,
                          Result<remoting::RemotingCommand> response);
   Status check_started() const;
+  // Stamps a request and makes sure the broker knows this client before its reply comes.
+  Result<std::string> prepare_request(Message& msg, std::int64_t timeout_ms);
 
   ProducerConfig config_;
   std::shared_ptr<ClientInstance> instance_;
   MQFaultStrategy fault_strategy_;
   std::mutex publish_mutex_;
   std::map<std::string, std::shared_ptr<const PublishInfo>> publish_infos_;
+  // Requests waiting for replies; shared with the PUSH_REPLY_MESSAGE_TO_CLIENT handler.
+  std::shared_ptr<RequestFutureTable> requests_ = std::make_shared<RequestFutureTable>();
+  std::set<std::string> request_topics_;  // under publish_mutex_: topics requested at least once
 };
 
 }  // namespace ringmq::client

@@ -47,7 +47,7 @@ Result<RemotingCommand> PullAPIWrapper::build(const PullRequestArgs& args, const
   header.suspend_timeout_ms = args.suspend_timeout_ms;
   if (args.send_expression) header.subscription = args.subscription ? args.subscription->sub_string : "*";
   header.sub_version = args.subscription ? args.subscription->sub_version : 0;
-  header.expression_type = "TAG";
+  header.expression_type = args.subscription ? args.subscription->expression_type : "TAG";
   auto request = RemotingCommand::request(remoting::request_code::kPullMessage, instance_.serialize_type());
   remoting::write_pull_message_header(header, request.ext_fields);
   request.has_ext_fields = true;

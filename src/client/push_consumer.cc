@@ -1,6 +1,8 @@
 // PushConsumer: lifecycle, rebalancing and the pull chain of each assigned queue.
 #include "client/push_consumer.h"
 
+#include "filter/sql_expression.h"
+
 #include <simdjson.h>
 
 #include <fmt/format.h>
@@ -27,6 +29,27 @@ Status PushConsumer::subscribe(const std::string& topic, const std::string& sub_
   if (running_) return make_error(Errc::invalid_argument, "subscribe before start()");
   std::lock_guard lock(mutex_);
   SubscriptionData sub = build_subscription(topic, sub_expression);
+  sub.sub_version = wall_clock_ms();
+  subscriptions_[topic] = std::move(sub);
+  return {};
+}
+
+Status PushConsumer::subscribe(const std::string& topic, const MessageSelector& selector) {
+  if (selector.expression_type == protocol::kExpressionTypeTag || selector.expression_type.empty()) {
+    return subscribe(topic, selector.expression);
+  }
+  if (running_) return make_error(Errc::invalid_argument, "subscribe before start()");
+  if (selector.expression.empty()) {
+    return make_error(Errc::invalid_argument, "Expression can't be null! " + selector.expression_type);
+  }
+  if (selector.expression_type != filter::kExpressionTypeSql92) {
+    return make_error(Errc::invalid_argument, "unsupported expression type " + selector.expression_type);
+  }
+  if (auto compiled = filter::compile_sql92(selector.expression); !compiled.ok()) {
+    return make_error(Errc::invalid_argument, compiled.error().detail);
+  }
+  std::lock_guard lock(mutex_);
+  SubscriptionData sub = build_subscription(topic, selector.expression, selector.expression_type);
   sub.sub_version = wall_clock_ms();
   subscriptions_[topic] = std::move(sub);
   return {};

@@ -49,6 +49,17 @@ struct PushConsumerConfig {
   std::string offset_store_dir;  // broadcasting only; empty = $HOME/.rocketmq_offsets
 };
 
+// MessageSelector (RocketMQ's client MessageSelector): a subscription by tags, or by a SQL92
+// expression over message properties, which the broker evaluates on pull (it needs
+// enablePropertyFilter=true; filter/sql_expression.h has the grammar).
+struct MessageSelector {
+  std::string expression_type = "TAG";
+  std::string expression = "*";
+
+  static MessageSelector by_tag(std::string tags) { return {"TAG", std::move(tags)}; }
+  static MessageSelector by_sql(std::string sql) { return {"SQL92", std::move(sql)}; }
+};
+
 class PushConsumer {
  public:
   explicit PushConsumer(PushConsumerConfig config) : config_(std::move(config)) {}
@@ -58,6 +69,9 @@ class PushConsumer {
 
   // "*" or "TagA || TagB".
   Status subscribe(const std::string& topic, const std::string& sub_expression);
+  // By tags or SQL92. Errors (invalid_argument): an empty SQL92 expression, or one that does not
+  // compile (the message is the parser's, "Invalid MessageSelector. ...").
+  Status subscribe(const std::string& topic, const MessageSelector& selector);
   void register_message_listener(MessageListenerConcurrently listener) { concurrent_listener_ = std::move(listener); }
   void register_message_listener(MessageListenerOrderly listener) { orderly_listener_ = std::move(listener); }
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -70,6 +71,10 @@ struct MessageRange {
   PhysicalOffset offset;
 };
 
+// Decides from a stored record's bytes whether a read takes it (the broker's SQL92 filter);
+// empty = every record.
+using RecordFilter = std::function<bool(Bytes record)>;
+
 struct GetResult {
   GetStatus status = GetStatus::no_message_in_queue;
   QueueOffset next_begin_offset;
@@ -119,9 +124,10 @@ class ShardStore {
 
   // --- reads ---
   // Up to max_messages / max_bytes messages from `from`, skipping entries whose tag code is not
-  // in `tag_codes` (empty = every message).
+  // in `tag_codes` (empty = every message) and records `accept` refuses.
   GetResult get_messages(std::string_view topic, QueueId queue_id, QueueOffset from, std::size_t max_messages,
-                         std::size_t max_bytes, std::span<const std::int64_t> tag_codes) const;
+                         std::size_t max_bytes, std::span<const std::int64_t> tag_codes,
+                         const RecordFilter& accept = {}) const;
   QueueOffset min_offset(std::string_view topic, QueueId queue_id) const;
   QueueOffset max_offset(std::string_view topic, QueueId queue_id) const;
   // First queue offset whose message was stored at or after `timestamp_ms` (max if none).

@@ -46,7 +46,8 @@ QueueOffset ShardStore::max_offset(std::string_view topic, QueueId queue_id) con
 }
 
 GetResult ShardStore::get_messages(std::string_view topic, QueueId queue_id, QueueOffset from, std::size_t max_messages,
-                                   std::size_t max_bytes, std::span<const std::int64_t> tag_codes) const {
+                                   std::size_t max_bytes, std::span<const std::int64_t> tag_codes,
+                                   const RecordFilter& accept) const {
   GetResult out;
   const ConsumeQueue* q = find_queue(topic, queue_id);
   if (q == nullptr || q->max_offset().value == 0) {
@@ -77,6 +78,7 @@ GetResult ShardStore::get_messages(std::string_view topic, QueueId queue_id, Que
     if (!out.messages.empty() && out.total_bytes + e.size > max_bytes) break;
     Result<RecordSlice> s = log_->slice(e.offset, e.size);
     if (!s.ok()) continue;
+    if (accept && !accept(s->bytes())) continue;  // ExpressionMessageFilter.isMatchedByCommitLog
     if (out.pins.empty() || out.pins.back() != s->segment) out.pins.push_back(s->segment);
     out.messages.push_back(MessageRange{static_cast<std::uint32_t>(out.pins.size() - 1), s->position, e.size, at, e.offset});
     out.total_bytes += e.size;

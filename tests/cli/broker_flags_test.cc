@@ -210,3 +210,25 @@ TEST_CASE("broker flags: aclEnable in broker.conf reads $ROCKETMQ_HOME/conf/plai
   std::remove(conf.c_str());
   std::remove(other.c_str());
 }
+
+TEST_CASE("broker flags: enablePropertyFilter and storeReplyMessageEnable are read and validated (issue 15)") {
+  auto defaults = parse({});
+  REQUIRE(defaults.ok());
+  CHECK_FALSE(defaults->enable_property_filter);
+  CHECK(defaults->store_reply_message_enable);
+  const std::string conf = write_temp_conf("enablePropertyFilter=true\nstoreReplyMessageEnable=false\n");
+  auto from_file = parse({"-c", conf});
+  REQUIRE(from_file.ok());
+  CHECK(from_file->enable_property_filter);
+  CHECK_FALSE(from_file->store_reply_message_enable);
+  auto flag = parse({"--enable-property-filter"});
+  REQUIRE(flag.ok());
+  CHECK(flag->enable_property_filter);
+  const std::string bad = write_temp_conf("enablePropertyFilter=yes\n");
+  auto refused = parse({"-c", bad});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().detail.find("enablePropertyFilter") != std::string::npos);
+  CHECK(refused.error().detail.find("yes") != std::string::npos);
+  std::remove(conf.c_str());
+  std::remove(bad.c_str());
+}

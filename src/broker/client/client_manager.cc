@@ -169,4 +169,17 @@ void ProducerManager::expire(std::int64_t now_ms, std::int64_t timeout_ms, std::
   }
 }
 
+std::optional<ChannelKey> ProducerManager::find_channel(std::string_view client_id) const {
+  std::optional<ChannelKey> found;
+  std::int64_t last_ms = 0;
+  for (const auto& [group, channels] : groups_) {
+    for (const auto& [key, info] : channels) {
+      if (info.client_id != client_id || (found && info.last_update_ms < last_ms)) continue;
+      found = key;
+      last_ms = info.last_update_ms;
+    }
+  }
+  return found;
+}
+
 }  // namespace ringmq::broker

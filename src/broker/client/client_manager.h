@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,6 +107,9 @@ class ProducerManager {
     auto it = groups_.find(group);
     return it == groups_.end() ? nullptr : &it->second;
   }
+  // ProducerManager.findChannel: the channel of the client with this id, in any group (the one
+  // heard from last when it has several), for PUSH_REPLY_MESSAGE_TO_CLIENT.
+  std::optional<ChannelKey> find_channel(std::string_view client_id) const;
 
  private:
   std::map<std::string, std::map<ChannelKey, ClientChannelInfo>, std::less<>> groups_;

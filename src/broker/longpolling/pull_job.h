@@ -30,6 +30,8 @@ struct PullJob {
   remoting::PullMessageRequestHeader header;
   // Tag codes the messages must carry (empty = every message).
   std::vector<std::int64_t> tag_codes;
+  // The SQL92 filter over the stored records' properties (empty for TAG subscriptions).
+  store::RecordFilter record_filter;
   std::int64_t suggest_broker_id = 0;
   bool may_suspend = true;  // cleared once parked: a re-execution answers whatever it finds
   // Set while parked in a PullRequestHoldService.

@@ -55,6 +55,7 @@ std::vector<std::pair<std::string, std::string>> config_properties(const BrokerR
       {"channelExpiredTimeout", n(c.channel_expired_timeout_ms)},
       {"defaultTopicQueueNums", n(c.default_topic_queue_nums)},
       {"diskMaxUsedSpaceRatio", n(c.disk_max_used_percent)},
+      {"enablePropertyFilter", b(c.enable_property_filter)},
       {"fileReservedTime", n(c.retention_hours)},
       {"flushDiskType", flush_name(c.flush_mode)},
       {"flushIntervalCommitLog", n(c.async_flush_interval_ms)},
@@ -67,6 +68,7 @@ std::vector<std::pair<std::string, std::string>> config_properties(const BrokerR
       {"registerNameServerPeriod", n(c.register_period_ms)},
       {"shortPollingTimeMills", n(c.short_polling_time_ms)},
       {"storePathRootDir", c.store_dir},
+      {"storeReplyMessageEnable", b(c.store_reply_message_enable)},
       {"syncFlushTimeout", n(c.sync_flush_timeout_ms)},
   };
   return p;

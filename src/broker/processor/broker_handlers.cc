@@ -90,6 +90,9 @@ void register_broker_handlers(BrokerRuntime& rt, CoreState& cs, rpc::RemotingSer
   add(rt, cs, server, req::kUnlockBatchMq, process_unlock_batch_mq);
   // Transactional messages (broker/transaction).
   add(rt, cs, server, req::kEndTransaction, process_end_transaction);
+  // Request-reply (issue 15).
+  add(rt, cs, server, req::kSendReplyMessage, process_send_reply_message);
+  add(rt, cs, server, req::kSendReplyMessageV2, process_send_reply_message);
 }
 
 namespace {

@@ -56,6 +56,8 @@ void process_update_broker_config(RequestContext ctx, remoting::RemotingCommand&
 
 // client_manage_processor.cc (§6.1-6.3): heartbeats and client tables, on core 0.
 void process_heart_beat(RequestContext ctx, remoting::RemotingCommand&& request);
+// SEND_REPLY_MESSAGE(_V2) (324/325): push to the requester, store in the reply topic (issue 15).
+void process_send_reply_message(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_unregister_client(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_get_consumer_list_by_group(RequestContext ctx, remoting::RemotingCommand&& request);
 // A client connection of `core` closed: on core 0, drop its channel from every group.

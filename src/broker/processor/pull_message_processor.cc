@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "broker/broker_runtime.h"
+#include "broker/filter/expression_message_filter.h"
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
@@ -23,7 +24,7 @@ using store::GetStatus;
 
 // The subscription the pull filters by: from the request (subscription flag) or from the group's
 // heartbeat (Java push consumers). Fills job.tag_codes.
-WireError resolve_subscription(const CoreState& cs, PullJob& job) {
+WireError resolve_subscription(const BrokerConfig& config, const CoreState& cs, PullJob& job) {
   const auto& h = job.header;
   SubscriptionData sub;
   if ((h.sys_flag & psf::kSubscription) != 0) {
@@ -40,8 +41,12 @@ WireError resolve_subscription(const CoreState& cs, PullJob& job) {
     if (it->second.sub_version < h.sub_version) return {rc::kSubscriptionNotLatest, "the consumer's subscription not latest"};
     sub = it->second;
   }
-  if (sub.expression_type != "TAG") {
-    return {rc::kSystemError, "The broker does not support consumer to filter message by " + sub.expression_type};
+  if (!is_tag_type(sub.expression_type)) {
+    WireError refusal;
+    auto compiled = compiled_filter(config, sub, (h.sys_flag & psf::kSubscription) != 0, refusal);
+    if (!compiled.ok()) return refusal;
+    job.record_filter = record_filter(std::move(compiled).value());
+    return {};
   }
   if (!sub.all()) {
     for (std::int32_t c : sub.code_set) job.tag_codes.push_back(c);
@@ -73,7 +78,7 @@ WireError check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
   // suggestWhichBrokerId stays the master's id (PullJob's default): ringmq has no slaveReadEnable
   // (it does not replicate, so a slave holds none of the master's messages), and Java with
   // slaveReadEnable=false suggests MASTER_ID whatever the group's brokerId says (§12.4).
-  return resolve_subscription(cs, job);
+  return resolve_subscription(rt.config(), cs, job);
 }
 
 const char* status_name(GetStatus s) {
@@ -180,7 +185,7 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
     max_bytes = std::min<std::size_t>(max_bytes, static_cast<std::size_t>(*h.max_msg_bytes));
   }
   job->result = owner.shard->get_messages(h.topic, store::QueueId{h.queue_id}, store::QueueOffset{h.queue_offset},
-                                          max_messages, max_bytes, job->tag_codes);
+                                          max_messages, max_bytes, job->tag_codes, job->record_filter);
   job->code = code_for(job->result.status, h.queue_offset);
   job->remark = status_name(job->result.status);
   owner.stats.get_messages += job->result.messages.size();
@@ -199,7 +204,7 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
     if (!job) return;
     // Parking refused (limits): answer now what was found.
     job->result = owner.shard->get_messages(h.topic, store::QueueId{h.queue_id}, store::QueueOffset{h.queue_offset},
-                                            max_messages, max_bytes, job->tag_codes);
+                                            max_messages, max_bytes, job->tag_codes, job->record_filter);
   }
   send_home(rt, owner, std::move(job));
 }
