@@ -53,6 +53,8 @@ struct BrokerConfig {
   // Connection limits of the client port (rpc/limits.h): per remote IP on each core, and the
   // idle time after which a connection that sent no whole frame is closed (0 = never).
   std::size_t connections_per_ip_max = rpc::kConnectionsPerIpPerCoreMax;
+  // Open connections per core (reactor/limits.h); checked in cli/broker_config_check.
+  std::int64_t connections_per_core_max = static_cast<std::int64_t>(reactor::kConnectionsPerCoreMax);
   std::int64_t idle_timeout_s = rpc::kIdleConnectionTimeoutMs / 1000;  // serverChannelMaxIdleTimeSeconds
   // ACL 1.0 (issue 17): requests are checked against plain_acl.yml (broker/acl).
   bool acl_enable = false;                                // aclEnable

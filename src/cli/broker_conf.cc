@@ -82,6 +82,7 @@ const std::map<std::string, Setter>& setters() {
          RINGMQ_TRY_ASSIGN(c.auto_create_topic, parse_bool("autoCreateTopicEnable", v));
          return {};
        }},
+      {"connectionsPerCore", int_setter<std::int64_t>("connectionsPerCore", &BrokerConfig::connections_per_core_max)},
       {"serverChannelMaxIdleTimeSeconds", int_setter<std::int64_t>("serverChannelMaxIdleTimeSeconds", &BrokerConfig::idle_timeout_s)},
       {"aclEnable",
        [](BrokerConfig& c, const std::string& v) -> Status {

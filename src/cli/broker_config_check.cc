@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "reactor/limits.h"
 #include "store/types.h"
 
 namespace ringmq::cli {
@@ -88,6 +89,8 @@ Status validate_broker_config(const broker::BrokerConfig& c) {
   RINGMQ_TRY(in_range({"brokerId", "--broker-id"}, c.broker_id, 0, INT64_MAX));
   RINGMQ_TRY(in_range({"defaultTopicQueueNums", ""}, c.default_topic_queue_nums, 1, kQueueNumsMax));
   RINGMQ_TRY(in_range({"cores", "--cores"}, c.cores, 0, store::kShardsMax));
+  RINGMQ_TRY(in_range({"connectionsPerCore", "--connections-per-core"}, c.connections_per_core_max, 1,
+                      static_cast<std::int64_t>(reactor::kConnectionsPerCoreLimit)));
   if (c.broker_name.empty()) return make_error(Errc::invalid_argument, "brokerName (--broker-name) = '': must not be empty");
   if (c.cluster_name.empty()) return make_error(Errc::invalid_argument, "brokerClusterName (--cluster) = '': must not be empty");
   if (c.store_dir.empty()) return make_error(Errc::invalid_argument, "storePathRootDir (--store) = '': must not be empty");

@@ -65,6 +65,10 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   app.add_option("--connections-per-ip", c.connections_per_ip_max,
                  "connections each core accepts from one remote IP; more are closed at once")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  add(app.add_option("--connections-per-core", c.connections_per_core_max,
+                     "open connections each core holds (accepted and outgoing); more are closed at once")
+          ->capture_default_str(),
+      "connectionsPerCore");
   add(app.add_option("--idle-timeout", c.idle_timeout_s, "seconds without a whole frame before a connection is closed (0 = never)")
           ->capture_default_str()->check(CLI::Range(std::int64_t{0}, std::int64_t{86400})),
       "serverChannelMaxIdleTimeSeconds");

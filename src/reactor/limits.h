@@ -17,8 +17,11 @@ inline constexpr std::size_t kCompletionBatchMax = 256;
 
 // Largest number of cores (threads, rings) an Engine runs.
 inline constexpr unsigned kCoresMax = 256;
-// Open connections (accepted plus outgoing) per core; an accept beyond it is closed at once.
+// Open connections (accepted plus outgoing) per core by default (EngineOptions::connections_max,
+// broker --connections-per-core); an accept beyond it is closed at once. The option may not exceed
+// kConnectionsPerCoreLimit, which bounds the connection table.
 inline constexpr std::size_t kConnectionsPerCoreMax = 16384;
+inline constexpr std::size_t kConnectionsPerCoreLimit = 1 << 20;
 // Listening sockets per core.
 inline constexpr std::size_t kListenersPerCoreMax = 8;
 inline constexpr int kListenBacklog = 4096;

@@ -10,9 +10,12 @@
 #include <thread>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "base/clock.h"
 #include "base/cpu_relax.h"
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "reactor/engine.h"
 
 namespace ringmq::reactor {
@@ -395,8 +398,8 @@ void Reactor::queue_rearm(Connection& conn) { rearm_queue_.push_back(conn.id());
 // Connections.
 
 Result<Connection*> Reactor::allocate_connection() {
-  if (live_connections_ >= kConnectionsPerCoreMax)
-    return make_error(Errc::too_large, "connection limit per core reached");
+  if (live_connections_ >= connections_max_)
+    return make_error(Errc::too_large, fmt::format("connection limit per core ({}) reached", connections_max_));
   std::uint32_t slot;
   if (!free_connection_slots_.empty()) {
     slot = free_connection_slots_.back();
@@ -490,7 +493,8 @@ void Reactor::handle_accept(Listener& listener, int res, std::uint32_t flags) {
     if (listener.closing) {
       ::close(res);
     } else if (auto conn = allocate_connection(); !conn.ok()) {
-      log_warn("core {}: refusing connection: {}", core_, conn.error().to_string());
+      static LogLimiter limiter;  // a flood of connections logs once per window, with the count
+      RINGMQ_LOG_LIMITED(limiter, log_warn, "core {}: refusing connection: {}", core_, conn.error().to_string());
       ::close(res);
     } else {
       ++stats_.accepted;

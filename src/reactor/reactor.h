@@ -209,6 +209,7 @@ class Reactor {
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<std::uint32_t> free_connection_slots_;
   std::size_t live_connections_ = 0;
+  std::size_t connections_max_ = kConnectionsPerCoreMax;  // set by the Engine
   std::vector<Connection*> closing_;
   std::vector<ConnectionId> flush_queue_;
   std::vector<ConnectionId> rearm_queue_;
