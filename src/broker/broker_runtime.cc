@@ -261,7 +261,10 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
         if (code == remoting::response_code::kFlushDiskTimeout) ++cs.stats.flush_disk_timeouts;
         reply_stored(*this, job, code);
       },
-      [&cs](std::size_t sends) { cs.stats.record_flush_group(sends); });
+      [&cs](std::size_t sends, std::int64_t round_us) {
+        if (sends > 0) cs.stats.record_flush_group(sends);
+        cs.stats.flush_latency.record(round_us);
+      });
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
   (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [this, &cs] { disk_check(cs); });
@@ -415,6 +418,12 @@ void BrokerRuntime::drain_overflow(CoreState& cs) {
     cs.overflow.pop_front();
   }
   if (!cs.overflow.empty()) arm_overflow_retry(cs);
+}
+
+void BrokerRuntime::update_namesrv_addrs(std::vector<std::string> addrs) {
+  run_on(0, [this, addrs = std::move(addrs)] {
+    if (registrar_) registrar_->set_namesrv_addrs(addrs);
+  });
 }
 
 void BrokerRuntime::run_on(unsigned core, std::function<void()> fn) {

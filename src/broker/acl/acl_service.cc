@@ -130,7 +130,7 @@ bool AclService::poll() {
   stamps_ = std::move(*stamps);
   auto loaded = load_acl(path_);
   if (!loaded) {
-    log_warn("ACL files of {} changed but do not load, the previous rules stay: {}", path_, loaded.error().to_string());
+    log_warn("ACL files of {} changed but one does not load, the previous rules stay: {}", path_, loaded.error().to_string());
     return false;
   }
   stamps_ = loaded->stamps;
