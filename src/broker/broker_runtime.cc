@@ -20,7 +20,7 @@
 #include "broker/disk_policy.h"
 #include "broker/metadata_writer.h"
 #include "broker/metrics/metrics_exporter.h"
-#include "broker/metrics/metrics_http.h"
+#include "rpc/http_server.h"
 #include "broker/processor/pull_message_processor.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/schedule/schedule_message_service.h"
@@ -242,8 +242,9 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   }
   if (cs.core < namesrv_cores_) start_namesrv_listener(reactor, cs);
   if (cs.core == 0 && metrics_socket_) {
-    metrics_ = std::make_unique<MetricsHttpServer>(
-        [this](MetricsHttpServer::Done done) { render_metrics(*this, std::move(done)); });
+    metrics_ = std::make_unique<rpc::HttpServer>(
+        "/metrics", std::string(rpc::kPrometheusContentType),
+        [this](rpc::HttpServer::Done done) { render_metrics(*this, std::move(done)); });
     if (auto st = metrics_->listen(reactor, metrics_socket_->release(0)); !st.ok()) {
       log_error("metrics cannot listen: {}", st.error().to_string());
     }

@@ -40,6 +40,8 @@
 #include "store/shard_store.h"
 #include "store/store_root.h"
 
+namespace ringmq::rpc { class HttpServer; }
+
 namespace ringmq::broker {
 
 class BrokerRegistrar;
@@ -49,7 +51,6 @@ class SubscriptionGroupManager;
 class MetadataWriter;
 class PullRequestHoldService;
 class ScheduleMessageService;
-class MetricsHttpServer;
 struct SendJob;
 
 // How soon a core retries cross-core posts that found a ring full (a one-shot timer, armed only
@@ -242,7 +243,7 @@ class BrokerRuntime {
   std::unique_ptr<reactor::ListenSockets> listen_sockets_;
   std::unique_ptr<reactor::ListenSockets> namesrv_sockets_;
   std::unique_ptr<reactor::ListenSockets> metrics_socket_;  // --metrics-listen, core 0's
-  std::unique_ptr<MetricsHttpServer> metrics_;             // core 0, between its start and stop hooks
+  std::unique_ptr<rpc::HttpServer> metrics_;             // core 0, between its start and stop hooks
   std::unique_ptr<BrokerRegistrar> registrar_;  // core 0, between its start and stop hooks
   bool stopping_ = false;                       // core 0
 };
