@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 
 import harness as h
 from harness import test, run_tests
@@ -111,6 +112,44 @@ def ringmq_bench_finds_the_namesrv_through_the_address_server():
             assert sum(max_offset(c, "AddrBench", q) for q in range(2)) > 0, out.stdout
         finally:
             proc.stop()
+
+
+@test
+def the_namesrv_serves_its_own_address_endpoint_and_metrics():
+    """`ringmq namesrv --address-endpoint`: a self-contained setup needs no other address server.
+    Its --metrics-listen counts the brokers, topics and route lookups, and passes promtool."""
+    proc, (ns, metrics, endpoint) = h.start(
+        ["namesrv", "--listen", "127.0.0.1:0", "--cores", "2", "--metrics-listen", "127.0.0.1:0",
+         "--address-endpoint", "127.0.0.1:0"], "namesrv",
+        ready=[h.NAMESRV_READY, r"namesrv: GET /metrics on [^\s:]+:(\d+)\n", r"namesrv: GET /rocketmq/nsaddr on [^\s:]+:(\d+)\n"])
+    ns_port, metrics_port, endpoint_port = int(ns.group(1)), int(metrics.group(1)), int(endpoint.group(1))
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{endpoint_port}/rocketmq/nsaddr", timeout=10) as r:
+            assert r.read().decode() == f"127.0.0.1:{ns_port}"
+        b, _ = h.start(["broker", "--listen", "127.0.0.1:0", "--store", new_store("addrsrv-self"), "--broker-name",
+                        "self-broker", "--cores", "1", *SEGMENT_ARGS, "--fetch-namesrv-addr",
+                        "--address-server-domain", f"127.0.0.1:{endpoint_port}", "--address-server-interval", "300"],
+                       "broker", ready=[BROKER_READY])
+        try:
+            wait_route(ns_port, "TBW102", ["self-broker"])
+            n = h.Connection(ns_port)
+            for _ in range(5):
+                assert n.request(105, {"topic": "TBW102"})["code"] == 0
+            with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as r:
+                text = r.read().decode()
+            values = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+                      for line in text.splitlines() if line and not line.startswith("#")}
+            assert values["ringmq_namesrv_brokers"] == 1, text
+            assert values["ringmq_namesrv_topics"] >= 1, text
+            lookups = sum(v for k, v in values.items() if k.startswith("ringmq_namesrv_route_lookups_total{"))
+            assert lookups >= 5, text
+            p = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True,
+                               timeout=60)
+            assert p.returncode == 0 and p.stdout.strip() == "" and p.stderr.strip() == "", (p.stdout, p.stderr)
+        finally:
+            b.stop()
+    finally:
+        proc.stop()
 
 
 sys.exit(run_tests())
