@@ -53,7 +53,16 @@ struct BrokerConfig {
   // Connection limits of the client port (rpc/limits.h): per remote IP on each core, and the
   // idle time after which a connection that sent no whole frame is closed (0 = never).
   std::size_t connections_per_ip_max = rpc::kConnectionsPerIpPerCoreMax;
+  // Open connections per core (reactor/limits.h); checked in cli/broker_config_check.
+  std::int64_t connections_per_core_max = static_cast<std::int64_t>(reactor::kConnectionsPerCoreMax);
   std::int64_t idle_timeout_s = rpc::kIdleConnectionTimeoutMs / 1000;  // serverChannelMaxIdleTimeSeconds
+  // NameServers from an address server when none is configured (RocketMQ's
+  // fetchNamesrvAddrByAddressServer, rmqAddressServerDomain, rmqAddressServerSubGroup): fetched
+  // by the CLI (cli/namesrv_address_poller.h) at start and every interval.
+  bool fetch_namesrv_addr_by_address_server = false;
+  std::string address_server_domain = "jmenv.tbsite.net";  // MixAll.DEFAULT_NAMESRV_ADDR_LOOKUP
+  std::string address_server_subgroup = "nsaddr";
+  std::int64_t address_server_interval_ms = 120'000;      // MQClientInstance / BrokerController: 2 min
   // ACL 1.0 (issue 17): requests are checked against plain_acl.yml (broker/acl).
   bool acl_enable = false;                                // aclEnable
   std::string acl_file;                                   // --acl-file; resolved: $ROCKETMQ_HOME/conf/plain_acl.yml

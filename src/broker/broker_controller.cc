@@ -14,6 +14,9 @@ Status BrokerController::start() { return runtime_->start(); }
 void BrokerController::wait_for_stop() { runtime_->wait_for_stop(); }
 Status BrokerController::shutdown() { return runtime_->shutdown(); }
 std::uint16_t BrokerController::listen_port() const { return runtime_->listen_port(); }
+void BrokerController::update_namesrv_addrs(std::vector<std::string> addrs) {
+  runtime_->update_namesrv_addrs(std::move(addrs));
+}
 
 int run_broker(BrokerConfig config, StandaloneOptions standalone) {
   BrokerController controller(std::move(config), std::move(standalone));

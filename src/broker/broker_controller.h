@@ -55,6 +55,9 @@ class BrokerController {
   Status shutdown();
 
   std::uint16_t listen_port() const;
+  // Any thread, after start(): register with these NameServers from now on (the broker's
+  // fetchNamesrvAddrByAddressServer; the CLI polls the address server).
+  void update_namesrv_addrs(std::vector<std::string> addrs);
 
  private:
   std::unique_ptr<BrokerRuntime> runtime_;

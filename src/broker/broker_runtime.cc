@@ -20,7 +20,7 @@
 #include "broker/disk_policy.h"
 #include "broker/metadata_writer.h"
 #include "broker/metrics/metrics_exporter.h"
-#include "broker/metrics/metrics_http.h"
+#include "rpc/http_server.h"
 #include "broker/processor/pull_message_processor.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/schedule/schedule_message_service.h"
@@ -165,6 +165,7 @@ Status BrokerRuntime::start() {
   reactor::EngineOptions engine_options;
   engine_options.cores = core_count_;
   engine_options.zerocopy_send_min_bytes = config_.zerocopy_send_min_bytes;
+  engine_options.connections_max = static_cast<std::size_t>(config_.connections_per_core_max);
   // Signals are taken by wait_for_stop() so the broker can unregister before the cores stop.
   engine_options.handle_signals = false;
   engine_ = std::make_unique<reactor::Engine>(engine_options);
@@ -241,8 +242,9 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   }
   if (cs.core < namesrv_cores_) start_namesrv_listener(reactor, cs);
   if (cs.core == 0 && metrics_socket_) {
-    metrics_ = std::make_unique<MetricsHttpServer>(
-        [this](MetricsHttpServer::Done done) { render_metrics(*this, std::move(done)); });
+    metrics_ = std::make_unique<rpc::HttpServer>(
+        "/metrics", std::string(rpc::kPrometheusContentType),
+        [this](rpc::HttpServer::Done done) { render_metrics(*this, std::move(done)); });
     if (auto st = metrics_->listen(reactor, metrics_socket_->release(0)); !st.ok()) {
       log_error("metrics cannot listen: {}", st.error().to_string());
     }
@@ -262,7 +264,10 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
         if (code == remoting::response_code::kFlushDiskTimeout) ++cs.stats.flush_disk_timeouts;
         reply_stored(*this, job, code);
       },
-      [&cs](std::size_t sends) { cs.stats.record_flush_group(sends); });
+      [&cs](std::size_t sends, std::int64_t round_us) {
+        if (sends > 0) cs.stats.record_flush_group(sends);
+        cs.stats.flush_latency.record(round_us);
+      });
   // Appends made in a pass reach the page cache before the pass's replies leave (CommitLog).
   reactor.add_before_sends_hook([&cs] { cs.shard->commit_log().commit_staged(); });
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
@@ -422,6 +427,12 @@ void BrokerRuntime::drain_overflow(CoreState& cs) {
     cs.overflow.pop_front();
   }
   if (!cs.overflow.empty()) arm_overflow_retry(cs);
+}
+
+void BrokerRuntime::update_namesrv_addrs(std::vector<std::string> addrs) {
+  run_on(0, [this, addrs = std::move(addrs)] {
+    if (registrar_) registrar_->set_namesrv_addrs(addrs);
+  });
 }
 
 void BrokerRuntime::run_on(unsigned core, std::function<void()> fn) {

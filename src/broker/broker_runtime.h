@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/stats/latency_histogram.h"
 #include "broker/acl/acl_service.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
@@ -39,6 +40,8 @@
 #include "store/shard_store.h"
 #include "store/store_root.h"
 
+namespace ringmq::rpc { class HttpServer; }
+
 namespace ringmq::broker {
 
 class BrokerRegistrar;
@@ -49,7 +52,6 @@ class MetadataWriter;
 class PullRequestHoldService;
 class ScheduleMessageService;
 class TransactionalMessageCheckService;
-class MetricsHttpServer;
 struct SendJob;
 
 // How soon a core retries cross-core posts that found a ring full (a one-shot timer, armed only
@@ -98,6 +100,8 @@ struct CoreStats {
   std::uint64_t flush_disk_timeouts = 0;  // sync sends answered FLUSH_DISK_TIMEOUT
   std::uint64_t flush_group_buckets[kFlushGroupBuckets] = {};
   std::uint64_t flush_group_sends = 0;    // sum of the group sizes
+  LatencyHistogram pull_latency;   // PULL arrival (or wake-up from a long poll) to its reply
+  LatencyHistogram flush_latency;  // one CommitLog flush round: first fsync submitted to the last done
 
   void record_flush_group(std::size_t sends) {
     std::size_t i = 0;
@@ -171,6 +175,8 @@ class BrokerRuntime {
   void post(unsigned core, reactor::Task task);
   // Runs a heap closure on `core` (for rare requests; the send path has its own job type).
   void run_on(unsigned core, std::function<void()> fn);
+  // Any thread: the NameServers to register with from now on (fetchNamesrvAddrByAddressServer).
+  void update_namesrv_addrs(std::vector<std::string> addrs);
   // Parks `reply` on the calling core and returns where its answer must go.
   ReplyTarget park_reply(CoreState& cs, rpc::ReplyContext reply);
   // Sends `response` to `target`, crossing back to its home core if needed. Oneway requests get
@@ -238,7 +244,7 @@ class BrokerRuntime {
   std::unique_ptr<reactor::ListenSockets> listen_sockets_;
   std::unique_ptr<reactor::ListenSockets> namesrv_sockets_;
   std::unique_ptr<reactor::ListenSockets> metrics_socket_;  // --metrics-listen, core 0's
-  std::unique_ptr<MetricsHttpServer> metrics_;             // core 0, between its start and stop hooks
+  std::unique_ptr<rpc::HttpServer> metrics_;             // core 0, between its start and stop hooks
   std::unique_ptr<BrokerRegistrar> registrar_;  // core 0, between its start and stop hooks
   std::unique_ptr<TransactionalMessageCheckService> transaction_check_;  // core 0, likewise
   bool stopping_ = false;                       // core 0

@@ -55,6 +55,7 @@ void GroupCommit::start_round() {
   log_.begin_flush(round_.plan);
   if (round_.plan.empty()) return;
   round_.start();
+  round_started_ns_ = monotonic_ns();
   if (feed_round(round_, reactor::kFsyncsInFlightMax, reactor::FsyncLane::urgent,
                  [this](int result) { on_fsync(result); })) {
     finish_round();
@@ -80,7 +81,7 @@ void GroupCommit::finish_round() {
   const std::int64_t durable = log_.durable_offset().value;
   std::size_t answered = 0;
   for (; !waiters_.empty() && waiters_.front().end <= durable; ++answered) answer_durable(rc::kSuccess);
-  if (answered > 0 && group_done_) group_done_(answered);
+  if (group_done_) group_done_(answered, (monotonic_ns() - round_started_ns_) / 1000);
   // Appends that arrived while this round ran need the next one.
   if (!waiters_.empty()) schedule_round();
 }

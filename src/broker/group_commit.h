@@ -42,8 +42,9 @@ class GroupCommit {
  public:
   // Answers a parked send with SUCCESS or FLUSH_DISK_TIMEOUT.
   using Answer = std::function<void(SendJob& job, std::int32_t code)>;
-  // Told how many waiters one completed round answered SUCCESS (the group size, for metrics).
-  using GroupDone = std::function<void(std::size_t sends)>;
+  // Told, after each successful round, how many waiters it answered SUCCESS (the group size, 0 in
+  // async mode) and how long it took from start to last fsync (metrics).
+  using GroupDone = std::function<void(std::size_t sends, std::int64_t round_us)>;
 
   GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::int64_t timeout_ms, Answer answer,
               GroupDone group_done = {});
@@ -85,6 +86,7 @@ class GroupCommit {
   const GroupDone group_done_;
   std::deque<Waiter> waiters_;
   FsyncRound round_;
+  std::int64_t round_started_ns_ = 0;  // monotonic
   bool round_scheduled_ = false;
   bool deadline_timer_armed_ = false;
 };

@@ -62,6 +62,7 @@ constexpr std::int64_t kNsPerSecond = 1000000000;
 
 struct BenchOptions {
   std::string namesrv;
+  std::string namesrv_domain;  // address server, used without --namesrv and $NAMESRV_ADDR
   std::string topic = "BenchmarkTest";
   int queues = 8;
   bool create_topic = true;
@@ -91,6 +92,7 @@ std::int64_t realtime_ns() {
 ClientConfig client_config(const BenchOptions& o) {
   ClientConfig config;
   config.namesrv_addr = o.namesrv;
+  config.namesrv_domain = o.namesrv_domain;
   config.serialize_type = o.serialize == "json" ? remoting::SerializeType::json : remoting::SerializeType::rocketmq;
   config.credentials.access_key = o.access_key;
   config.credentials.secret_key = o.secret_key;
@@ -355,6 +357,8 @@ int run_produce(const BenchOptions& o) {
 
 void add_common_flags(CLI::App& sub, BenchOptions& o) {
   sub.add_option("--namesrv", o.namesrv, "NameServer 'host:port;...' (default: $NAMESRV_ADDR or 127.0.0.1:9876)");
+  sub.add_option("--namesrv-domain", o.namesrv_domain,
+                 "address server host[:port] serving the NameServer list (used without --namesrv and $NAMESRV_ADDR)");
   sub.add_option("--topic", o.topic, "topic")->capture_default_str();
   sub.add_option("--queues", o.queues, "queues per broker when creating the topic")->capture_default_str();
   sub.add_option("--create-topic", o.create_topic, "create the topic first")->capture_default_str();

@@ -3,12 +3,15 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_controller.h"
 #include "broker/schedule/delay_levels.h"
 #include "cli/broker_flags.h"
+#include "cli/namesrv_address_poller.h"
+#include "client/top_addressing.h"
 #include "cli/commands.h"
 #include "namesrv/namesrv_service.h"
 #include "reactor/reactor.h"
@@ -31,6 +34,28 @@ Result<broker::BrokerConfig> resolve_and_check(BrokerFlags& flags) {
 
 }  // namespace
 
+// run_broker, with the address server polled while the broker runs (fetchNamesrvAddrByAddressServer).
+int run_broker_with_address_server(broker::BrokerConfig config) {
+  const std::string url = client::ws_addr(config.address_server_domain, config.address_server_subgroup);
+  const std::int64_t interval_ms = config.address_server_interval_ms;
+  broker::BrokerController controller(std::move(config));
+  if (auto st = controller.start(); !st.ok()) {
+    log_error("broker failed to start: {}", st.error().to_string());
+    (void)controller.shutdown();
+    return 1;
+  }
+  NamesrvAddressPoller poller(url, interval_ms,
+                              [&controller](std::vector<std::string> addrs) { controller.update_namesrv_addrs(std::move(addrs)); });
+  poller.start();
+  controller.wait_for_stop();
+  poller.stop();
+  if (auto st = controller.shutdown(); !st.ok()) {
+    log_error("broker stop: {}", st.error().to_string());
+    return 1;
+  }
+  return 0;
+}
+
 RunFn add_broker_command(CLI::App& app) {
   auto flags = std::make_shared<BrokerFlags>();
   add_broker_flags(app, *flags);
@@ -39,6 +64,10 @@ RunFn add_broker_command(CLI::App& app) {
     if (!config.ok()) {
       log_error("broker: {}", config.error().to_string());
       return 2;
+    }
+    // As BrokerController: a configured namesrvAddr (flag, broker.conf, $NAMESRV_ADDR) wins.
+    if (config->namesrv_addrs.empty() && config->fetch_namesrv_addr_by_address_server) {
+      return run_broker_with_address_server(std::move(config).value());
     }
     return broker::run_broker(std::move(config).value());
   };

@@ -82,6 +82,14 @@ const std::map<std::string, Setter>& setters() {
          RINGMQ_TRY_ASSIGN(c.auto_create_topic, parse_bool("autoCreateTopicEnable", v));
          return {};
        }},
+      {"fetchNamesrvAddrByAddressServer",
+       [](BrokerConfig& c, const std::string& v) -> Status {
+         RINGMQ_TRY_ASSIGN(c.fetch_namesrv_addr_by_address_server, parse_bool("fetchNamesrvAddrByAddressServer", v));
+         return {};
+       }},
+      {"rmqAddressServerDomain", [](BrokerConfig& c, const std::string& v) -> Status { c.address_server_domain = v; return {}; }},
+      {"rmqAddressServerSubGroup", [](BrokerConfig& c, const std::string& v) -> Status { c.address_server_subgroup = v; return {}; }},
+      {"connectionsPerCore", int_setter<std::int64_t>("connectionsPerCore", &BrokerConfig::connections_per_core_max)},
       {"serverChannelMaxIdleTimeSeconds", int_setter<std::int64_t>("serverChannelMaxIdleTimeSeconds", &BrokerConfig::idle_timeout_s)},
       {"aclEnable",
        [](BrokerConfig& c, const std::string& v) -> Status {

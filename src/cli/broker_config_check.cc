@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "broker/transaction/transactional_message_util.h"
+#include "reactor/limits.h"
 #include "store/types.h"
 
 namespace ringmq::cli {
@@ -94,6 +95,13 @@ Status validate_broker_config(const broker::BrokerConfig& c) {
   RINGMQ_TRY(in_range({"brokerId", "--broker-id"}, c.broker_id, 0, INT64_MAX));
   RINGMQ_TRY(in_range({"defaultTopicQueueNums", ""}, c.default_topic_queue_nums, 1, kQueueNumsMax));
   RINGMQ_TRY(in_range({"cores", "--cores"}, c.cores, 0, store::kShardsMax));
+  RINGMQ_TRY(in_range({"addressServerInterval", "--address-server-interval"}, c.address_server_interval_ms, 100,
+                      kIntervalMsMax));
+  if (c.fetch_namesrv_addr_by_address_server && c.address_server_domain.empty()) {
+    return make_error(Errc::invalid_argument, "rmqAddressServerDomain (--address-server-domain) = '': must not be empty");
+  }
+  RINGMQ_TRY(in_range({"connectionsPerCore", "--connections-per-core"}, c.connections_per_core_max, 1,
+                      static_cast<std::int64_t>(reactor::kConnectionsPerCoreLimit)));
   if (c.broker_name.empty()) return make_error(Errc::invalid_argument, "brokerName (--broker-name) = '': must not be empty");
   if (c.cluster_name.empty()) return make_error(Errc::invalid_argument, "brokerClusterName (--cluster) = '': must not be empty");
   if (c.store_dir.empty()) return make_error(Errc::invalid_argument, "storePathRootDir (--store) = '': must not be empty");

@@ -65,6 +65,22 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   app.add_option("--connections-per-ip", c.connections_per_ip_max,
                  "connections each core accepts from one remote IP; more are closed at once")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  add(app.add_flag("--fetch-namesrv-addr", c.fetch_namesrv_addr_by_address_server,
+                   "with no --namesrv nor $NAMESRV_ADDR: fetch the NameServer list from the address server"),
+      "fetchNamesrvAddrByAddressServer");
+  add(app.add_option("--address-server-domain", c.address_server_domain,
+                     "address server host[:port] (http://host:8080/rocketmq/<subgroup> without a port)")
+          ->capture_default_str(),
+      "rmqAddressServerDomain");
+  add(app.add_option("--address-server-subgroup", c.address_server_subgroup, "address server path: /rocketmq/<subgroup>")
+          ->capture_default_str(),
+      "rmqAddressServerSubGroup");
+  app.add_option("--address-server-interval", c.address_server_interval_ms, "ms between address server fetches")
+      ->capture_default_str();
+  add(app.add_option("--connections-per-core", c.connections_per_core_max,
+                     "open connections each core holds (accepted and outgoing); more are closed at once")
+          ->capture_default_str(),
+      "connectionsPerCore");
   add(app.add_option("--idle-timeout", c.idle_timeout_s, "seconds without a whole frame before a connection is closed (0 = never)")
           ->capture_default_str()->check(CLI::Range(std::int64_t{0}, std::int64_t{86400})),
       "serverChannelMaxIdleTimeSeconds");

@@ -1,5 +1,7 @@
 #include "namesrv/namesrv_service.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -33,10 +35,33 @@ struct NamesrvService::Forwarded {
 };
 
 NamesrvService::NamesrvService(NamesrvConfig config, unsigned core_count)
-    : core_count_(core_count), cores_(core_count), processor_(config), published_version_(core_count, 0) {
+    : core_count_(core_count),
+      cores_(core_count),
+      processor_(config),
+      published_version_(core_count, 0),
+      route_lookups_(std::make_unique<std::atomic<std::uint64_t>[]>(core_count)) {
   // Every core starts from the (empty) tables, so a query before the first publish is answered.
   auto initial = processor_.route_info_manager().snapshot();
   for (auto& core : cores_) core.routes = initial;
+}
+
+std::string NamesrvService::render_metrics() const {
+  const auto tables = processor_.route_info_manager().snapshot();
+  std::size_t brokers = 0;
+  for (const auto& [name, data] : tables->broker_addr_table) brokers += data.broker_addrs.size();
+  std::string out;
+  out += "# HELP ringmq_namesrv_brokers Broker addresses registered (masters and slaves).\n"
+         "# TYPE ringmq_namesrv_brokers gauge\n";
+  out += fmt::format("ringmq_namesrv_brokers {}\n", brokers);
+  out += "# HELP ringmq_namesrv_topics Topics with a route.\n# TYPE ringmq_namesrv_topics gauge\n";
+  out += fmt::format("ringmq_namesrv_topics {}\n", tables->topic_queue_table.size());
+  out += "# HELP ringmq_namesrv_route_lookups_total Route queries answered, per core.\n"
+         "# TYPE ringmq_namesrv_route_lookups_total counter\n";
+  for (unsigned core = 0; core < core_count_; ++core) {
+    out += fmt::format("ringmq_namesrv_route_lookups_total{{core=\"{}\"}} {}\n", core,
+                       route_lookups_[core].load(std::memory_order_relaxed));
+  }
+  return out;
 }
 
 ConnectionId NamesrvService::make_connection_id(unsigned core, reactor::ConnectionId id) {
@@ -96,6 +121,7 @@ void NamesrvService::detach(reactor::Reactor& reactor) {
 void NamesrvService::handle(reactor::Reactor& reactor, RemotingCommand request, rpc::ReplyContext reply) {
   const unsigned core = reactor.core();
   if (NamesrvProcessor::is_route_query(request.code)) {
+    route_lookups_[core].fetch_add(1, std::memory_order_relaxed);
     // Route queries read this core's snapshot; core 0 reads the live tables (same content).
     RemotingCommand response =
         core == kOwnerCore ? processor_.process(request, kNoConnection, wall_clock_ms())

@@ -18,7 +18,9 @@
 // only by its own core; processor_ and the publication bookkeeping only by core 0.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <string>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -46,6 +48,9 @@ class NamesrvService {
   void attach(reactor::Reactor& reactor, rpc::RemotingServer& server);
   // On `reactor`'s core, before its server is destroyed: drops what attach() set up.
   void detach(reactor::Reactor& reactor);
+  // On core 0: the NameServer's Prometheus families (text format 0.0.4): brokers and topics
+  // registered, route lookups answered per core.
+  std::string render_metrics() const;
 
  private:
   struct CoreState {
@@ -78,6 +83,8 @@ class NamesrvService {
   NamesrvProcessor processor_;
   std::vector<std::uint64_t> published_version_;  // per core: the route_version it last received
   std::optional<reactor::TimerId> scan_timer_;
+  // Route queries answered, per core: each core adds to its own, core 0 reads them for metrics.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> route_lookups_;
   bool publish_retry_armed_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -66,6 +67,7 @@ Status Engine::start(CoreFn on_start, CoreFn on_stop) {
     reactors_.push_back(std::make_unique<Reactor>(*this, core, core_count_, options_.recv_buffers));
     reactors_.back()->zerocopy_send_min_bytes_ = options_.zerocopy_send_min_bytes;
     reactors_.back()->zerocopy_to_loopback_ = options_.zerocopy_to_loopback;
+    reactors_.back()->connections_max_ = std::min(options_.connections_max, kConnectionsPerCoreLimit);
   }
   // The hooks are shared by the threads (read only) and outlive them as members of this frame's
   // lambdas: copy them into the thread closures.

@@ -31,6 +31,8 @@ struct EngineOptions {
   std::size_t zerocopy_send_min_bytes = kZeroCopySendBytesMinDefault;
   // Also send zero-copy to loopback peers (tests; it costs CPU there, see limits.h).
   bool zerocopy_to_loopback = false;
+  // Open connections per core (limits.h); at most kConnectionsPerCoreLimit.
+  std::size_t connections_max = kConnectionsPerCoreMax;
 };
 
 // The number of cores an Engine runs when not told: derived from the CPUs this process may run

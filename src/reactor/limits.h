@@ -17,8 +17,11 @@ inline constexpr std::size_t kCompletionBatchMax = 256;
 
 // Largest number of cores (threads, rings) an Engine runs.
 inline constexpr unsigned kCoresMax = 256;
-// Open connections (accepted plus outgoing) per core; an accept beyond it is closed at once.
+// Open connections (accepted plus outgoing) per core by default (EngineOptions::connections_max,
+// broker --connections-per-core); an accept beyond it is closed at once. The option may not exceed
+// kConnectionsPerCoreLimit, which bounds the connection table.
 inline constexpr std::size_t kConnectionsPerCoreMax = 16384;
+inline constexpr std::size_t kConnectionsPerCoreLimit = 1 << 20;
 // Listening sockets per core.
 inline constexpr std::size_t kListenersPerCoreMax = 8;
 inline constexpr int kListenBacklog = 4096;
@@ -85,6 +88,9 @@ inline constexpr unsigned kIdleSpinPollsPerClockRead = 16;
 // ... but only while traffic is recent: a core that saw no cross-core task for this long sleeps at
 // once instead of burning the CPU.
 inline constexpr std::int64_t kIdleSpinWindowNs = 20 * 1000 * 1000;
+// The reactor's own busy ratio (ReactorStats::busy_ratio) is computed over windows of this length:
+// the share of the window not spent waiting (blocked in io_uring_enter or spinning on the inboxes).
+inline constexpr std::int64_t kBusyRatioWindowNs = 1000 * 1000 * 1000;
 
 // fsync/fdatasync operations in flight per core (Reactor::fsync). Their records live in a fixed pool,
 // so a flush round allocates nothing; a submission beyond it fails with Errc::busy.

@@ -10,9 +10,12 @@
 #include <thread>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "base/clock.h"
 #include "base/cpu_relax.h"
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "reactor/engine.h"
 
 namespace ringmq::reactor {
@@ -103,9 +106,25 @@ void Reactor::teardown() {
 // ---------------------------------------------------------------------------------------------
 // The loop.
 
+std::int64_t Reactor::busy_ns() const {
+  if (run_started_ns_ == 0) return 0;
+  return std::max<std::int64_t>(0, monotonic_ns() - run_started_ns_ - static_cast<std::int64_t>(stats_.idle_ns));
+}
+
+void Reactor::update_busy_ratio() {
+  const std::int64_t elapsed = now_ns_ - ratio_window_start_ns_;
+  if (elapsed < kBusyRatioWindowNs) return;
+  const auto idle = static_cast<double>(stats_.idle_ns - ratio_window_idle_ns_);
+  stats_.busy_ratio = std::clamp(1.0 - idle / static_cast<double>(elapsed), 0.0, 1.0);
+  ratio_window_start_ns_ = now_ns_;
+  ratio_window_idle_ns_ = stats_.idle_ns;
+}
+
 void Reactor::run() {
+  run_started_ns_ = ratio_window_start_ns_ = monotonic_ns();
   while (true) {
     now_ns_ = monotonic_ns();
+    update_busy_ratio();
     timers_.run_expired(now_ns_);
     const bool had_tasks = drain_inboxes();
     process_deferred();
@@ -204,7 +223,9 @@ bool Reactor::spin_for_inbox(std::int64_t budget_ns) const {
 void Reactor::wait_and_dispatch(bool busy) {
   if (!busy && spin_budget_ns_ > 0 && now_ns_ - last_cross_core_ns_ < kIdleSpinWindowNs) {
     // Cross-core traffic is flowing: a short spin answers the next message without a wake-up.
+    const std::int64_t spin_start_ns = monotonic_ns();
     busy = spin_for_inbox(spin_budget_ns_);
+    stats_.idle_ns += static_cast<std::uint64_t>(monotonic_ns() - spin_start_ns);
     // A spin that caught nothing only burnt CPU (which a peer on the same CPU may have needed).
     if (!busy) spin_budget_ns_ = spin_budget_ns_ / 2 < kIdleSpinMinNs ? 0 : spin_budget_ns_ / 2;
   }
@@ -237,8 +258,10 @@ void Reactor::wait_and_dispatch(bool busy) {
     io_uring_cqe* cqe = nullptr;
     ret = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, timeout_ptr, nullptr);
     sleeping_.store(false, std::memory_order_relaxed);
+    const std::int64_t slept_ns = monotonic_ns() - sleep_start_ns;
+    stats_.idle_ns += static_cast<std::uint64_t>(slept_ns);
     // Woken by a posted task soon after falling asleep: a spin would have saved the wake-up.
-    if (spin_budget_ns_ < kIdleSpinNs && inbox_pending() && monotonic_ns() - sleep_start_ns < kIdleSpinNs)
+    if (spin_budget_ns_ < kIdleSpinNs && inbox_pending() && slept_ns < kIdleSpinNs)
       spin_budget_ns_ = std::min(std::max(spin_budget_ns_ * 2, kIdleSpinMinNs), kIdleSpinNs);
   }
   if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
@@ -396,8 +419,8 @@ void Reactor::queue_rearm(Connection& conn) { rearm_queue_.push_back(conn.id());
 // Connections.
 
 Result<Connection*> Reactor::allocate_connection() {
-  if (live_connections_ >= kConnectionsPerCoreMax)
-    return make_error(Errc::too_large, "connection limit per core reached");
+  if (live_connections_ >= connections_max_)
+    return make_error(Errc::too_large, fmt::format("connection limit per core ({}) reached", connections_max_));
   std::uint32_t slot;
   if (!free_connection_slots_.empty()) {
     slot = free_connection_slots_.back();
@@ -491,7 +514,8 @@ void Reactor::handle_accept(Listener& listener, int res, std::uint32_t flags) {
     if (listener.closing) {
       ::close(res);
     } else if (auto conn = allocate_connection(); !conn.ok()) {
-      log_warn("core {}: refusing connection: {}", core_, conn.error().to_string());
+      static LogLimiter limiter;  // a flood of connections logs once per window, with the count
+      RINGMQ_LOG_LIMITED(limiter, log_warn, "core {}: refusing connection: {}", core_, conn.error().to_string());
       ::close(res);
     } else {
       ++stats_.accepted;

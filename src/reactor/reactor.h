@@ -48,6 +48,10 @@ struct ReactorStats {
   std::uint64_t recv_rearmed_after_enobufs = 0;
   std::uint64_t posts_refused_busy = 0;
   std::uint64_t zero_copy_sends = 0;  // sendmsg calls that went out zero-copy
+  // Time the loop spent waiting for work: blocked in io_uring_enter, or spinning on the inboxes.
+  std::uint64_t idle_ns = 0;
+  // Share (0..1) of the last complete kBusyRatioWindowNs window spent on anything but waiting.
+  double busy_ratio = 0;
 };
 
 // Work handed to a core. Captures up to kTaskCaptureBytes inline; no allocation per post.
@@ -79,6 +83,8 @@ class Reactor {
   // True once shutdown began: no new listeners or connections are accepted.
   bool stopping() const { return shutting_down_; }
   const ReactorStats& stats() const { return stats_; }
+  // Time since the loop started that was not spent waiting (stats().idle_ns); on this core only.
+  std::int64_t busy_ns() const;
 
   // --- network -------------------------------------------------------------------------------
   // Accepts connections on `listen_fd` (a bound, listening socket whose ownership moves here) and
@@ -216,6 +222,7 @@ class Reactor {
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<std::uint32_t> free_connection_slots_;
   std::size_t live_connections_ = 0;
+  std::size_t connections_max_ = kConnectionsPerCoreMax;  // set by the Engine
   std::vector<Connection*> closing_;
   std::vector<ConnectionId> flush_queue_;
   std::vector<std::function<void()>> before_sends_hooks_;
@@ -249,6 +256,11 @@ class Reactor {
   std::int64_t last_cross_core_ns_ = 0;
   // Current idle-spin budget (0 .. kIdleSpinNs), adapted to whether spinning pays off.
   std::int64_t spin_budget_ns_ = kIdleSpinNs;
+  // Busy-ratio bookkeeping (run() and wait_and_dispatch()).
+  std::int64_t run_started_ns_ = 0;
+  std::int64_t ratio_window_start_ns_ = 0;
+  std::uint64_t ratio_window_idle_ns_ = 0;
+  void update_busy_ratio();
   // Wake-up for posts from other threads and for stop: an eventfd this ring keeps a read on.
   int wake_fd_ = -1;
   std::uint64_t wake_value_ = 0;

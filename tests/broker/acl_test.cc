@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -167,6 +168,54 @@ TEST_CASE("remote_address: every pattern form of RemoteAddressStrategyFactory") 
   CHECK(peer_ip("127.0.0.1:54321") == "127.0.0.1");
 }
 
+TEST_CASE("remote_address: IPv6 patterns as AclUtils and RemoteAddressStrategyFactory read them") {
+  auto p = [](const char* s) {
+    auto r = RemoteAddressPattern::parse(s);
+    REQUIRE_MESSAGE(r.ok(), s);
+    return std::move(r).value();
+  };
+  // One address, compared by value, not by spelling.
+  CHECK(p("::1").matches("0:0:0:0:0:0:0:1"));
+  CHECK(p("FE80::AB:1").matches("fe80:0:0:0:0:0:ab:1"));
+  CHECK_FALSE(p("::1").matches("::2"));
+  CHECK_FALSE(p("::1").matches("127.0.0.1"));
+  CHECK(p("*:*:*:*:*:*:*:*").matches("2001:db8::1"));
+  // A list of addresses, IPv4 and IPv6 mixed, and the {a,b} form on the last group.
+  CHECK(p("1.1.1.1,::1").matches("0::1"));
+  CHECK(p("1.1.1.1,::1").matches("1.1.1.1"));
+  CHECK(p("fe80::1:{1,2,ff}").matches("fe80::1:ff"));
+  CHECK_FALSE(p("fe80::1:{1,2,ff}").matches("fe80::1:3"));
+  // '*' on the last group: the groups before it are a prefix of 7 when "::" is in it.
+  CHECK(p("5::7:6:*").matches("5:0:0:0:0:7:6:abcd"));
+  CHECK_FALSE(p("5::7:6:*").matches("5:0:0:0:7:6:0:1"));
+  // Without "::" the prefix is as written: "5:7:6:*" is every address starting 5:7:6.
+  CHECK(p("5:7:6:*").matches("5:7:6:1:2:3:4:5"));
+  CHECK_FALSE(p("5:7:6:*").matches("5:7:7:1:2:3:4:5"));
+  // A hex range on the last group, or on the one before a final '*'.
+  CHECK(p("2::ac5:78:1-200").matches("2::ac5:78:200"));
+  CHECK(p("2::ac5:78:1-200").matches("2:0:0:0:0:ac5:78:1"));
+  CHECK_FALSE(p("2::ac5:78:1-200").matches("2::ac5:78:201"));
+  CHECK(p("2::ac5:78:1-200:*").matches("2:0:0:0:ac5:78:1ff:ffff"));
+  CHECK_FALSE(p("2::ac5:78:1-200:*").matches("2::ac5:78:201:0"));
+  CHECK_FALSE(p("2::ac5:78:1-200:*").matches("2.0.0.1"));
+  // An IPv4-mapped peer is matched as the IPv4 address Java would see.
+  CHECK(p("127.0.0.*").matches("::ffff:127.0.0.9"));
+  CHECK(p("10.0.0.1").matches("::FFFF:10.0.0.1"));
+  // Refused as IPv6AddressCheck and the strategies refuse them.
+  CHECK_FALSE(RemoteAddressPattern::parse("2::*:78").ok());          // '*' not last
+  CHECK_FALSE(RemoteAddressPattern::parse("2::1-5:78").ok());        // range not in the last group
+  CHECK_FALSE(RemoteAddressPattern::parse("2::1-5:78:*").ok());      // nor in the one before ":*"
+  CHECK_FALSE(RemoteAddressPattern::parse("2::ac5:200-1").ok());     // low above high
+  CHECK_FALSE(RemoteAddressPattern::parse("2::ac5:1-10000").ok());   // more than 16 bits
+  CHECK_FALSE(RemoteAddressPattern::parse("1:2:3:4:5:6:7:8:*").ok());  // no group left for '*'
+  CHECK_FALSE(RemoteAddressPattern::parse("fe80::1:{1,xyzzy}").ok());
+  CHECK_FALSE(RemoteAddressPattern::parse("::1,not-an-ip").ok());
+  CHECK_FALSE(RemoteAddressPattern::parse("1:::2").ok());
+  CHECK_FALSE(RemoteAddressPattern::parse("localhost").ok());
+  CHECK(peer_ip("[::1]:10911") == "::1");
+  CHECK(peer_ip("[fe80::1]:5") == "fe80::1");
+}
+
 TEST_CASE("validator: an unsigned request is refused 'No accessKey is configured'") {
   auto v = sample_validator();
   auto c = remoting::RemotingCommand::request(req::kGetAllTopicConfig);
@@ -305,6 +354,52 @@ TEST_CASE("acl_service: a changed file is reloaded; a broken one keeps the old r
   CHECK_FALSE(service.check(by_new_key, "127.0.0.1:1"));
   CHECK(service.reloads() == 1);
   std::remove(path.c_str());
+}
+
+TEST_CASE("acl_service: files under conf/acl/ are merged with plain_acl.yml; a new one is picked up") {
+  const std::string root = "/tmp/ringmq_acl_dir_test_" + std::to_string(::getpid());
+  const std::string conf = root + "/conf";
+  std::filesystem::create_directories(conf + "/acl/team");
+  const std::string main_file = conf + "/plain_acl.yml";
+  // The main file and conf/acl/a.yml both define "shared1": the file read first (conf/acl/, in
+  // name order, before the main file) keeps it, as PlainPermissionManager.load() does.
+  std::ofstream(main_file) << "globalWhiteRemoteAddresses: [10.0.0.1]\naccounts:\n"
+                              "  - accessKey: mainkey1\n    secretKey: mainsecret\n    defaultTopicPerm: PUB\n"
+                              "  - accessKey: shared1\n    secretKey: main-secret\n    defaultTopicPerm: PUB\n";
+  std::ofstream(conf + "/acl/a.yml") << "accounts:\n  - accessKey: shared1\n    secretKey: dir-secret\n"
+                                        "    defaultTopicPerm: PUB\n";
+  std::ofstream(conf + "/acl/team/b.yaml") << "globalWhiteRemoteAddresses: ['fe80::1:*']\n";
+  std::ofstream(conf + "/acl/notes.txt") << "not an ACL file: [";
+  auto loaded = load_acl(main_file);
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().to_string()));
+  CHECK(loaded->stamps.size() == 3);
+  CHECK(loaded->stamps.back().first == main_file);
+  AclService service(main_file, *loaded);
+  auto send = [](const char* ak, const char* sk) { return signed_request(req::kSendMessage, {{"topic", "t"}}, ak, sk); };
+  CHECK_FALSE(service.check(send("mainkey1", "mainsecret"), "127.0.0.1:1"));
+  CHECK_FALSE(service.check(send("shared1", "dir-secret"), "127.0.0.1:1"));
+  CHECK(service.check(send("shared1", "main-secret"), "127.0.0.1:1"));
+  // White lists of every file: the main one's and the nested conf/acl/team/b.yaml's.
+  auto unsigned_send = remoting::RemotingCommand::request(req::kSendMessage);
+  CHECK_FALSE(service.check(unsigned_send, "10.0.0.1:5"));
+  CHECK_FALSE(service.check(unsigned_send, "[fe80::1:77]:5"));
+  CHECK(service.check(unsigned_send, "10.0.0.2:5"));
+  // A file added to conf/acl/ is a change: its account is in force after the next poll.
+  CHECK(service.check(send("latecomer", "late-secret"), "127.0.0.1:1"));
+  CHECK_FALSE(service.poll());
+  std::ofstream(conf + "/acl/c.yml") << "accounts:\n  - accessKey: latecomer\n    secretKey: late-secret\n"
+                                        "    defaultTopicPerm: PUB\n";
+  CHECK(service.poll());
+  CHECK_FALSE(service.check(send("latecomer", "late-secret"), "127.0.0.1:1"));
+  // A broken extra file keeps the rules in force; removing it is a change again.
+  std::ofstream(conf + "/acl/d.yml") << "accounts: [broken\n";
+  CHECK_FALSE(service.poll());
+  CHECK_FALSE(service.check(send("latecomer", "late-secret"), "127.0.0.1:1"));
+  std::filesystem::remove(conf + "/acl/d.yml");
+  std::filesystem::remove(conf + "/acl/c.yml");
+  CHECK(service.poll());
+  CHECK(service.check(send("latecomer", "late-secret"), "127.0.0.1:1"));
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace ringmq::broker::acl

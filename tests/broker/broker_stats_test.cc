@@ -5,6 +5,7 @@
 #include <string>
 
 #include "broker/broker_runtime.h"
+#include "broker/stats/latency_histogram.h"
 
 using namespace ringmq::broker;
 
@@ -79,4 +80,22 @@ TEST_CASE("broker_stats: doubles print as Java's Double.toString does for TPS") 
   CHECK(java_double_text(0) == "0.0");
   CHECK(java_double_text(12) == "12.0");
   CHECK(java_double_text(0.125) == "0.125");
+}
+
+TEST_CASE("latency_histogram: a sample lands in the first bucket whose bound it does not exceed") {
+  ringmq::broker::LatencyHistogram h;
+  h.record(100);         // on the 100 us bound: the first bucket
+  h.record(101);         // just above: the second (250 us)
+  h.record(-5);          // a clock step backwards counts as 0
+  h.record(20'000'000);  // past 10 s: +Inf
+  CHECK(h.buckets[0] == 2);
+  CHECK(h.buckets[1] == 1);
+  CHECK(h.buckets[ringmq::broker::kLatencyBucketBounds] == 1);
+  CHECK(h.count() == 4);
+  CHECK(h.sum_us == 100 + 101 + 20'000'000);
+  ringmq::broker::LatencyHistogram total;
+  total.add(h);
+  total.add(h);
+  CHECK(total.count() == 8);
+  CHECK(total.sum_us == 2 * h.sum_us);
 }

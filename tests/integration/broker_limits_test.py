@@ -41,6 +41,32 @@ def connections_over_the_per_ip_limit_are_closed_at_once():
 
 
 @test
+def connections_over_the_per_core_limit_are_closed_and_the_refusal_logged_once():
+    """--connections-per-core 8 on one core: the broker's own connections (to the NameServer) count
+    too, so at most 8 of ours open; the rest are closed at once, and a freed slot serves again."""
+    with standalone(cores=1, extra=("--connections-per-core", "8")) as proc:
+        port = proc.port
+        kept, refused = [], 0
+        for _ in range(30):
+            s = socket.create_connection(("127.0.0.1", port))
+            if closed_by_peer(s, 1):
+                refused += 1
+                s.close()
+            else:
+                kept.append(s)
+        assert 1 <= len(kept) <= 8 and refused >= 22, (len(kept), refused)
+        kept.pop().close()
+        time.sleep(0.2)
+        again = h.Connection(port)
+        assert max_offset(again, "TBW102", 0) == 0
+        log = proc.log_text()
+        assert "connection limit per core (8) reached" in log
+        assert log.count("refusing connection") < refused  # rate-limited: the burst, then a count
+        for s in kept:
+            s.close()
+
+
+@test
 def idle_and_half_open_connections_are_closed_after_the_idle_timeout():
     with standalone(cores=1, extra=("--idle-timeout", "2")) as proc:
         port = proc.port

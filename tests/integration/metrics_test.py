@@ -49,6 +49,8 @@ def value(s, name, **labels):
 def setup(srv):
     (m,) = srv.wait_for_log([METRICS_READY])
     _env["metrics_port"] = int(m.group(1))
+    started = time.time()
+    _env["uptime"] = lambda: time.time() - started + 5  # the broker started a little before this
     _env["port"] = srv.port
     conn = h.Connection(srv.port)
     create_topic(conn, TOPIC, queues=4)
@@ -88,6 +90,27 @@ def metrics_count_exactly_what_was_put_and_delivered():
                  version="V4_9_4") == 1
     assert 0 < value(s, "ringmq_disk_used_ratio") <= 1
     assert sum(v for (n, _), v in s.items() if n == "ringmq_connections") >= 1
+
+
+@h.test
+def pull_and_flush_latency_histograms_and_the_reactor_busy_ratio():
+    s = samples(scrape()[2])
+    # One PULL per queue in setup(), each answered at once (messages were there).
+    assert value(s, "ringmq_pull_latency_seconds_count") == len(SENT)
+    assert value(s, "ringmq_pull_latency_seconds_bucket", le="+Inf") == len(SENT)
+    assert value(s, "ringmq_pull_latency_seconds_sum") > 0
+    # --flush async: the periodic round flushed what setup() stored at least once.
+    assert value(s, "ringmq_flush_latency_seconds_count") >= 1
+    buckets = sorted((float(dict(l)["le"]), v) for (n, l), v in s.items()
+                     if n == "ringmq_flush_latency_seconds_bucket" and dict(l)["le"] != "+Inf")
+    assert [v for _, v in buckets] == sorted(v for _, v in buckets)  # cumulative
+    cores = [dict(l)["core"] for (n, l), _ in s.items() if n == "ringmq_reactor_busy_ratio"]
+    assert cores, "no ringmq_reactor_busy_ratio"
+    for core in cores:
+        assert 0 <= value(s, "ringmq_reactor_busy_ratio", core=core) <= 1
+        busy = value(s, "ringmq_reactor_busy_seconds_total", core=core)
+        # Mostly idle in a test: busy time is above zero and below the time the broker has run.
+        assert 0 < busy < _env["uptime"](), (core, busy)
 
 
 @h.test

@@ -98,6 +98,8 @@ def bad_configuration_exits_2_naming_the_key():
         (["--flush-interval", "0"], "flushIntervalCommitLog"),
         (["--broker-id=-1"], "brokerId"),
         (["--cores", "1000"], "cores"),
+        (["--connections-per-core", "0"], "connectionsPerCore"),
+        (["--connections-per-core", "2000000"], "connectionsPerCore"),
         (["--delay-levels", "1s 5x"], "messageDelayLevel"),
     ]
     store = tempfile.mkdtemp(prefix="ringmq-badconf-")

@@ -36,6 +36,8 @@ struct PullJob {
   bool may_suspend = true;  // cleared once parked: a re-execution answers whatever it finds
   // Set while parked in a PullRequestHoldService.
   std::uint64_t hold_id = 0;
+  // Monotonic time the pull arrived, or was woken from its long poll (the pull latency metric).
+  std::int64_t started_ns = 0;
   reactor::TimerId hold_timer;
   // The answer, filled on the queue's core.
   std::int32_t code = 0;

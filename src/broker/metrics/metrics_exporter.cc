@@ -47,6 +47,10 @@ struct MetricsGather {
   std::uint64_t flush_group_buckets[kFlushGroupBuckets] = {};
   std::uint64_t flush_group_sends = 0;
   std::vector<double> cpu_seconds;  // by core: the reactor thread's CPU time
+  std::vector<double> busy_seconds;  // by core: reactor time not spent waiting for work
+  std::vector<double> busy_ratio;    // by core: the same over the reactor's last window
+  LatencyHistogram pull_latency;
+  LatencyHistogram flush_latency;
 };
 
 // The named set of a label: the first `cap` values in name order; others become "other".
@@ -96,12 +100,16 @@ void collect_core(MetricsGather& g, CoreState& cs, BrokerRuntime& rt) {
   g.flush_disk_timeouts += cs.stats.flush_disk_timeouts;
   for (std::size_t i = 0; i < kFlushGroupBuckets; ++i) g.flush_group_buckets[i] += cs.stats.flush_group_buckets[i];
   g.flush_group_sends += cs.stats.flush_group_sends;
+  g.pull_latency.add(cs.stats.pull_latency);
+  g.flush_latency.add(cs.stats.flush_latency);
   // This runs on the core's own thread, so the thread CPU clock is the reactor's.
   timespec cpu{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
   g.cpu_seconds.push_back(static_cast<double>(cpu.tv_sec) + static_cast<double>(cpu.tv_nsec) / 1e9);
   reactor::Reactor* reactor = reactor::Reactor::current();
   g.connections.push_back(reactor != nullptr ? reactor->connection_count() : 0);
+  g.busy_seconds.push_back(reactor != nullptr ? static_cast<double>(reactor->busy_ns()) / 1e9 : 0.0);
+  g.busy_ratio.push_back(reactor != nullptr ? reactor->stats().busy_ratio : 0.0);
   g.held_pulls.push_back(cs.holds ? cs.holds->held() : 0);
   const auto& log = cs.shard->commit_log();
   g.commit_log_bytes += log.write_offset().value - log.min_offset().value;
@@ -166,6 +174,37 @@ void render_traffic(std::string& out, const MetricsGather& g) {
   }
 }
 
+void render_histogram(std::string& out, std::string_view name, std::string_view help, const LatencyHistogram& h) {
+  family(out, name, "histogram", help);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kLatencyBucketBounds; ++i) {
+    cumulative += h.buckets[i];
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, static_cast<double>(kLatencyBoundsUs[i]) / 1e6, cumulative);
+  }
+  cumulative += h.buckets[kLatencyBucketBounds];
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
+  out += fmt::format("{}_sum {}\n", name, static_cast<double>(h.sum_us) / 1e6);
+  out += fmt::format("{}_count {}\n", name, cumulative);
+}
+
+void render_reactors(std::string& out, const MetricsGather& g) {
+  family(out, "ringmq_reactor_cpu_seconds_total", "counter",
+         "CPU time of each core's reactor thread (includes its short idle spins).");
+  for (std::size_t c = 0; c < g.cpu_seconds.size(); ++c) {
+    out += fmt::format("ringmq_reactor_cpu_seconds_total{{core=\"{}\"}} {:.6f}\n", c, g.cpu_seconds[c]);
+  }
+  family(out, "ringmq_reactor_busy_seconds_total", "counter",
+         "Time each core's reactor loop spent working: not blocked in io_uring_enter nor spinning for tasks.");
+  for (std::size_t c = 0; c < g.busy_seconds.size(); ++c) {
+    out += fmt::format("ringmq_reactor_busy_seconds_total{{core=\"{}\"}} {:.6f}\n", c, g.busy_seconds[c]);
+  }
+  family(out, "ringmq_reactor_busy_ratio", "gauge",
+         "Share of the reactor's last 1 s window spent working rather than waiting, measured by the reactor.");
+  for (std::size_t c = 0; c < g.busy_ratio.size(); ++c) {
+    out += fmt::format("ringmq_reactor_busy_ratio{{core=\"{}\"}} {:.6f}\n", c, g.busy_ratio[c]);
+  }
+}
+
 void render_broker(std::string& out, const MetricsGather& g, const BrokerRuntime& rt) {
   family(out, "ringmq_send_store_latency_seconds", "histogram",
          "Time a SEND spends storing its message(s) on the owning core (putMessageDistributeTime buckets).");
@@ -193,11 +232,13 @@ void render_broker(std::string& out, const MetricsGather& g, const BrokerRuntime
   out += fmt::format("ringmq_sync_flush_group_sends_count {}\n", cumulative);
   family(out, "ringmq_sync_flush_timeouts_total", "counter", "Sync sends answered FLUSH_DISK_TIMEOUT.");
   out += fmt::format("ringmq_sync_flush_timeouts_total {}\n", g.flush_disk_timeouts);
-  family(out, "ringmq_reactor_cpu_seconds_total", "counter",
-         "CPU time of each core's reactor thread (includes its short idle spins); rate() is the busy ratio.");
-  for (std::size_t c = 0; c < g.cpu_seconds.size(); ++c) {
-    out += fmt::format("ringmq_reactor_cpu_seconds_total{{core=\"{}\"}} {:.6f}\n", c, g.cpu_seconds[c]);
-  }
+  render_histogram(out, "ringmq_pull_latency_seconds",
+                   "PULL requests from arrival (or wake-up from a long poll) to the reply handed to the connection.",
+                   g.pull_latency);
+  render_histogram(out, "ringmq_flush_latency_seconds",
+                   "CommitLog flush rounds on each core, from the first fdatasync submitted to the last completed.",
+                   g.flush_latency);
+  render_reactors(out, g);
   family(out, "ringmq_connections", "gauge", "Open TCP connections, per core.");
   for (std::size_t c = 0; c < g.connections.size(); ++c) out += fmt::format("ringmq_connections{{core=\"{}\"}} {}\n", c, g.connections[c]);
   family(out, "ringmq_held_pulls", "gauge", "PULL requests parked by long polling, per core.");

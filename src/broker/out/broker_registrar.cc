@@ -29,7 +29,7 @@ BrokerRegistrar::~BrokerRegistrar() {
 void BrokerRegistrar::start(TopicSnapshotPtr topics) {
   topics_ = std::move(topics);
   register_all();
-  if (peers_.empty()) return;
+  // Armed even with no NameServer yet: the address server may name some later.
   auto timer = reactor_.add_periodic_timer(period_ms_, [this] { register_all(); });
   if (timer.ok()) timer_ = *timer;
 }
@@ -50,6 +50,29 @@ void BrokerRegistrar::update(TopicSnapshotPtr topics, std::function<void()> atte
     }
   }
   register_all();
+}
+
+void BrokerRegistrar::set_namesrv_addrs(const std::vector<std::string>& addrs) {
+  std::vector<Peer> kept;
+  for (Peer& peer : peers_) {
+    if (std::find(addrs.begin(), addrs.end(), peer.addr) != addrs.end()) {
+      kept.push_back(std::move(peer));
+    } else {
+      run_waiters(peer.in_flight_waiters);
+      run_waiters(peer.next_waiters);
+    }
+  }
+  std::vector<std::size_t> added;
+  for (const auto& addr : addrs) {
+    if (std::any_of(kept.begin(), kept.end(), [&addr](const Peer& p) { return p.addr == addr; })) continue;
+    Peer peer;
+    peer.addr = addr;
+    added.push_back(kept.size());
+    kept.push_back(std::move(peer));
+  }
+  peers_ = std::move(kept);
+  if (topics_ == nullptr || stopping_) return;
+  for (std::size_t index : added) register_with(index);
 }
 
 void BrokerRegistrar::run_waiters(std::vector<Waiter>& waiters) {
@@ -73,9 +96,13 @@ void BrokerRegistrar::register_with(std::size_t index) {
   const std::size_t topic_count = topics_->topics.size();
   auto st = client_.invoke(
       peer.addr, make_register_broker_request(identity_, *topics_), kNamesrvCallTimeoutMs,
-      [this, alive = alive_, index, topic_count](Result<remoting::RemotingCommand> r) {
+      [this, alive = alive_, addr = peer.addr, topic_count](Result<remoting::RemotingCommand> r) {
         if (!*alive) return;
-        Peer& p = peers_[index];
+        // Found by address: the list may have changed (set_namesrv_addrs) while this was in flight.
+        const auto it = std::find_if(peers_.begin(), peers_.end(), [&addr](const Peer& p) { return p.addr == addr; });
+        if (it == peers_.end()) return;
+        const std::size_t index = static_cast<std::size_t>(it - peers_.begin());
+        Peer& p = *it;
         p.in_flight = false;
         if (!r.ok()) {
           log_warn("register with NameServer {} failed: {}", p.addr, r.error().to_string());

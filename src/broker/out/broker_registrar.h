@@ -43,6 +43,9 @@ class BrokerRegistrar {
   // then, as Java's registerIncrementBrokerData does, so a client that created a topic and then
   // asks for its route sees the new queue counts.
   void update(TopicSnapshotPtr topics, std::function<void()> attempted = {});
+  // A new NameServer list (the address server's answer changed): peers still listed keep their
+  // state, new ones are registered with at once, dropped ones are forgotten (their waiters run).
+  void set_namesrv_addrs(const std::vector<std::string>& addrs);
   // Sends UNREGISTER_BROKER to every NameServer; `done` runs once all answered or failed.
   void unregister_all(std::function<void()> done);
 

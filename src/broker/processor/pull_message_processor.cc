@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_runtime.h"
 #include "broker/filter/expression_message_filter.h"
@@ -153,6 +154,7 @@ Status send_records(rpc::ReplyContext& reply, remoting::RemotingCommand header, 
 void answer_pull(BrokerRuntime& rt, std::unique_ptr<PullJob> job) {
   auto reply = rt.take_reply(job->target);
   if (!reply) return;
+  rt.core_state(job->target.core).stats.pull_latency.record((monotonic_ns() - job->started_ns) / 1000);
   auto response = make_response(job->ref, job->code, job->remark);
   response.has_ext_fields = true;
   const auto& r = job->result;
@@ -178,6 +180,7 @@ void answer_error(BrokerRuntime& rt, const RequestContext& ctx, const WireError&
 }  // namespace
 
 void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> job) {
+  if (!job->may_suspend) job->started_ns = monotonic_ns();  // woken from a long poll: the wait is not latency
   const auto& h = job->header;
   const std::size_t max_messages = static_cast<std::size_t>(std::clamp(h.max_msg_nums, 1, kPullMessagesMax));
   std::size_t max_bytes = kPullTransferBytesMax;
@@ -213,6 +216,7 @@ void process_pull_message(RequestContext ctx, remoting::RemotingCommand&& reques
   auto header = remoting::parse_pull_message_header(request.ext_fields);
   if (!header.ok()) return answer_error(ctx.rt, ctx, {rc::kSystemError, header.error().to_string()});
   auto job = std::make_unique<PullJob>();
+  job->started_ns = monotonic_ns();
   job->target = ctx.target;
   job->ref = ctx.ref;
   job->header = std::move(header).value();

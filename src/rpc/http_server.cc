@@ -1,17 +1,15 @@
-#include "broker/metrics/metrics_http.h"
+#include "rpc/http_server.h"
 
 #include <fmt/format.h>
 
 #include <memory>
 
+#include "base/assert.h"
 #include "reactor/reactor.h"
 
-namespace ringmq::broker {
+namespace ringmq::rpc {
 
 namespace {
-
-// Prometheus' text exposition format, version 0.0.4.
-constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
 // Sends `response` and closes the connection once it is on the wire (Connection::close drops
 // queued bytes, so the close waits for the borrowed send's completion).
@@ -21,9 +19,9 @@ void send_and_close(reactor::Connection& conn, std::string response) {
   const reactor::ConnectionId id = conn.id();
   const Bytes bytes{reinterpret_cast<const std::uint8_t*>(owned->data()), owned->size()};
   auto sent = conn.send_borrowed(bytes, [owned, reactor, id](const Status&) {
-    if (reactor::Connection* c = reactor->find(id)) c->close(make_error(Errc::closed, "metrics response sent"));
+    if (reactor::Connection* c = reactor->find(id)) c->close(make_error(Errc::closed, "http response sent"));
   });
-  if (!sent.ok()) conn.close(make_error(Errc::closed, "metrics response refused: " + sent.error().detail));
+  if (!sent.ok()) conn.close(make_error(Errc::closed, "http response refused: " + sent.error().detail));
 }
 
 }  // namespace
@@ -33,11 +31,16 @@ std::string http_response(std::string_view status, std::string_view content_type
                      content_type, body.size(), body);
 }
 
-Status MetricsHttpServer::listen(reactor::Reactor& reactor, int listen_fd) { return reactor.listen(listen_fd, *this); }
+void HttpServer::add_route(std::string path, std::string content_type, Render render) {
+  RINGMQ_ASSERT(routes_.size() < kHttpRoutesMax);
+  routes_.push_back(Route{std::move(path), std::move(content_type), std::move(render)});
+}
 
-void MetricsHttpServer::on_open(reactor::Connection& conn) { conn.set_context(new std::string()); }
+Status HttpServer::listen(reactor::Reactor& reactor, int listen_fd) { return reactor.listen(listen_fd, *this); }
 
-void MetricsHttpServer::on_data(reactor::Connection& conn, Bytes data) {
+void HttpServer::on_open(reactor::Connection& conn) { conn.set_context(new std::string()); }
+
+void HttpServer::on_data(reactor::Connection& conn, Bytes data) {
   auto* buffer = static_cast<std::string*>(conn.context());
   if (buffer == nullptr) return;  // the request was answered; ignore what follows
   buffer->append(reinterpret_cast<const char*>(data.data()), data.size());
@@ -56,7 +59,7 @@ void MetricsHttpServer::on_data(reactor::Connection& conn, Bytes data) {
   handle_request(conn, head);
 }
 
-void MetricsHttpServer::handle_request(reactor::Connection& conn, std::string_view head) {
+void HttpServer::handle_request(reactor::Connection& conn, std::string_view head) {
   const std::string_view line = head.substr(0, head.find("\r\n"));
   const std::size_t sp1 = line.find(' ');
   const std::size_t sp2 = line.find(' ', sp1 == std::string_view::npos ? line.size() : sp1 + 1);
@@ -69,19 +72,26 @@ void MetricsHttpServer::handle_request(reactor::Connection& conn, std::string_vi
   if (method != "GET") {
     return send_and_close(conn, http_response("405 Method Not Allowed", "text/plain", "only GET\n"));
   }
-  if (path != "/metrics") return send_and_close(conn, http_response("404 Not Found", "text/plain", "try /metrics\n"));
+  const Route* route = nullptr;
+  for (const Route& r : routes_) {
+    if (r.path == path) route = &r;
+  }
+  if (route == nullptr) {
+    return send_and_close(conn, http_response("404 Not Found", "text/plain",
+                                              fmt::format("try {}\n", routes_.empty() ? "" : routes_.front().path)));
+  }
   reactor::Reactor* reactor = &conn.reactor();
   const reactor::ConnectionId id = conn.id();
-  render_([reactor, id](std::string body) {
+  route->render([reactor, id, content_type = route->content_type](std::string body) {
     reactor::Connection* c = reactor->find(id);
-    if (c == nullptr || !c->is_open()) return;  // the scraper gave up
-    send_and_close(*c, http_response("200 OK", kMetricsContentType, body));
+    if (c == nullptr || !c->is_open()) return;  // the client gave up
+    send_and_close(*c, http_response("200 OK", content_type, body));
   });
 }
 
-void MetricsHttpServer::on_close(reactor::Connection& conn, const Error&) {
+void HttpServer::on_close(reactor::Connection& conn, const Error&) {
   delete static_cast<std::string*>(conn.context());
   conn.set_context(nullptr);
 }
 
-}  // namespace ringmq::broker
+}  // namespace ringmq::rpc
