@@ -57,6 +57,10 @@ struct BrokerConfig {
   // ACL 1.0 (issue 17): requests are checked against plain_acl.yml (broker/acl).
   bool acl_enable = false;                                // aclEnable
   std::string acl_file;                                   // --acl-file; resolved: $ROCKETMQ_HOME/conf/plain_acl.yml
+  // Replication (issue 14, broker/ha). haListenPort: -1 = listenPort + 1 (0 when listenPort is 0).
+  int ha_listen_port = -1;                                // haListenPort
+  std::string ha_master_address;                          // haMasterAddress; empty = from the NameServer
+  std::int64_t ha_slave_fallbehind_max = 256ll * 1024 * 1024;  // haSlaveFallbehindMax, bytes
 };
 
 }  // namespace ringmq::broker

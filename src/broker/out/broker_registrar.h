@@ -43,6 +43,10 @@ class BrokerRegistrar {
   // then, as Java's registerIncrementBrokerData does, so a client that created a topic and then
   // asks for its route sees the new queue counts.
   void update(TopicSnapshotPtr topics, std::function<void()> attempted = {});
+  // Told the master's addresses a successful registration reply names (RegisterBrokerResult
+  // masterAddr, haServerAddr; empty when absent): how a slave finds its master (issue 14).
+  using OnRegistered = std::function<void(const std::string& master_addr, const std::string& ha_server_addr)>;
+  void set_on_registered(OnRegistered f) { on_registered_ = std::move(f); }
   // Sends UNREGISTER_BROKER to every NameServer; `done` runs once all answered or failed.
   void unregister_all(std::function<void()> done);
 
@@ -65,6 +69,7 @@ class BrokerRegistrar {
   std::vector<Peer> peers_;
   rpc::RemotingClient client_;
   TopicSnapshotPtr topics_;
+  OnRegistered on_registered_;
   reactor::TimerId timer_;
   bool stopping_ = false;
   // Checked by callbacks that may outlive this object (a response arriving during teardown).
