@@ -198,8 +198,9 @@ void HaMaster::start_on_shard(CoreState& cs, std::uint64_t peer, std::int64_t of
         if (reactor::Connection* c = reactor0_->find(it->second->id)) refuse(*c, why);
     });
   }
-  Shard& shard = *shards_[cs.core];
-  if (offset != kHaOffsetEmpty) shard.acks.update(peer, from);
+  // An empty slave counts as having everything below the master's oldest byte: it is in sync
+  // when the master's log is small, and it confirms no send (none ends at or below `from`).
+  shards_[cs.core]->acks.update(peer, from);
   rt_.post(0, [this, peer, from, offset] {
     auto it = peers_.find(peer);
     if (it == peers_.end()) return;
@@ -208,7 +209,7 @@ void HaMaster::start_on_shard(CoreState& cs, std::uint64_t peer, std::int64_t of
              offset == kHaOffsetEmpty ? " (an empty slave: the master's oldest segment)" : "");
     p.started = true;
     p.sent_end = from;
-    p.acked = offset == kHaOffsetEmpty ? -1 : from;
+    p.acked = from;
     request_batch(p);
   });
 }
