@@ -2,6 +2,7 @@
 crosses segment ends (blank markers, rolls)."""
 import contextlib
 import glob
+import json
 import os
 import signal
 import socket
@@ -12,7 +13,7 @@ import time
 
 import harness as h
 from broker_util import BROKER_READY, create_topic, max_offset, new_store, send_v2
-from consumer_util import pull, records
+from consumer_util import UPDATE_SUBSCRIPTION_GROUP, pull, query_offset, records, update_offset
 
 HA_READY = r"HA listening on [^\s:]+:(\d+) "
 SEGMENT = 256 * 1024  # a few thousand small records fill several segments
@@ -20,6 +21,7 @@ SMALL = ["--segment-bytes", str(SEGMENT), "--max-message-bytes", "65536"]
 CATCH_UP_S = 30
 QUEUES = 4
 SLAVE_NOT_AVAILABLE, FLUSH_SLAVE_TIMEOUT = 11, 12
+GET_ALL_TOPIC_CONFIG, GET_ALL_SUBSCRIPTIONGROUP_CONFIG = 21, 201
 
 
 @contextlib.contextmanager
@@ -265,6 +267,36 @@ def garbage_on_the_ha_port_is_closed_and_real_slaves_go_on():
 def shard_count_mismatch_is_refused_clearly():
     with h.namesrv() as ns, master(ns.port, cores=2) as m, slave(ns.port, cores=1, master_ha=m.ha) as s:
         s.wait_for_log([r"refused replication: shard count mismatch: master \S+ has 2 shards, this slave 1"])
+
+
+@h.test
+def metadata_written_on_the_master_appears_on_the_slave():
+    with h.namesrv() as ns, master(ns.port) as m, slave(ns.port) as s:
+        c = h.Connection(m.port)
+        create_topic(c, "Meta", queues=3)
+        group = {"groupName": "gMeta", "consumeEnable": True, "consumeFromMinEnable": True,
+                 "consumeBroadcastEnable": True, "retryQueueNums": 1, "retryMaxTimes": 7, "brokerId": 0,
+                 "whichBrokerWhenConsumeSlowly": 1, "notifyConsumerIdsChangedEnable": True}
+        assert c.request(UPDATE_SUBSCRIPTION_GROUP, body=json.dumps(group).encode())["code"] == 0
+        assert update_offset(c, "gMeta", "Meta", 2, 42)["code"] == 0
+        sc = h.Connection(s.port)
+        deadline = time.monotonic() + CATCH_UP_S
+        while True:
+            topics = json.loads(sc.request(GET_ALL_TOPIC_CONFIG)["body"])["topicConfigTable"]
+            groups = json.loads(sc.request(GET_ALL_SUBSCRIPTIONGROUP_CONFIG)["body"])["subscriptionGroupTable"]
+            r = query_offset(sc, "gMeta", "Meta", 2)
+            if ("Meta" in topics and "gMeta" in groups and r["code"] == 0
+                    and int(r["extFields"]["offset"]) == 42):
+                break
+            assert time.monotonic() < deadline, (list(topics), list(groups), r)
+            time.sleep(0.2)
+        assert topics["Meta"]["writeQueueNums"] == 3
+        assert groups["gMeta"]["retryMaxTimes"] == 7
+        s.stop(signal.SIGTERM)  # persisted: the slave's own files hold them
+        with open(os.path.join(s.store, "config", "topics.json")) as f:
+            assert '"Meta"' in f.read()
+        with open(os.path.join(s.store, "config", "consumerOffset.json")) as f:
+            assert "Meta@gMeta" in f.read()
 
 
 sys.exit(h.run_tests())

@@ -39,6 +39,10 @@ void HaService::start_core(reactor::Reactor& reactor, CoreState& cs) {
     if (auto st = master_->listen(reactor, socket_->release(0)); !st.ok())
       log_error("HA cannot listen: {}", st.error().to_string());
   }
+  if (slave_role_ && cs.core == 0) {
+    sync_ = std::make_unique<SlaveSynchronize>(rt_, reactor);
+    sync_->start();
+  }
   if (HaSlave* s = slave(cs.core)) {
     s->start(reactor);
     if (!rt_.config().ha_master_address.empty()) s->set_master(rt_.config().ha_master_address);
@@ -51,6 +55,7 @@ void HaService::stop_core(CoreState& cs) {
     if (cs.core == 0) master_->stop();
   }
   if (HaSlave* s = slave(cs.core)) s->stop();
+  if (cs.core == 0) sync_.reset();
 }
 
 bool HaService::wait_replica(CoreState& cs, std::unique_ptr<SendJob>& job) {
@@ -61,7 +66,11 @@ bool HaService::wait_replica(CoreState& cs, std::unique_ptr<SendJob>& job) {
 
 void HaService::on_registered(const std::string& master_addr, const std::string& ha_server_addr) {
   if (!slave_role_) return;
-  if (!master_addr.empty()) master_addr_ = master_addr;
+  if (!master_addr.empty() && master_addr != master_addr_) {
+    master_addr_ = master_addr;
+    log_info("slave of master {}: its metadata is copied every {} ms", master_addr, kSlaveSyncIntervalMs);
+    if (sync_) sync_->set_master(master_addr);
+  }
   // A configured haMasterAddress wins over what the NameServer says (RocketMQ: updateHaMasterAddress
   // only when haMasterAddress is unset).
   if (!rt_.config().ha_master_address.empty() || ha_server_addr.empty() || ha_server_addr == ha_master_) return;

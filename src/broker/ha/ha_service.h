@@ -14,6 +14,7 @@
 #include "broker/broker_config.h"
 #include "broker/ha/ha_master.h"
 #include "broker/ha/ha_slave.h"
+#include "broker/ha/slave_synchronize.h"
 #include "reactor/reactor.h"
 #include "reactor/sockets.h"
 
@@ -55,6 +56,7 @@ class HaService {
   const std::string& master_addr() const { return master_addr_; }
 
   HaMaster* master() { return master_.get(); }
+  SlaveSynchronize* synchronize() { return sync_.get(); }
   // Core s only.
   HaSlave* slave(unsigned core) { return core < slaves_.size() ? slaves_[core].get() : nullptr; }
 
@@ -66,6 +68,7 @@ class HaService {
   std::unique_ptr<reactor::ListenSockets> socket_;
   std::unique_ptr<HaMaster> master_;
   std::vector<std::unique_ptr<HaSlave>> slaves_;  // slaves_[s]: core s only
+  std::unique_ptr<SlaveSynchronize> sync_;         // core 0 of a slave, between its start and stop hooks
   std::string master_addr_;                        // core 0
   std::string ha_master_;                          // core 0: the HA address handed to the cores
 };
