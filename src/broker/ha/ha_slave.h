@@ -37,6 +37,7 @@ class HaSlave : public reactor::ConnectionHandler {
   bool connected() const { return connection_.valid(); }
   // The master's log end as last heard of (data or heartbeat), -1 before that.
   std::int64_t master_offset() const { return master_offset_; }
+  const std::string& master_address() const { return master_; }
 
   void on_open(reactor::Connection& conn) override;
   void on_data(reactor::Connection& conn, Bytes data) override;

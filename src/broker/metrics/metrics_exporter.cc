@@ -11,6 +11,7 @@
 
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
+#include "broker/ha/ha_runtime_info.h"
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
@@ -47,6 +48,7 @@ struct MetricsGather {
   std::uint64_t flush_group_buckets[kFlushGroupBuckets] = {};
   std::uint64_t flush_group_sends = 0;
   std::vector<double> cpu_seconds;  // by core: the reactor thread's CPU time
+  ha::HaTotals ha;
 };
 
 // The named set of a label: the first `cap` values in name order; others become "other".
@@ -96,6 +98,7 @@ void collect_core(MetricsGather& g, CoreState& cs, BrokerRuntime& rt) {
   g.flush_disk_timeouts += cs.stats.flush_disk_timeouts;
   for (std::size_t i = 0; i < kFlushGroupBuckets; ++i) g.flush_group_buckets[i] += cs.stats.flush_group_buckets[i];
   g.flush_group_sends += cs.stats.flush_group_sends;
+  ha::collect_ha(g.ha, rt, cs);
   // This runs on the core's own thread, so the thread CPU clock is the reactor's.
   timespec cpu{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
@@ -215,6 +218,9 @@ void render_broker(std::string& out, const MetricsGather& g, const BrokerRuntime
   out += fmt::format("ringmq_disk_used_ratio {}\n", ratio);
   family(out, "ringmq_disk_max_used_ratio", "gauge", "diskMaxUsedSpaceRatio: above it the broker deletes or refuses.");
   out += fmt::format("ringmq_disk_max_used_ratio {}\n", rt.config().disk_max_used_percent / 100.0);
+  family(out, "ringmq_replication_lag_bytes", "gauge",
+         "Master: CommitLog bytes the best slave lacks; slave: bytes behind the master (summed over shards).");
+  out += fmt::format("ringmq_replication_lag_bytes {}\n", g.ha.fallbehind_bytes);
   family(out, "ringmq_broker_info", "gauge", "Constant 1, labelled with the broker's identity.");
   out += fmt::format("ringmq_broker_info{{cluster=\"{}\",broker=\"{}\",broker_id=\"{}\",version=\"V4_9_4\"}} 1\n",
                      escape_label(rt.config().cluster_name), escape_label(rt.config().broker_name), rt.config().broker_id);
