@@ -21,7 +21,7 @@ SMALL = ["--segment-bytes", str(SEGMENT), "--max-message-bytes", "65536"]
 CATCH_UP_S = 30
 QUEUES = 4
 SLAVE_NOT_AVAILABLE, FLUSH_SLAVE_TIMEOUT = 11, 12
-GET_ALL_TOPIC_CONFIG, GET_ALL_SUBSCRIPTIONGROUP_CONFIG = 21, 201
+GET_ALL_TOPIC_CONFIG, GET_ALL_SUBSCRIPTIONGROUP_CONFIG, GET_BROKER_RUNTIME_INFO = 21, 201, 28
 
 
 @contextlib.contextmanager
@@ -123,6 +123,14 @@ def assert_identical_logs(master_store, slave_store):
         assert m[shard] == s[shard], f"shard {shard}: master {len(m[shard])} bytes, slave {len(s[shard])}"
 
 
+def runtime_info(port):
+    c = h.Connection(port)
+    r = c.request(GET_BROKER_RUNTIME_INFO)
+    c.close()
+    assert r["code"] == 0, r
+    return json.loads(r["body"])["table"]
+
+
 def topic_everywhere(*ports):
     for port in ports:
         c = h.Connection(port)
@@ -139,6 +147,9 @@ def async_replication_is_byte_identical_and_survives_master_kill():
         assert sum(want) == 3000, want
         assert "replicates from master 127.0.0.1:%d" % m.ha in s.log_text(), s.log_text()  # learned from the NameServer
         assert_identical_logs(m.store, s.store)
+        mi, si = runtime_info(m.port), runtime_info(s.port)
+        assert (mi["haConnectedSlaves"], mi["haInSync"], mi["haSlaveFallbehind"]) == ("1", "true", "0"), mi
+        assert (si["haConnected"], si["haMasterAddress"]) == ("true", f"127.0.0.1:{m.ha}"), si
         m.stop(signal.SIGKILL)
         got = read_all(s.port)
         assert got == acked, f"{len(got)} of {len(acked)} read from the slave"

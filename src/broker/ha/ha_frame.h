@@ -35,6 +35,10 @@ inline constexpr std::size_t kHaRefuseBytesMax = 1024;
 inline constexpr std::int64_t kHaHeartbeatIntervalMs = 5000;
 // A connection that received nothing for this long is closed (RocketMQ haHousekeepingInterval).
 inline constexpr std::int64_t kHaHousekeepingMs = 20'000;
+// A shard whose best slave lacks more than this is logged by the master (every kHaLagCheckMs at
+// most, while it lasts).
+inline constexpr std::int64_t kHaLagLogBytes = 64ll * 1024 * 1024;
+inline constexpr std::int64_t kHaLagCheckMs = 10'000;
 // How soon a slave connects again after its connection closed or failed.
 inline constexpr std::int64_t kHaReconnectMs = 1000;
 

@@ -279,6 +279,11 @@ void HaMaster::deliver(std::uint64_t key, std::unique_ptr<HaBatch> batch) {
 
 void HaMaster::housekeeping() {
   const std::int64_t now = monotonic_ms();
+  if (now >= lag_check_due_ms_ && !peers_.empty()) {
+    lag_check_due_ms_ = now + kHaLagCheckMs;
+    for (unsigned core = 0; core < rt_.core_count(); ++core)
+      rt_.post(core, [this, core] { check_lag(rt_.core_state(core)); });
+  }
   for (auto& [key, peer] : peers_) {
     reactor::Connection* conn = reactor0_->find(peer->id);
     if (conn == nullptr || !conn->is_open()) continue;
@@ -338,6 +343,13 @@ void HaMaster::answer_late(CoreState& cs) {
   Shard& shard = *shards_[cs.core];
   for (auto& job : shard.waiters.take_late(monotonic_ms())) reply_stored(rt_, *job, rc::kFlushSlaveTimeout);
   arm_deadline(cs);
+}
+
+void HaMaster::check_lag(CoreState& cs) {
+  const ShardReplicaInfo i = info(cs);
+  if (i.slaves > 0 && i.fallbehind_bytes > kHaLagLogBytes)
+    log_warn("HA: shard {}: the best of {} slave(s) is {} bytes behind (in sync: {})", cs.core, i.slaves,
+             i.fallbehind_bytes, i.in_sync ? "yes" : "no");
 }
 
 ShardReplicaInfo HaMaster::info(CoreState& cs) const {

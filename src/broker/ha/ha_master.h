@@ -91,6 +91,7 @@ class HaMaster : public reactor::ConnectionHandler {
   void confirm_on_shard(CoreState& cs, std::uint64_t peer, std::int64_t offset);
   void forget_on_shard(CoreState& cs, std::uint64_t peer);
   void answer_late(CoreState& cs);
+  void check_lag(CoreState& cs);
   void arm_deadline(CoreState& cs);
   // Core 0.
   void deliver(std::uint64_t peer, std::unique_ptr<HaBatch> batch);
@@ -100,6 +101,7 @@ class HaMaster : public reactor::ConnectionHandler {
   reactor::Reactor* reactor0_ = nullptr;
   std::unordered_map<std::uint64_t, std::unique_ptr<Peer>> peers_;  // core 0, by connection id
   std::vector<std::unique_ptr<Shard>> shards_;                       // shards_[s]: core s only
+  std::int64_t lag_check_due_ms_ = 0;                                // core 0
 };
 
 }  // namespace ringmq::broker::ha
