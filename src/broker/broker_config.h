@@ -61,6 +61,8 @@ struct BrokerConfig {
   int ha_listen_port = -1;                                // haListenPort
   std::string ha_master_address;                          // haMasterAddress; empty = from the NameServer
   std::int64_t ha_slave_fallbehind_max = 256ll * 1024 * 1024;  // haSlaveFallbehindMax, bytes
+  bool slave_read_enable = false;                         // slaveReadEnable
+  int access_message_in_memory_max_ratio = 40;            // accessMessageInMemoryMaxRatio, % of RAM
 };
 
 }  // namespace ringmq::broker

@@ -82,6 +82,8 @@ Status check_timing(const broker::BrokerConfig& c) {
 // Replication keys (issue 14). RocketMQ forces a master's id to 0 and stops a slave whose id is 0.
 Status check_replication(const broker::BrokerConfig& c) {
   RINGMQ_TRY(in_range({"haListenPort", "--ha-listen-port"}, c.ha_listen_port, -1, 65535));
+  RINGMQ_TRY(in_range({"accessMessageInMemoryMaxRatio", "--access-message-in-memory-max-ratio"},
+                      c.access_message_in_memory_max_ratio, 0, 100));
   RINGMQ_TRY(in_range({"haSlaveFallbehindMax", "--ha-slave-fallbehind-max"}, c.ha_slave_fallbehind_max,
                       std::int64_t{1}, std::int64_t{1} << 40));
   if (c.role == broker::BrokerRole::slave && c.broker_id == 0)

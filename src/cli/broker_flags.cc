@@ -36,6 +36,13 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
                      "bytes a slave may lag and still count as in sync (SYNC_MASTER)")
           ->capture_default_str(),
       "haSlaveFallbehindMax");
+  add(app.add_flag("--slave-read-enable", c.slave_read_enable,
+                   "let pulls that lag far behind be redirected to a slave (suggestWhichBrokerId)"),
+      "slaveReadEnable");
+  add(app.add_option("--access-message-in-memory-max-ratio", c.access_message_in_memory_max_ratio,
+                     "% of RAM a pull may lag behind the log end before it counts as lagging")
+          ->capture_default_str(),
+      "accessMessageInMemoryMaxRatio");
   add(app.add_option("--flush", f.flush, "async: ack after the page cache; sync: ack after fdatasync (group commit)")
           ->capture_default_str(),
       "flushDiskType");

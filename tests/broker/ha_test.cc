@@ -11,6 +11,7 @@
 #include "broker/ha/ha_frame.h"
 #include "broker/ha/ha_master.h"
 #include "broker/ha/replica_acks.h"
+#include "broker/ha/slave_read.h"
 
 namespace ringmq::broker::ha {
 namespace {
@@ -237,6 +238,34 @@ TEST_CASE("append_replicated refuses misplaced or broken bytes and writes nothin
     CHECK_FALSE(slave.shard->append_replicated(store::PhysicalOffset{0}, as_bytes(junk)).ok());
     CHECK(slave.shard->commit_log().write_offset().value == 0);
   }
+}
+
+}  // namespace
+}  // namespace ringmq::broker::ha
+
+namespace ringmq::broker::ha {
+namespace {
+
+TEST_CASE("suggestWhichBrokerId follows RocketMQ's slaveReadEnable rule") {
+  BrokerConfig config;
+  store::SubscriptionGroupConfig group;
+  group.broker_id = 0;
+  group.which_broker_when_consume_slowly = 2;
+  store::GetResult r;
+  store::MessageRange m;
+  m.offset = store::PhysicalOffset{1000};
+  r.messages.push_back(m);
+  const std::int64_t ram = 10'000;  // 40 % of it: 4000 bytes
+  CHECK(suggest_broker_id(config, &group, r, 100'000, ram) == 0);  // slaveReadEnable off: the master
+  config.slave_read_enable = true;
+  CHECK(suggest_broker_id(config, &group, r, 100'000, ram) == 2);  // lagging: the slow-consumer broker
+  CHECK(suggest_broker_id(config, &group, r, 5000, ram) == 0);     // 4000 behind: not past the ratio
+  CHECK(suggest_broker_id(config, &group, r, 5001, ram) == 2);
+  CHECK(suggest_broker_id(config, nullptr, r, 100'000, ram) == 1);  // no group config: RocketMQ's defaults
+  store::GetResult none;
+  CHECK(suggest_broker_id(config, &group, none, 100'000, ram) == 0);  // nothing read: not lagging
+  group.broker_id = 1;
+  CHECK(suggest_broker_id(config, &group, none, 100'000, ram) == 1);  // the group's preferred broker
 }
 
 }  // namespace

@@ -310,4 +310,22 @@ def metadata_written_on_the_master_appears_on_the_slave():
             assert "Meta@gMeta" in f.read()
 
 
+@h.test
+def slave_read_enable_redirects_lagging_pulls():
+    # accessMessageInMemoryMaxRatio=0: every pull that leaves bytes behind counts as lagging.
+    with h.namesrv() as ns, master(ns.port, extra=["--slave-read-enable", "--access-message-in-memory-max-ratio", "0"]) as m:
+        topic_everywhere(m.port)
+        send_many(m.port, "Repl", 8)
+        c = h.Connection(m.port)
+        r = pull(c, "gRead", "Repl", 0, 0, max_msgs=1)
+        assert r["code"] == 0 and r["extFields"]["suggestWhichBrokerId"] == "1", r["extFields"]
+        r = pull(c, "gRead", "Repl", 0, 2)  # caught up: the group's brokerId (the master)
+        assert r["extFields"]["suggestWhichBrokerId"] == "0", r["extFields"]
+    with h.namesrv() as ns, master(ns.port) as m:  # slaveReadEnable off: always the master
+        topic_everywhere(m.port)
+        send_many(m.port, "Repl", 8)
+        r = pull(h.Connection(m.port), "gRead", "Repl", 0, 0, max_msgs=1)
+        assert r["code"] == 0 and r["extFields"]["suggestWhichBrokerId"] == "0", r["extFields"]
+
+
 sys.exit(h.run_tests())

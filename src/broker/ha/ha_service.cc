@@ -26,8 +26,18 @@ HaService::~HaService() = default;
 
 Status HaService::open(const std::string& host) {
   if (slave_role_) return {};
-  RINGMQ_TRY_ASSIGN(auto sockets, reactor::open_listen_sockets(host, ha_listen_port_of(rt_.config()), 1));
-  socket_ = std::make_unique<reactor::ListenSockets>(std::move(sockets));
+  auto opened = reactor::open_listen_sockets(host, ha_listen_port_of(rt_.config()), 1);
+  if (!opened.ok() && rt_.config().ha_listen_port < 0) {
+    // listenPort + 1 was only a default: take any port (slaves learn it from the NameServer). A
+    // configured haListenPort that cannot be had stops the broker.
+    log_warn("HA: default port {} not available ({}); letting the kernel pick one", ha_listen_port_of(rt_.config()),
+             opened.error().to_string());
+    RINGMQ_TRY_ASSIGN(auto any, reactor::open_listen_sockets(host, 0, 1));
+    socket_ = std::make_unique<reactor::ListenSockets>(std::move(any));
+  } else {
+    RINGMQ_TRY_ASSIGN(auto sockets, std::move(opened));
+    socket_ = std::make_unique<reactor::ListenSockets>(std::move(sockets));
+  }
   port_ = socket_->port;
   log_info("HA listening on {}:{} ({})", host, port_,
            sync_master_ ? "SYNC_MASTER: sends wait for a slave" : "ASYNC_MASTER");

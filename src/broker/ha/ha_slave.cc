@@ -135,8 +135,9 @@ void HaSlave::on_data(reactor::Connection& conn, Bytes data) {
 bool HaSlave::apply(reactor::Connection& conn, const HaFrame& f, Bytes body) {
   auto records = cs_.shard->append_replicated(store::PhysicalOffset{f.offset}, body);
   if (!records.ok()) {
-    log_error("HA: shard {}: replicated bytes from {} not applied: {}; reconnecting", cs_.core, master_,
-              records.error().to_string());
+    static LogLimiter limiter;  // a full disk fails every attempt
+    RINGMQ_LOG_LIMITED(limiter, log_error, "HA: shard {}: replicated bytes from {} not applied: {}; reconnecting",
+                       cs_.core, master_, records.error().to_string());
     conn.close(records.take_error());
     return false;
   }
