@@ -74,6 +74,12 @@ struct BrokerConfig {
   bool enable_property_filter = false;                    // enablePropertyFilter
   // Request-reply (issue 15): replies are also stored in <cluster>_REPLY_TOPIC, as in 4.9.4.
   bool store_reply_message_enable = true;                 // storeReplyMessageEnable
+  // Replication (issue 14, broker/ha). haListenPort: -1 = listenPort + 1 (0 when listenPort is 0).
+  int ha_listen_port = -1;                                // haListenPort
+  std::string ha_master_address;                          // haMasterAddress; empty = from the NameServer
+  std::int64_t ha_slave_fallbehind_max = 256ll * 1024 * 1024;  // haSlaveFallbehindMax, bytes
+  bool slave_read_enable = false;                         // slaveReadEnable
+  int access_message_in_memory_max_ratio = 40;            // accessMessageInMemoryMaxRatio, % of RAM
 };
 
 }  // namespace ringmq::broker

@@ -18,6 +18,7 @@
 #include "broker/client/client_manager.h"
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/disk_policy.h"
+#include "broker/ha/ha_service.h"
 #include "broker/metadata_writer.h"
 #include "broker/metrics/metrics_exporter.h"
 #include "rpc/http_server.h"
@@ -157,10 +158,13 @@ Status BrokerRuntime::start() {
     log_info("embedded NameServer listening on {}:{}", standalone_.namesrv_host, namesrv_sockets_->port);
   }
   open_metrics_socket();
+  ha_ = std::make_unique<ha::HaService>(*this);
+  RINGMQ_TRY(ha_->open(config_.listen_host));
   const std::string ip = derive_advertised_ip(config_);
   RINGMQ_TRY_ASSIGN(store_host_, host_address(ip, listen_port_));
+  const std::uint16_t ha_port = ha_->port() != 0 ? ha_->port() : ha::ha_listen_port_of(config_);
   identity_ = BrokerIdentity{config_.cluster_name, config_.broker_name, config_.broker_id,
-                             ip + ":" + std::to_string(listen_port_), ip + ":" + std::to_string(listen_port_ + 1)};
+                             ip + ":" + std::to_string(listen_port_), ip + ":" + std::to_string(ha_port)};
 
   reactor::EngineOptions engine_options;
   engine_options.cores = core_count_;
@@ -236,7 +240,9 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
     execute_pull(*this, cs, std::move(job));
   });
   cs.schedule = std::make_unique<ScheduleMessageService>(*this, cs, delay_offsets_.offsets);
-  cs.schedule->start();
+  // A slave delivers no delayed messages: its log is the master's copy (RocketMQ starts the
+  // ScheduleMessageService on masters only).
+  if (config_.role != BrokerRole::slave) cs.schedule->start();
   if (auto st = cs.server->listen(listen_sockets_->release(cs.core)); !st.ok()) {
     log_error("core {} cannot listen: {}", cs.core, st.error().to_string());
   }
@@ -252,6 +258,9 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   if (cs.core == 0) {
     registrar_ = std::make_unique<BrokerRegistrar>(reactor, identity_, config_.namesrv_addrs,
                                                    config_.register_period_ms);
+    registrar_->set_on_registered([this](const std::string& master, const std::string& ha_addr) {
+      ha_->on_registered(master, ha_addr);
+    });
     registrar_->start(topics_->snapshot());
     (void)reactor.add_periodic_timer(kClientScanIntervalMs, [this] { scan_expired_clients(*this); });
     (void)reactor.add_periodic_timer(kConsumerOffsetPersistIntervalMs, [this] { offsets_->persist(); });
@@ -262,6 +271,13 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
       reactor, cs.shard->commit_log(), config_.sync_flush_timeout_ms,
       [this, &cs](SendJob& job, std::int32_t code) {
         if (code == remoting::response_code::kFlushDiskTimeout) ++cs.stats.flush_disk_timeouts;
+        if (code == remoting::response_code::kSuccess) {
+          // SYNC_MASTER under --flush sync: durable here, now wait for a slave (RocketMQ:
+          // handleDiskFlush, then handleHA).
+          auto owned = std::make_unique<SendJob>(std::move(job));
+          if (ha_->wait_replica(cs, owned)) return;
+          return reply_stored(*this, *owned, code);
+        }
         reply_stored(*this, job, code);
       },
       [&cs](std::size_t sends, std::int64_t round_us) {
@@ -273,6 +289,7 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
   (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [this, &cs] { disk_check(cs); });
+  ha_->start_core(reactor, cs);
   disk_check(cs);  // a disk already full refuses the first send, not one a second later
   if (config_.flush_mode == FlushMode::async_flush) {
     (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [&cs] { cs.commit->flush_now(); });
@@ -318,6 +335,7 @@ void BrokerRuntime::on_core_stop(reactor::Reactor& reactor) {
   // made durable by the clean close below. The reactor ran every fsync in flight to completion
   // before this hook, so no flush or checkpoint round is still open here.
   cs.commit->drop_waiters();
+  ha_->stop_core(cs);
   cs.replies.clear();
   close_shard(cs);
   cs.namesrv_server.reset();

@@ -45,6 +45,9 @@ namespace ringmq::rpc { class HttpServer; }
 namespace ringmq::broker {
 
 class BrokerRegistrar;
+namespace ha {
+class HaService;
+}
 struct ClientManager;
 class ConsumerOffsetManager;
 class SubscriptionGroupManager;
@@ -200,6 +203,8 @@ class BrokerRuntime {
   void commit_delay_offset(std::int32_t level, std::int64_t offset);
   void publish_consumers();
   const DelayLevels& delay_levels() const { return delay_levels_; }
+  // Replication (broker/ha): master or slave side; set before the cores start.
+  ha::HaService* ha() { return ha_.get(); }
 
  private:
   Status open_store();
@@ -245,6 +250,7 @@ class BrokerRuntime {
   std::unique_ptr<reactor::ListenSockets> namesrv_sockets_;
   std::unique_ptr<reactor::ListenSockets> metrics_socket_;  // --metrics-listen, core 0's
   std::unique_ptr<rpc::HttpServer> metrics_;             // core 0, between its start and stop hooks
+  std::unique_ptr<ha::HaService> ha_;
   std::unique_ptr<BrokerRegistrar> registrar_;  // core 0, between its start and stop hooks
   std::unique_ptr<TransactionalMessageCheckService> transaction_check_;  // core 0, likewise
   bool stopping_ = false;                       // core 0

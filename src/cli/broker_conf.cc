@@ -115,6 +115,16 @@ const std::map<std::string, Setter>& setters() {
        int_setter<int>("diskSpaceCleanForciblyRatio", &BrokerConfig::disk_clean_forcibly_percent)},
       {"diskSpaceWarningLevelRatio", int_setter<int>("diskSpaceWarningLevelRatio", &BrokerConfig::disk_warning_percent)},
       {"deleteWhen", [](BrokerConfig& c, const std::string& v) -> Status { c.delete_when = v; return {}; }},
+      {"haListenPort", int_setter<int>("haListenPort", &BrokerConfig::ha_listen_port)},
+      {"haMasterAddress", [](BrokerConfig& c, const std::string& v) -> Status { c.ha_master_address = v; return {}; }},
+      {"haSlaveFallbehindMax", int_setter<std::int64_t>("haSlaveFallbehindMax", &BrokerConfig::ha_slave_fallbehind_max)},
+      {"slaveReadEnable",
+       [](BrokerConfig& c, const std::string& v) -> Status {
+         RINGMQ_TRY_ASSIGN(c.slave_read_enable, parse_bool("slaveReadEnable", v));
+         return {};
+       }},
+      {"accessMessageInMemoryMaxRatio",
+       int_setter<int>("accessMessageInMemoryMaxRatio", &BrokerConfig::access_message_in_memory_max_ratio)},
       {"syncFlushTimeout", int_setter<std::int64_t>("syncFlushTimeout", &BrokerConfig::sync_flush_timeout_ms)},
       {"maxMessageSize", int_setter<std::size_t>("maxMessageSize", &BrokerConfig::max_message_bytes)},
       {"messageDelayLevel", [](BrokerConfig& c, const std::string& v) -> Status { c.delay_levels = v; return {}; }},

@@ -86,6 +86,24 @@ Status check_timing(const broker::BrokerConfig& c) {
   return in_range({"shortPollingTimeMills", ""}, c.short_polling_time_ms, 1, kIntervalMsMax);
 }
 
+// Replication keys (issue 14). RocketMQ forces a master's id to 0 and stops a slave whose id is 0.
+Status check_replication(const broker::BrokerConfig& c) {
+  RINGMQ_TRY(in_range({"haListenPort", "--ha-listen-port"}, c.ha_listen_port, -1, 65535));
+  RINGMQ_TRY(in_range({"accessMessageInMemoryMaxRatio", "--access-message-in-memory-max-ratio"},
+                      c.access_message_in_memory_max_ratio, 0, 100));
+  RINGMQ_TRY(in_range({"haSlaveFallbehindMax", "--ha-slave-fallbehind-max"}, c.ha_slave_fallbehind_max,
+                      std::int64_t{1}, std::int64_t{1} << 40));
+  if (c.role == broker::BrokerRole::slave && c.broker_id == 0)
+    return make_error(Errc::invalid_argument, "brokerId (--broker-id) = 0: a SLAVE needs an id in [1, 9223372036854775807]");
+  if (!c.ha_master_address.empty()) {
+    const auto colon = c.ha_master_address.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == c.ha_master_address.size())
+      return make_error(Errc::invalid_argument,
+                        fmt::format("haMasterAddress (--ha-master-address) = '{}': expected host:port", c.ha_master_address));
+  }
+  return {};
+}
+
 }  // namespace
 
 Status validate_broker_config(const broker::BrokerConfig& c) {
@@ -93,6 +111,7 @@ Status validate_broker_config(const broker::BrokerConfig& c) {
   RINGMQ_TRY(check_disk(c));
   RINGMQ_TRY(check_timing(c));
   RINGMQ_TRY(in_range({"brokerId", "--broker-id"}, c.broker_id, 0, INT64_MAX));
+  RINGMQ_TRY(check_replication(c));
   RINGMQ_TRY(in_range({"defaultTopicQueueNums", ""}, c.default_topic_queue_nums, 1, kQueueNumsMax));
   RINGMQ_TRY(in_range({"cores", "--cores"}, c.cores, 0, store::kShardsMax));
   RINGMQ_TRY(in_range({"addressServerInterval", "--address-server-interval"}, c.address_server_interval_ms, 100,

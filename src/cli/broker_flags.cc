@@ -26,6 +26,23 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   add(app.add_option("--broker-name", c.broker_name, "broker name")->capture_default_str(), "brokerName");
   add(app.add_option("--broker-id", c.broker_id, "0 = master, >0 = slave")->capture_default_str(), "brokerId");
   add(app.add_option("--role", f.role, "async_master | sync_master | slave")->capture_default_str(), "brokerRole");
+  add(app.add_option("--ha-listen-port", c.ha_listen_port, "replication port of a master (-1 = listen port + 1)")
+          ->capture_default_str(),
+      "haListenPort");
+  add(app.add_option("--ha-master-address", c.ha_master_address,
+                     "a slave's master HA address host:port (empty = learn it from the NameServer)"),
+      "haMasterAddress");
+  add(app.add_option("--ha-slave-fallbehind-max", c.ha_slave_fallbehind_max,
+                     "bytes a slave may lag and still count as in sync (SYNC_MASTER)")
+          ->capture_default_str(),
+      "haSlaveFallbehindMax");
+  add(app.add_flag("--slave-read-enable", c.slave_read_enable,
+                   "let pulls that lag far behind be redirected to a slave (suggestWhichBrokerId)"),
+      "slaveReadEnable");
+  add(app.add_option("--access-message-in-memory-max-ratio", c.access_message_in_memory_max_ratio,
+                     "% of RAM a pull may lag behind the log end before it counts as lagging")
+          ->capture_default_str(),
+      "accessMessageInMemoryMaxRatio");
   add(app.add_option("--flush", f.flush, "async: ack after the page cache; sync: ack after fdatasync (group commit)")
           ->capture_default_str(),
       "flushDiskType");

@@ -127,6 +127,11 @@ class CommitLog {
   // Creates the next segment now if it is not ready. For owners running without the helper thread
   // (call from an idle slot) and for shutdown paths; a no-op when it is already prepared.
   Status prepare_next_segment();
+  // Replication (commit_log_replica.cc): writes `bytes`, a master's log from `at`, verbatim. `at`
+  // must be the write offset, or, on an empty log, a segment start; the bytes must end inside the
+  // write segment. `blank_tail`: they end with a blank marker, so the write offset moves to the
+  // segment's end, as the master's roll did.
+  Status append_raw(PhysicalOffset at, Bytes bytes, bool blank_tail, std::int64_t last_timestamp_ms);
 
   // --- reads (any time) ---
   // The segment holding `offset`, pinned, and the position inside it; Errc::not_found if deleted

@@ -122,6 +122,12 @@ class ShardStore {
   // segment with consecutive queue offsets. out.size() == ms.size().
   Status put_batch(std::span<const MessageInput> ms, std::int64_t store_timestamp_ms, std::span<AppendResult> out);
 
+  // Replication (shard_store_replica.cc): appends a master's log bytes from `at` (whole records,
+  // perhaps ending with a blank marker) and dispatches each record to its ConsumeQueue and index
+  // in the same step, as put() does. Checks the records' structure and offsets before writing;
+  // returns the records written (each parsed view points into `bytes`, valid during the call).
+  Result<std::vector<RecordView>> append_replicated(PhysicalOffset at, Bytes bytes);
+
   // --- reads ---
   // Up to max_messages / max_bytes messages from `from`, skipping entries whose tag code is not
   // in `tag_codes` (empty = every message) and records `accept` refuses.

@@ -73,6 +73,22 @@ TEST_CASE("broker flags: --listen wins over listenPort, and a non-zero id makes 
   CHECK(config->role == broker::BrokerRole::slave);
 }
 
+TEST_CASE("broker flags: replication keys from broker.conf (issue 14)") {
+  const std::string path = write_temp_conf(
+      "brokerRole=SYNC_MASTER\nhaListenPort=20912\nhaSlaveFallbehindMax=1048576\nhaMasterAddress=10.0.0.1:10912\n");
+  auto config = parse({"-c", path});
+  std::remove(path.c_str());
+  REQUIRE(config.ok());
+  CHECK(config->role == broker::BrokerRole::sync_master);
+  CHECK(config->ha_listen_port == 20912);
+  CHECK(config->ha_slave_fallbehind_max == 1048576);
+  CHECK(config->ha_master_address == "10.0.0.1:10912");
+  auto defaults = parse({});
+  REQUIRE(defaults.ok());
+  CHECK(defaults->ha_listen_port == -1);  // listenPort + 1
+  CHECK(defaults->ha_slave_fallbehind_max == 256 * 1024 * 1024);
+}
+
 TEST_CASE("broker flags: NAMESRV_ADDR is used when no NameServer is configured") {
   setenv("NAMESRV_ADDR", "127.0.0.1:9876", 1);
   auto config = parse({});
@@ -121,6 +137,10 @@ TEST_CASE("broker flags: every checked key refuses an out-of-range value by name
       {{"--transaction-check-interval", "0"}, "transactionCheckInterval", "0"},
       {{"--transaction-check-max", "0"}, "transactionCheckMax", "0"},
       {{"--transaction-check-max", "1001"}, "transactionCheckMax", "1001"},
+      {{"--ha-listen-port", "70000"}, "haListenPort", "70000"},
+      {{"--ha-slave-fallbehind-max", "0"}, "haSlaveFallbehindMax", "0"},
+      {{"--role", "slave"}, "brokerId", "0"},
+      {{"--ha-master-address", "nohostport"}, "haMasterAddress", "nohostport"},
   };
   for (const Bad& c : cases) {
     CAPTURE(std::string(c.key));

@@ -11,6 +11,7 @@
 
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
+#include "broker/ha/ha_runtime_info.h"
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
@@ -51,6 +52,7 @@ struct MetricsGather {
   std::vector<double> busy_ratio;    // by core: the same over the reactor's last window
   LatencyHistogram pull_latency;
   LatencyHistogram flush_latency;
+  ha::HaTotals ha;
 };
 
 // The named set of a label: the first `cap` values in name order; others become "other".
@@ -102,6 +104,7 @@ void collect_core(MetricsGather& g, CoreState& cs, BrokerRuntime& rt) {
   g.flush_group_sends += cs.stats.flush_group_sends;
   g.pull_latency.add(cs.stats.pull_latency);
   g.flush_latency.add(cs.stats.flush_latency);
+  ha::collect_ha(g.ha, rt, cs);
   // This runs on the core's own thread, so the thread CPU clock is the reactor's.
   timespec cpu{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
@@ -256,6 +259,9 @@ void render_broker(std::string& out, const MetricsGather& g, const BrokerRuntime
   out += fmt::format("ringmq_disk_used_ratio {}\n", ratio);
   family(out, "ringmq_disk_max_used_ratio", "gauge", "diskMaxUsedSpaceRatio: above it the broker deletes or refuses.");
   out += fmt::format("ringmq_disk_max_used_ratio {}\n", rt.config().disk_max_used_percent / 100.0);
+  family(out, "ringmq_replication_lag_bytes", "gauge",
+         "Master: CommitLog bytes the best slave lacks; slave: bytes behind the master (summed over shards).");
+  out += fmt::format("ringmq_replication_lag_bytes {}\n", g.ha.fallbehind_bytes);
   family(out, "ringmq_broker_info", "gauge", "Constant 1, labelled with the broker's identity.");
   out += fmt::format("ringmq_broker_info{{cluster=\"{}\",broker=\"{}\",broker_id=\"{}\",version=\"V4_9_4\"}} 1\n",
                      escape_label(rt.config().cluster_name), escape_label(rt.config().broker_name), rt.config().broker_id);

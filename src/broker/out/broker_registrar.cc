@@ -110,6 +110,10 @@ void BrokerRegistrar::register_with(std::size_t index) {
           log_warn("NameServer {} refused registration: code {} {}", p.addr, r->code, r->remark.value_or(""));
         } else {
           log_debug("registered with NameServer {} ({} topics)", p.addr, topic_count);
+          if (on_registered_) {
+            on_registered_(std::string(r->ext_fields.get("masterAddr").value_or("")),
+                           std::string(r->ext_fields.get("haServerAddr").value_or("")));
+          }
         }
         run_waiters(p.in_flight_waiters);
         if (p.again && !stopping_) {

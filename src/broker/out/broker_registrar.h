@@ -46,6 +46,10 @@ class BrokerRegistrar {
   // A new NameServer list (the address server's answer changed): peers still listed keep their
   // state, new ones are registered with at once, dropped ones are forgotten (their waiters run).
   void set_namesrv_addrs(const std::vector<std::string>& addrs);
+  // Told the master's addresses a successful registration reply names (RegisterBrokerResult
+  // masterAddr, haServerAddr; empty when absent): how a slave finds its master (issue 14).
+  using OnRegistered = std::function<void(const std::string& master_addr, const std::string& ha_server_addr)>;
+  void set_on_registered(OnRegistered f) { on_registered_ = std::move(f); }
   // Sends UNREGISTER_BROKER to every NameServer; `done` runs once all answered or failed.
   void unregister_all(std::function<void()> done);
 
@@ -68,6 +72,7 @@ class BrokerRegistrar {
   std::vector<Peer> peers_;
   rpc::RemotingClient client_;
   TopicSnapshotPtr topics_;
+  OnRegistered on_registered_;
   reactor::TimerId timer_;
   bool stopping_ = false;
   // Checked by callbacks that may outlive this object (a response arriving during teardown).

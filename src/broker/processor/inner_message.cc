@@ -3,6 +3,7 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "broker/broker_runtime.h"
+#include "broker/ha/ha_service.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/schedule/schedule_message_service.h"
 #include "remoting/message_const.h"
@@ -39,8 +40,8 @@ std::int64_t tags_code_for(BrokerRuntime& rt, std::string_view topic, std::int32
 
 void on_appended(BrokerRuntime& rt, CoreState& owner, std::string_view topic, std::int32_t queue_id,
                  std::int64_t tags_code, std::int64_t store_timestamp_ms) {
-  (void)rt;
   (void)store_timestamp_ms;
+  if (rt.ha()) rt.ha()->on_appended(owner);  // slaves waiting for bytes (broker/ha)
   if (topic == remoting::system_topic::kSchedule) {
     if (owner.schedule) owner.schedule->on_arrival(queue_id + 1, tags_code);
     return;

@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "broker/broker_runtime.h"
 #include "broker/filter/expression_message_filter.h"
+#include "broker/ha/slave_read.h"
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
@@ -76,9 +77,7 @@ WireError check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
     return {rc::kSystemError, "queueId[" + std::to_string(h.queue_id) + "] is illegal, topic:[" + h.topic +
                                   "] topicConfig.readQueueNums:[" + std::to_string(topic->read_queue_nums) + "]"};
   }
-  // suggestWhichBrokerId stays the master's id (PullJob's default): ringmq has no slaveReadEnable
-  // (it does not replicate, so a slave holds none of the master's messages), and Java with
-  // slaveReadEnable=false suggests MASTER_ID whatever the group's brokerId says (§12.4).
+  // suggestWhichBrokerId is decided once the messages are read (execute_pull, ha/slave_read.h).
   return resolve_subscription(rt.config(), cs, job);
 }
 
@@ -208,6 +207,12 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
     // Parking refused (limits): answer now what was found.
     job->result = owner.shard->get_messages(h.topic, store::QueueId{h.queue_id}, store::QueueOffset{h.queue_offset},
                                             max_messages, max_bytes, job->tag_codes, job->record_filter);
+  }
+  if (rt.config().slave_read_enable) {
+    static const std::int64_t ram = ha::physical_memory_bytes();
+    const auto* group = owner.consumers ? owner.consumers->find_config(h.consumer_group) : nullptr;
+    job->suggest_broker_id = ha::suggest_broker_id(rt.config(), group, job->result,
+                                                   owner.shard->commit_log().write_offset().value, ram);
   }
   send_home(rt, owner, std::move(job));
 }

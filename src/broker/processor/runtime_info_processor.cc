@@ -15,6 +15,7 @@
 #include "broker/broker_bodies.h"
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
+#include "broker/ha/ha_runtime_info.h"
 #include "broker/queue_shard.h"
 #include "remoting/response_code.h"
 #include "store/record_format.h"
@@ -34,6 +35,7 @@ struct RuntimeTotals {
   TpsTriple put, get_found, get_miss, get_transferred;
   std::uint64_t put_morning[2] = {0, 0};
   std::uint64_t get_morning[2] = {0, 0};
+  ha::HaTotals ha;
 };
 
 void add(TpsTriple& into, const TpsTriple& t) {
@@ -95,7 +97,7 @@ std::string distribute_time_text(const CoreStats& s) {
   return out;
 }
 
-void collect(RuntimeTotals& t, CoreState& cs) {
+void collect(RuntimeTotals& t, BrokerRuntime& rt, CoreState& cs) {
   const CoreStats& s = cs.stats;
   t.stats.put_messages += s.put_messages;
   t.stats.put_bytes += s.put_bytes;
@@ -124,6 +126,7 @@ void collect(RuntimeTotals& t, CoreState& cs) {
   t.put_morning[1] += set.put_today_morning();
   t.get_morning[0] += set.get_yesterday_morning();
   t.get_morning[1] += set.get_today_morning();
+  ha::collect_ha(t.ha, rt, cs);
 }
 
 std::vector<std::pair<std::string, std::string>> runtime_table(BrokerRuntime& rt, const RuntimeTotals& t) {
@@ -173,10 +176,12 @@ std::vector<std::pair<std::string, std::string>> runtime_table(BrokerRuntime& rt
 void process_get_broker_runtime_info(RequestContext ctx, remoting::RemotingCommand&&) {
   auto totals = std::make_shared<RuntimeTotals>();
   visit_all_cores(
-      ctx.rt, [totals](CoreState& cs) { collect(*totals, cs); },
+      ctx.rt, [totals, &rt = ctx.rt](CoreState& cs) { collect(*totals, rt, cs); },
       [ctx, totals] {
         auto response = make_response(ctx.ref, rc::kSuccess);
-        response.body = encode_kv_table(runtime_table(ctx.rt, *totals));
+        auto table = runtime_table(ctx.rt, *totals);
+        ha::append_ha_runtime_info(table, ctx.rt, totals->ha);
+        response.body = encode_kv_table(table);
         ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
       });
 }

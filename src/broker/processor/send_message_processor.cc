@@ -7,6 +7,7 @@
 #include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
 #include "broker/disk_policy.h"
+#include "broker/ha/ha_service.h"
 #include "broker/processor/inner_message.h"
 #include "broker/queue_shard.h"
 #include "broker/processor/send_message_check.h"
@@ -126,10 +127,12 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
   ++cs.stats.put_latency_buckets[put_latency_bucket(put_us)];
   cs.stats.put_latency_sum_us += static_cast<std::uint64_t>(put_us);
 
-  if (rt.config().flush_mode == FlushMode::sync_flush && wait_store_msg_ok(job->header.properties)) {
+  const bool wait = wait_store_msg_ok(job->header.properties);
+  if (rt.config().flush_mode == FlushMode::sync_flush && wait) {
     const store::PhysicalOffset end = job->results.back().end();
     return cs.commit->wait(end, std::move(job));
   }
+  if (wait && rt.ha()->wait_replica(cs, job)) return;  // SYNC_MASTER (broker/ha)
   reply_stored(rt, *job, rc::kSuccess);
 }
 
