@@ -55,6 +55,7 @@ std::vector<std::pair<std::string, std::string>> config_properties(const BrokerR
       {"channelExpiredTimeout", n(c.channel_expired_timeout_ms)},
       {"defaultTopicQueueNums", n(c.default_topic_queue_nums)},
       {"diskMaxUsedSpaceRatio", n(c.disk_max_used_percent)},
+      {"enablePropertyFilter", b(c.enable_property_filter)},
       {"fileReservedTime", n(c.retention_hours)},
       {"flushDiskType", flush_name(c.flush_mode)},
       {"flushIntervalCommitLog", n(c.async_flush_interval_ms)},

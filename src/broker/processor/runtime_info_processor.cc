@@ -34,6 +34,7 @@ struct RuntimeTotals {
   TpsTriple put, get_found, get_miss, get_transferred;
   std::uint64_t put_morning[2] = {0, 0};
   std::uint64_t get_morning[2] = {0, 0};
+  std::uint64_t unsupported_requests = 0;
 };
 
 void add(TpsTriple& into, const TpsTriple& t) {
@@ -115,6 +116,7 @@ void collect(RuntimeTotals& t, CoreState& cs) {
       if (parsed.status == store::ParseStatus::record) t.earliest_ms = std::min(t.earliest_ms, parsed.record.store_timestamp_ms);
     }
   }
+  if (cs.server) t.unsupported_requests += cs.server->unsupported_requests();
   const CoreStatsSet& set = cs.stats_set;
   add(t.put, set.tps(&TotalsSample::put_messages));
   add(t.get_found, set.tps(&TotalsSample::get_found));
@@ -165,6 +167,8 @@ std::vector<std::pair<std::string, std::string>> runtime_table(BrokerRuntime& rt
       {"queryThreadPoolQueueHeadWaitTimeMills", "0"},
       {"EndTransactionQueueSize", "0"}, {"EndTransactionThreadPoolQueueCapacity", "100000"},
       {"shardCount", n(rt.core_count())},
+      // ringmq's own: requests answered REQUEST_CODE_NOT_SUPPORTED since boot (logged at warn).
+      {"unsupportedRequestCodeTotal", n(t.unsupported_requests)},
   };
 }
 
