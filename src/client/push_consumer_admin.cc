@@ -135,7 +135,9 @@ RemotingCommand PushConsumer::running_info(const RemotingCommand&) {
   w.key("PROP_CONSUME_ORDERLY").value(orderly() ? "true" : "false");
   w.key("PROP_CONSUME_TYPE").value("CONSUME_PASSIVELY");
   w.key("PROP_CONSUMER_START_TIMESTAMP").value(std::to_string(start_timestamp_ms_));
-  w.key("PROP_NAMESERVER_ADDR").value(config_.client.namesrv_addr);
+  std::string namesrv;
+  for (const std::string& addr : instance_->namesrv_addrs()) namesrv += (namesrv.empty() ? "" : ";") + addr;
+  w.key("PROP_NAMESERVER_ADDR").value(namesrv);
   w.key("PROP_THREADPOOL_CORE_SIZE").value(std::to_string(config_.consume_thread_count));
   w.key("consumerGroup").value(config_.group);
   w.key("messageModel").value(clustering() ? "CLUSTERING" : "BROADCASTING");

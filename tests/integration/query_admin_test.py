@@ -3,6 +3,7 @@ with an expired time range, retry/DLQ topics), decoded by the project's client (
 the admin and runtime codes the Java tools call, their replies decoded as the Java client does.
 Clients the broker calls back (220, 221, 307, 309) are played by a raw connection here."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -241,6 +242,55 @@ def an_unsupported_code_is_answered_logged_at_warn_and_counted():
     after = int(kv_table(c.request(GET_BROKER_RUNTIME_INFO)["body"])["unsupportedRequestCodeTotal"])
     assert after == before + 1, (before, after)
     _env["srv"].wait_for_log([r"WARN.*request code 329 \(DELETE_EXPIRED_COMMITLOG\) from 127\.0\.0\.1:\d+ not supported"])
+
+
+EXAMPLE_CONSUMER = os.environ.get("RINGMQ_EXAMPLE_CONSUMER") or os.path.join(
+    os.path.dirname(os.path.abspath(h.RINGMQ)), "..", "..", "examples", "example_push_consumer")
+
+
+def wait_for(predicate, what, timeout_s=30):
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+@h.test
+def the_project_push_consumer_answers_running_info_status_reset_and_consume_directly():
+    env = dict(os.environ, NAMESRV_ADDR=_env["namesrv"])
+    out_path = os.path.join(h.temp_dir("cpp-consumer"), "stdout")
+    with open(out_path, "wb") as out:
+        proc = subprocess.Popen(["stdbuf", "-oL", EXAMPLE_CONSUMER, TOPIC, "gCpp"], stdout=out,
+                                stderr=subprocess.STDOUT, env=env)
+    h.on_teardown(lambda: proc.poll() is None and proc.kill())
+    lines = lambda: open(out_path).read().splitlines()
+    try:
+        wait_for(lambda: len([l for l in lines() if l.startswith("queue ")]) >= QUEUES, "the first delivery")
+        c = h.Connection(_env["port"])
+        ids = json.loads(c.request(38, {"consumerGroup": "gCpp"})["body"])["consumerIdList"]
+        assert len(ids) == 1, ids
+        r = c.request(RUNNING_INFO, {"consumerGroup": "gCpp", "clientId": ids[0], "jstackEnable": "false"})
+        assert r["code"] == 0, r
+        info = json.loads(re.sub(rb"\{\"brokerName[^}]*\}:", b'"mq":', r["body"]))
+        assert info["properties"]["consumerGroup"] == "gCpp", info
+        assert sorted(s["topic"] for s in info["subscriptionSet"]) == ["%RETRY%gCpp", TOPIC], info
+        assert info["properties"]["PROP_NAMESERVER_ADDR"] == _env["namesrv"], info
+        r = c.request(INVOKE_STATUS, {"topic": TOPIC, "group": "gCpp", "clientAddr": ""})
+        assert r["code"] == 0 and r["body"].startswith(('{"consumerTable":{"%s":{' % ids[0]).encode()), r
+        # Reset to the start: the client drops its queues, commits offset 0 and consumes again. The
+        # broker resets only a group whose offsets it has (the client commits every 5 s).
+        reset = lambda: c.request(INVOKE_RESET, {"topic": TOPIC, "group": "gCpp", "timestamp": 0, "isForce": "true"})
+        wait_for(lambda: reset().get("remark") != "THe consumer group <gCpp> not exist", "the first offset commit")
+        wait_for(lambda: len([l for l in lines() if l.startswith("queue ")]) == 2 * QUEUES, "the redelivery")
+        assert lines().count("queue 5 offset 0: body-5") == 2, lines()
+        rec = decoded(query(c, "k-2")["body"])[0]
+        msg_id = "7F000001" + ("%08X" % _env["port"]) + ("%016X" % rec["phys"])
+        r = c.request(CONSUME_DIRECTLY, {"consumerGroup": "gCpp", "clientId": ids[0], "msgId": msg_id})
+        assert r["code"] == 0 and json.loads(r["body"])["consumeResult"] == "CR_SUCCESS", r
+        wait_for(lambda: lines().count("queue 2 offset 0: body-2") == 3, "the direct consumption")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 @h.test
