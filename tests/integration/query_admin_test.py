@@ -233,6 +233,30 @@ def check_client_config_refuses_sql92_while_the_property_filter_is_off():
     assert "enablePropertyFilter=false\n" in config, config
 
 
+UPDATE_BROKER_CONFIG = 25
+
+
+@h.test
+def update_broker_config_applies_mutable_keys_live_and_refuses_the_rest():
+    c = h.Connection(_env["port"])
+    r = c.request(UPDATE_BROKER_CONFIG, {}, body=b"enablePropertyFilter=true\nshortPollingTimeMills=500\n")
+    assert r["code"] == 0, r
+    got = c.request(GET_BROKER_CONFIG)
+    assert "enablePropertyFilter=true\n" in got["body"].decode() and "shortPollingTimeMills=500\n" in got["body"].decode()
+    assert json.loads(got["extFields"]["version"])["counter"] == 1, got
+    sub = {"topic": TOPIC, "subString": "a > 1", "expressionType": "SQL92"}
+    r = c.request(CHECK_CLIENT_CONFIG, {}, body=json.dumps({"subscriptionData": sub}).encode())
+    assert r["code"] == 0, r
+    # One bad key refuses the whole update.
+    r = c.request(UPDATE_BROKER_CONFIG, {}, body=b"enablePropertyFilter=false\nbrokerName=other\n")
+    assert r["code"] == 1 and "brokerName" in r["remark"] and "restart" in r["remark"], r
+    r = c.request(UPDATE_BROKER_CONFIG, {}, body=b"shortPollingTimeMills=0\n")
+    assert r["code"] == 1 and "shortPollingTimeMills = 0" in r["remark"], r
+    assert "enablePropertyFilter=true\n" in c.request(GET_BROKER_CONFIG)["body"].decode()
+    r = c.request(UPDATE_BROKER_CONFIG, {}, body=b"enablePropertyFilter=false\n")
+    assert r["code"] == 0, r
+
+
 @h.test
 def an_unsupported_code_is_answered_logged_at_warn_and_counted():
     c = h.Connection(_env["port"])
