@@ -96,6 +96,7 @@ struct CoreStats {
   std::uint64_t put_latency_buckets[kPutLatencyBuckets] = {};
   std::uint64_t put_latency_sum_us = 0;
   std::uint64_t flush_disk_timeouts = 0;  // sync sends answered FLUSH_DISK_TIMEOUT
+  std::uint64_t put_failures = 0;         // sends the store refused (putMessageFailedTimes)
   std::uint64_t flush_group_buckets[kFlushGroupBuckets] = {};
   std::uint64_t flush_group_sends = 0;    // sum of the group sizes
 

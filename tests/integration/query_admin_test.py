@@ -208,6 +208,7 @@ def time_span_clone_offsets_and_consumers_of_a_topic():
     assert len(spans) == QUEUES and spans[0]["messageQueue"]["brokerName"] == "broker-a"
     assert spans[0]["consumeTimeStamp"] == spans[0]["maxTimeStamp"] == spans[0]["minTimeStamp"] > 0, spans[0]
     assert spans[0]["delayTime"] == 0 and spans[1]["delayTime"] > 0, spans
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d#\d\d:\d\d:\d\d:\d{3}", spans[0]["minTimeStampStr"]), spans[0]
     r = c.request(TIME_SPAN, {"topic": "NoSuchT", "group": "gSpan"})
     assert (r["code"], r["remark"]) == (17, "topic[NoSuchT] not exist"), r
     r = c.request(CLONE_OFFSET, {"srcGroup": "gSpan", "destGroup": "gClone", "topic": TOPIC, "offline": "true"})
@@ -263,7 +264,11 @@ def an_unsupported_code_is_answered_logged_at_warn_and_counted():
     before = int(kv_table(c.request(GET_BROKER_RUNTIME_INFO)["body"])["unsupportedRequestCodeTotal"])
     r = c.request(329, {})  # DELETE_EXPIRED_COMMITLOG
     assert (r["code"], r["remark"]) == (3, " request type 329 not supported"), r
-    after = int(kv_table(c.request(GET_BROKER_RUNTIME_INFO)["body"])["unsupportedRequestCodeTotal"])
+    table = kv_table(c.request(GET_BROKER_RUNTIME_INFO)["body"])
+    after = int(table["unsupportedRequestCodeTotal"])
+    # The keys mqadmin brokerStatus prints that 4.9.4 has beside the TPS and pool ones.
+    assert table["putMessageFailedTimes"] == "0" and re.fullmatch(r"\d+\.\d\d", table["putLatency99"]), table
+    assert re.fullmatch(r"\d+\.\d\d", table["putLatency999"]), table
     assert after == before + 1, (before, after)
     _env["srv"].wait_for_log([r"WARN.*request code 329 \(DELETE_EXPIRED_COMMITLOG\) from 127\.0\.0\.1:\d+ not supported"])
 

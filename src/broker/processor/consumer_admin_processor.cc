@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -87,15 +88,28 @@ void time_span_of(QueueTimeSpan& s, const store::ShardStore& shard, const std::s
   if (s.consumer_offset < max) s.delay_ms = wall_clock_ms() - store_time(shard, topic, q, s.consumer_offset);
 }
 
-// QueryConsumeTimeSpanBody, fastjson's alphabetical keys.
+// QueueTimeSpan#get*TimeStampStr: UtilAll.formatDate(new Date(ms), "yyyy-MM-dd#HH:mm:ss:SSS"), local
+// time (floor division, so -1 is the last millisecond of 1969 as in Java).
+std::string java_date_text(std::int64_t ms) {
+  const std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  const auto t = static_cast<time_t>(secs);
+  struct tm tm {};
+  localtime_r(&t, &tm);
+  return fmt::format("{:04d}-{:02d}-{:02d}#{:02d}:{:02d}:{:02d}:{:03d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - secs * 1000));
+}
+
+// QueryConsumeTimeSpanBody, fastjson's alphabetical keys (the *Str getters included).
 std::string encode_time_spans(const TimeSpanGather& g, const std::string& broker_name) {
   JsonWriter w;
   w.begin_object().key("consumeTimeSpanSet").begin_array();
   for (const QueueTimeSpan& s : g.queues) {
-    w.begin_object().key("consumeTimeStamp").value(s.consume_ms).key("delayTime").value(s.delay_ms);
-    w.key("maxTimeStamp").value(s.max_ms).key("messageQueue").begin_object();
+    w.begin_object().key("consumeTimeStamp").value(s.consume_ms);
+    w.key("consumeTimeStampStr").value(java_date_text(s.consume_ms)).key("delayTime").value(s.delay_ms);
+    w.key("maxTimeStamp").value(s.max_ms).key("maxTimeStampStr").value(java_date_text(s.max_ms));
+    w.key("messageQueue").begin_object();
     w.key("brokerName").value(broker_name).key("queueId").value(s.queue_id).key("topic").value(g.topic).end_object();
-    w.key("minTimeStamp").value(s.min_ms).end_object();
+    w.key("minTimeStamp").value(s.min_ms).key("minTimeStampStr").value(java_date_text(s.min_ms)).end_object();
   }
   w.end_array().end_object();
   return w.take();
