@@ -3,7 +3,6 @@
 // (221), GET_CONSUMER_RUNNING_INFO (307) and CONSUME_MESSAGE_DIRECTLY (309). NOTIFY_CONSUMER_IDS_CHANGED
 // (40) is registered in push_consumer.cc. Every handler runs on the client's callback pool.
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <chrono>
 #include <string>
@@ -14,6 +13,7 @@
 #include "base/json_writer.h"
 #include "base/log.h"
 #include "client/message_codec.h"
+#include "client/mq_admin.h"
 #include "client/push_consumer.h"
 #include "protocol/heartbeat_data.h"
 #include "remoting/request_code.h"
@@ -25,38 +25,6 @@ namespace rc = remoting::response_code;
 using remoting::RemotingCommand;
 
 namespace {
-
-// A body's "{MessageQueue}:offset" pairs (ResetOffsetBody, fastjson's object-keyed map) or its
-// [{brokerName, offset, queueId, topic}] entries (ResetOffsetBodyForC), in order.
-std::vector<std::pair<MessageQueue, std::int64_t>> parse_queue_offsets(std::string_view body) {
-  std::vector<std::pair<MessageQueue, std::int64_t>> out;
-  simdjson::dom::parser parser;
-  for (std::size_t at = body.find("{\"brokerName\""); at != std::string_view::npos;
-       at = body.find("{\"brokerName\"", at + 1)) {
-    const std::size_t close = body.find('}', at);
-    if (close == std::string_view::npos) break;
-    simdjson::dom::element obj;
-    if (parser.parse(std::string(body.substr(at, close + 1 - at))).get(obj) != simdjson::SUCCESS) continue;
-    MessageQueue mq;
-    std::string_view broker, topic;
-    std::int64_t queue_id = 0, offset = 0;
-    if (obj["brokerName"].get(broker) || obj["topic"].get(topic) || obj["queueId"].get(queue_id)) continue;
-    mq.broker_name = std::string(broker);
-    mq.topic = std::string(topic);
-    mq.queue_id = static_cast<std::int32_t>(queue_id);
-    if (obj["offset"].get(offset) != simdjson::SUCCESS) {
-      // The map form: the value follows the key object.
-      std::size_t v = close + 1;
-      if (v >= body.size() || body[v] != ':') continue;
-      const char* begin = body.data() + v + 1;
-      char* end = nullptr;
-      offset = std::strtoll(begin, &end, 10);
-      if (end == begin) continue;
-    }
-    out.emplace_back(std::move(mq), offset);
-  }
-  return out;
-}
 
 std::string mq_key(const MessageQueue& mq) {
   JsonWriter k;
@@ -79,7 +47,7 @@ RemotingCommand response(std::int32_t code, std::string body = {}, std::string r
 // their offsets set and persisted, and the next rebalance pulls them again from there.
 void PushConsumer::reset_offset(const RemotingCommand& request) {
   const std::string topic(request.ext_fields.get("topic").value_or(""));
-  const auto table = parse_queue_offsets(request.body);
+  const auto table = parse_queue_offset_table(request.body);
   std::vector<MessageQueue> reset;
   {
     std::lock_guard lock(mutex_);

@@ -46,6 +46,13 @@ def decoded(body):
     return out
 
 
+def wait_for(predicate, what, timeout_s=30):
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
 def kv_table(body):
     return json.loads(body)["table"]
 
@@ -190,6 +197,10 @@ def reset_offset_pushes_the_offsets_to_live_clients_and_status_asks_them():
         time.sleep(0.05)
     push = [f for f in fake.seen if f["code"] == RESET_CLIENT][0]
     assert push["extFields"]["group"] == "gReset" and push["extFields"]["topic"] == TOPIC, push
+    # `ringmq admin resetOffsetByTime` takes the same path while a client is online (as mqadmin).
+    rows = admin("resetOffsetByTime", "-g", "gReset", "-t", TOPIC, "-s", "0")["queues"]
+    assert sorted((r["queueId"], r["resetOffset"]) for r in rows) == [(q, 0) for q in range(QUEUES)], rows
+    wait_for(lambda: len([f for f in fake.seen if f["code"] == RESET_CLIENT]) == 2, "the second push")
     r = c.request(INVOKE_STATUS, {"topic": TOPIC, "group": "gReset", "clientAddr": ""})
     assert r["code"] == 0, r
     assert r["body"].startswith(b'{"consumerTable":{"127.0.0.1@reset":{{"brokerName":"broker-a"'), r["body"]
@@ -275,13 +286,6 @@ def an_unsupported_code_is_answered_logged_at_warn_and_counted():
 
 EXAMPLE_CONSUMER = os.environ.get("RINGMQ_EXAMPLE_CONSUMER") or os.path.join(
     os.path.dirname(os.path.abspath(h.RINGMQ)), "..", "..", "examples", "example_push_consumer")
-
-
-def wait_for(predicate, what, timeout_s=30):
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 @h.test
