@@ -195,7 +195,9 @@ Result<std::int64_t> search_offset(AdminSession& s, const std::string& addr, con
 // their in-memory offsets and may commit over it; stop them first, as with mqadmin's old path.
 // DefaultMQAdminExtImpl#resetOffsetByTimestamp: every master computes the offsets and pushes them
 // to the group's live clients (INVOKE_BROKER_TO_RESET_OFFSET). Returns false when a broker says no
-// consumer is online (CONSUMER_NOT_ONLINE): then the offsets are committed directly instead.
+// consumer is online (CONSUMER_NOT_ONLINE): then the offsets are committed directly instead. Unlike
+// mqadmin, a broker lacking an offset of the group on some queue ("THe consumer group <g> not
+// exist") takes that path too, so a group that never consumed every queue can still be reset.
 Result<bool> reset_through_clients(AdminSession& s, const client::TopicRouteData& route, const ResetArgs& a,
                                    std::int64_t timestamp, Output& out) {
   std::vector<std::pair<client::MessageQueue, std::int64_t>> reset;
@@ -207,8 +209,15 @@ Result<bool> reset_through_clients(AdminSession& s, const client::TopicRouteData
     r.ext_fields.set("group", a.group);
     r.ext_fields.set_int("timestamp", timestamp);
     r.ext_fields.set("isForce", a.force ? "true" : "false");
-    RINGMQ_TRY_ASSIGN(auto response, s.call_broker(*addr, std::move(r), {rc::kConsumerNotOnline}));
+    RINGMQ_TRY_ASSIGN(auto response, s.call_broker(*addr, std::move(r), {rc::kConsumerNotOnline, rc::kSystemError}));
     if (response.code == rc::kConsumerNotOnline) return false;
+    if (response.code == rc::kSystemError) {
+      const std::string remark = response.remark.value_or("");
+      if (remark.starts_with("THe consumer group <") && remark.ends_with("> not exist")) return false;
+      // Any other refusal is reported as call_broker reports one.
+      s.note_failure(CallFailure{"broker " + *addr, rc::kSystemError, remark});
+      return make_error(Errc::io, fmt::format("broker {}: SYSTEM_ERROR ({}): {}", *addr, rc::kSystemError, remark));
+    }
     for (auto& entry : client::parse_queue_offset_table(response.body)) reset.push_back(std::move(entry));
   }
   Table& table = out.table("queues", {{"#brokerName", "brokerName"}, {"#queueId", "queueId"}, {"#offset", "resetOffset"}});
