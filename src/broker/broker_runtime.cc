@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "broker/broker_config_update.h"
 #include "broker/processor/broker_processors.h"
 #include "broker/out/broker_registrar.h"
 #include "broker/client/client_manager.h"
@@ -115,6 +116,18 @@ Status BrokerRuntime::open_store() {
              rec.end.value, rec.records_scanned);
     cores_.push_back(std::move(cs));
   }
+  return {};
+}
+
+Status BrokerRuntime::update_config(BrokerConfig next) {
+  if (config_snapshots_.size() >= kBrokerConfigUpdatesMax) {
+    return make_error(Errc::too_large, fmt::format("{} live config updates (kBrokerConfigUpdatesMax); restart the "
+                                                   "broker to change more",
+                                                   config_snapshots_.size()));
+  }
+  config_snapshots_.push_back(std::make_unique<BrokerConfig>(std::move(next)));
+  live_config_.store(config_snapshots_.back().get(), std::memory_order_release);
+  config_updates_.fetch_add(1, std::memory_order_acq_rel);
   return {};
 }
 

@@ -12,6 +12,7 @@
 // - everything else is read-only once the cores run.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -101,6 +102,7 @@ struct CoreStats {
   std::uint64_t put_latency_buckets[kPutLatencyBuckets] = {};
   std::uint64_t put_latency_sum_us = 0;
   std::uint64_t flush_disk_timeouts = 0;  // sync sends answered FLUSH_DISK_TIMEOUT
+  std::uint64_t put_failures = 0;         // sends the store refused (putMessageFailedTimes)
   std::uint64_t flush_group_buckets[kFlushGroupBuckets] = {};
   std::uint64_t flush_group_sends = 0;    // sum of the group sizes
   LatencyHistogram pull_latency;   // PULL arrival (or wake-up from a long poll) to its reply
@@ -162,7 +164,13 @@ class BrokerRuntime {
   Status shutdown();
 
   // --- for processors, on core threads ---
-  const BrokerConfig& config() const { return config_; }
+  // The settings in effect: the start-up config, or the latest UPDATE_BROKER_CONFIG snapshot.
+  const BrokerConfig& config() const { return *live_config_.load(std::memory_order_acquire); }
+  // Core 0: makes `next` the config in effect (earlier snapshots stay alive, as cores may hold
+  // references). Errc::too_large past kBrokerConfigUpdatesMax updates.
+  Status update_config(BrokerConfig next);
+  // How many updates were applied (GET_BROKER_CONFIG's DataVersion counter).
+  std::uint32_t config_updates() const { return config_updates_.load(std::memory_order_acquire); }
   const BrokerIdentity& identity() const { return identity_; }
   const store::HostAddress& store_host() const { return store_host_; }
   unsigned core_count() const { return core_count_; }
@@ -226,6 +234,9 @@ class BrokerRuntime {
   void finish_checkpoint_round(CoreState& cs);
 
   BrokerConfig config_;
+  std::atomic<const BrokerConfig*> live_config_{&config_};
+  std::vector<std::unique_ptr<BrokerConfig>> config_snapshots_;  // core 0; never shrinks
+  std::atomic<std::uint32_t> config_updates_{0};
   StandaloneOptions standalone_;
   BrokerIdentity identity_;
   store::HostAddress store_host_;

@@ -30,7 +30,7 @@ constexpr const char* kDefaultNamesrv = "127.0.0.1:9876";
 constexpr std::int32_t kBrokerRequestCodes[] = {
     request_code::kNotifyConsumerIdsChanged, request_code::kCheckTransactionState,
     request_code::kResetConsumerClientOffset, request_code::kGetConsumerStatusFromClient,
-    request_code::kGetConsumerRunningInfo,
+    request_code::kGetConsumerRunningInfo, request_code::kConsumeMessageDirectly,
     request_code::kPushReplyMessageToClient};
 
 std::string detect_client_ip() {
@@ -322,12 +322,31 @@ Status ClientInstance::register_request_handler(std::int32_t code, RequestHandle
   return {};
 }
 
+Status ClientInstance::register_request_responder(std::int32_t code, RequestResponderFn responder) {
+  std::lock_guard lock(registry_mutex_);
+  responders_[code] = std::move(responder);
+  return {};
+}
+
 void ClientInstance::handle_broker_request(const RemotingCommand& request, rpc::ReplyContext& reply) {
   RequestHandlerFn handler;
+  RequestResponderFn responder;
   {
     std::lock_guard lock(registry_mutex_);
     auto it = handlers_.find(request.code);
     if (it != handlers_.end()) handler = it->second;
+    auto r = responders_.find(request.code);
+    if (r != responders_.end()) responder = r->second;
+  }
+  if (responder) {
+    // The reply context belongs to the reactor thread: the answer computed on the pool is posted back.
+    auto context = std::make_shared<rpc::ReplyContext>(std::move(reply));
+    auto copy = std::make_shared<RemotingCommand>(request);
+    (void)pool_->submit([this, responder, copy, context] {
+      auto response = std::make_shared<RemotingCommand>(responder(*copy));
+      (void)engine_->post(0, [context, response] { (void)context->reply(std::move(*response)); });
+    });
+    return;
   }
   if (!handler) {
     (void)reply.reply(remoting::response_code::kRequestCodeNotSupported, "not supported by this client");

@@ -71,6 +71,8 @@ class ClientInstance {
   using ResponseCallback = std::function<void(Result<remoting::RemotingCommand>)>;
   using ConsumerDataFn = std::function<ConsumerData()>;
   using RequestHandlerFn = std::function<void(const remoting::RemotingCommand& request)>;
+  // Answers a broker's request with a response (code, remark, header, body; opaque set for it).
+  using RequestResponderFn = std::function<remoting::RemotingCommand(const remoting::RemotingCommand& request)>;
 
   static Result<std::shared_ptr<ClientInstance>> create(ClientConfig config);
   ~ClientInstance();
@@ -103,6 +105,9 @@ class ClientInstance {
   // Handles requests brokers send on our connections (e.g. NOTIFY_CONSUMER_IDS_CHANGED); the
   // handler runs on the pool. Oneway requests get no answer; others get SUCCESS.
   Status register_request_handler(std::int32_t code, RequestHandlerFn handler);
+  // As above, but the answer is the responder's (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY,
+  // GET_CONSUMER_STATUS_FROM_CLIENT); it runs on the pool and its response goes back from the reactor.
+  Status register_request_responder(std::int32_t code, RequestResponderFn responder);
 
   // --- routes --------------------------------------------------------------------------------
   // Asks the NameServer and caches the answer. Errc::not_found when the topic has no route.
@@ -155,6 +160,7 @@ class ClientInstance {
   std::vector<std::string> producer_groups_;
   std::map<std::string, ConsumerDataFn> consumers_;
   std::map<std::int32_t, RequestHandlerFn> handlers_;
+  std::map<std::int32_t, RequestResponderFn> responders_;
 };
 
 }  // namespace ringmq::client

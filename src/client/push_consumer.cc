@@ -92,6 +92,8 @@ Status PushConsumer::start() {
   instance_->register_consumer(config_.group, [this] { return consumer_data(); });
   RINGMQ_TRY(instance_->register_request_handler(request_code::kNotifyConsumerIdsChanged,
                                                  [this](const RemotingCommand&) { do_rebalance(); }));
+  RINGMQ_TRY(register_broker_requests());
+  start_timestamp_ms_ = wall_clock_ms();
   (void)instance_->send_heartbeat_to_all_brokers();
   RINGMQ_TRY(instance_->schedule_periodic(kRebalanceIntervalMs, [this] { do_rebalance(); }));
   RINGMQ_TRY(instance_->schedule_periodic(kPersistOffsetIntervalMs, [this] { persist_offsets(); }));

@@ -111,6 +111,12 @@ class PushConsumer {
   void commit(const PQ& pq, std::int64_t offset);
   void persist_offsets();
   void unregister_client();
+  // broker requests (push_consumer_admin.cc)
+  Status register_broker_requests();
+  void reset_offset(const remoting::RemotingCommand& request);
+  remoting::RemotingCommand consumer_status(const remoting::RemotingCommand& request);
+  remoting::RemotingCommand running_info(const remoting::RemotingCommand& request);
+  remoting::RemotingCommand consume_directly(const remoting::RemotingCommand& request);
 
   PushConsumerConfig config_;
   MessageListenerConcurrently concurrent_listener_;
@@ -125,6 +131,7 @@ class PushConsumer {
   std::map<std::string, SubscriptionData> subscriptions_;  // by topic; never erased after start()
   std::map<MessageQueue, PQ> process_queues_;
   std::mutex rebalance_mutex_;  // one rebalance at a time
+  std::int64_t start_timestamp_ms_ = 0;
 };
 
 }  // namespace ringmq::client

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "base/log.h"
+#include "base/log_limiter.h"
+#include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "rpc/channel.h"
 #include "rpc/limits.h"
@@ -18,7 +20,13 @@ void Dispatcher::dispatch(Channel& channel, remoting::RemotingCommand request) {
   reactor::Connection& conn = channel.connection();
   auto it = handlers_.find(request.code);
   if (it == handlers_.end()) {
-    log_debug("request code {} from {} not supported", request.code, conn.peer());
+    // An operator must see this: a Java client fails on it. Rate-limited, as a misbehaving client
+    // could otherwise fill the log with one line per request.
+    ++unsupported_requests_;
+    static LogLimiter limiter;
+    const std::string_view name = remoting::request_code_name(request.code);
+    RINGMQ_LOG_LIMITED(limiter, log_warn, "request code {} ({}) from {} not supported", request.code,
+                       name.empty() ? std::string_view("unknown") : name, conn.peer());
     if (request.is_oneway()) return;  // a oneway sender gets nothing, not even an error
     auto response = remoting::RemotingCommand::response_to(
         request, remoting::response_code::kRequestCodeNotSupported,

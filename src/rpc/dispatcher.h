@@ -1,5 +1,6 @@
 // Dispatcher: the table of request handlers of one side of a connection, keyed by request code.
-// The remoting layer's generic answers live here: unknown code -> REQUEST_CODE_NOT_SUPPORTED,
+// The remoting layer's generic answers live here: unknown code -> REQUEST_CODE_NOT_SUPPORTED (logged
+// at warn, rate-limited, and counted),
 // too many open requests -> SYSTEM_BUSY, oneway requests never answered.
 // Owned by a RemotingServer or RemotingClient; used on its core only.
 #pragma once
@@ -26,9 +27,12 @@ class Dispatcher {
 
   // Runs the handler of a request that arrived on `channel`.
   void dispatch(Channel& channel, remoting::RemotingCommand request);
+  // Requests answered REQUEST_CODE_NOT_SUPPORTED (or dropped, if oneway) so far.
+  std::uint64_t unsupported_requests() const { return unsupported_requests_; }
 
  private:
   std::unordered_map<std::int32_t, RequestHandler> handlers_;
+  std::uint64_t unsupported_requests_ = 0;
 };
 
 }  // namespace ringmq::rpc

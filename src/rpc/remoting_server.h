@@ -63,6 +63,8 @@ class RemotingServer : public reactor::ConnectionHandler {
   // Connections closed by a limit (per-IP cap, idle timeout) since the server started.
   std::uint64_t refused_by_ip_limit() const { return ip_limit_log_.total; }
   std::uint64_t closed_idle() const { return idle_log_.total; }
+  // Requests whose code has no handler, since the server started.
+  std::uint64_t unsupported_requests() const { return dispatcher_.unsupported_requests(); }
   reactor::Reactor& reactor() const { return reactor_; }
 
   // reactor::ConnectionHandler

@@ -124,6 +124,12 @@ class IndexService {
   // ok = false: the round failed, so everything it covered is dirty again.
   void flush_done(bool ok);
   std::size_t file_count() const { return files_.size(); }
+  // The newest file's end timestamp and physical offset (QueryMessageResponseHeader's
+  // indexLastUpdateTimestamp / indexLastUpdatePhyoffset); zeros before the first entry.
+  std::int64_t last_update_timestamp_ms() const { return files_.empty() ? 0 : files_.back()->end_timestamp_ms(); }
+  PhysicalOffset last_update_physical_offset() const {
+    return files_.empty() ? PhysicalOffset{0} : files_.back()->end_physical_offset();
+  }
 
  private:
   IndexService(std::string dir, const IndexOptions& o) : dir_(std::move(dir)), options_(o) {}

@@ -145,8 +145,12 @@ class ShardStore {
   // Records of `topic` whose KEYS hold `key`, stored within [begin_ms, end_ms], newest first.
   std::vector<RecordSlice> query_by_key(std::string_view topic, std::string_view key, std::int64_t begin_ms,
                                         std::int64_t end_ms, std::size_t max) const;
-  // Records of `topic` whose UNIQ_KEY is `unique_key`.
-  std::vector<RecordSlice> query_by_unique_key(std::string_view topic, std::string_view unique_key, std::size_t max) const;
+  // Records of `topic` whose UNIQ_KEY is `unique_key`, stored within [begin_ms, end_ms].
+  std::vector<RecordSlice> query_by_unique_key(std::string_view topic, std::string_view unique_key, std::int64_t begin_ms,
+                                               std::int64_t end_ms, std::size_t max) const;
+  // Where this shard's index ends: its newest index file's end timestamp and physical offset.
+  std::int64_t index_last_update_timestamp_ms() const { return index_->last_update_timestamp_ms(); }
+  PhysicalOffset index_last_update_physical_offset() const { return index_->last_update_physical_offset(); }
 
   // --- durability ---
   CommitLog& commit_log() { return *log_; }

@@ -141,8 +141,8 @@ std::vector<RecordSlice> ShardStore::query_by_key(std::string_view topic, std::s
 }
 
 std::vector<RecordSlice> ShardStore::query_by_unique_key(std::string_view topic, std::string_view unique_key,
-                                                         std::size_t max) const {
-  return query_index(topic, unique_key, kPropertyUniqKey, 0, INT64_MAX, max);
+                                                         std::int64_t begin_ms, std::int64_t end_ms, std::size_t max) const {
+  return query_index(topic, unique_key, kPropertyUniqKey, begin_ms, end_ms, max);
 }
 
 Result<RetentionReport> ShardStore::run_retention(const RetentionInputs& in) {

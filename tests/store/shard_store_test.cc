@@ -163,11 +163,33 @@ TEST_CASE("shard_store: messages are found by key within a time range and by uni
   CHECK(hits[0].segment->start() + hits[0].position == a.offset.value);
   CHECK(h.shard->query_by_key("T", "order-2", 0, 3'000'000, 10).size() == 2);
   CHECK(h.shard->query_by_key("T", "order-2", 1'500'000, 3'000'000, 10).size() == 1);
-  CHECK(h.shard->query_by_unique_key("T", "AABB", 10).size() == 1);
-  CHECK(h.shard->query_by_unique_key("T", "CCDD", 10).empty());
+  CHECK(h.shard->query_by_unique_key("T", "AABB", 0, INT64_MAX, 10).size() == 1);
+  CHECK(h.shard->query_by_unique_key("T", "CCDD", 0, INT64_MAX, 10).empty());
+  CHECK(h.shard->query_by_unique_key("T", "AABB", 1'500'000, INT64_MAX, 10).empty());
+  CHECK(h.shard->query_by_key("T", "order-1", 0, 999'000, 10).empty());
+  CHECK(h.shard->index_last_update_timestamp_ms() == 2'000'000);
+  CHECK(h.shard->index_last_update_physical_offset().value > a.offset.value);
   auto by_id = h.shard->message_at(a.offset);
   REQUIRE(by_id.ok());
   CHECK(by_id->size == a.size);
+}
+
+TEST_CASE("shard_store: the index answers queries after a clean restart and after a crash") {
+  TempDir tmp;
+  Harness h(tmp.path());
+  put(*h.shard, "T", 0, "a", "KEYS\x01k1\x02UNIQ_KEY\x01" "AABB\x02", 1'000'000);
+  put(*h.shard, "T", 1, "b", "KEYS\x01k1 k2\x02", 2'000'000);
+  h.close_clean();
+  h.open();
+  CHECK(h.shard->query_by_key("T", "k1", 0, INT64_MAX, 10).size() == 2);
+  CHECK(h.shard->query_by_unique_key("T", "AABB", 0, INT64_MAX, 10).size() == 1);
+  put(*h.shard, "T", 0, "c", "KEYS\x01k2\x02", 3'000'000);
+  flush_log(*h.shard);
+  h.crash();
+  h.open();
+  CHECK(h.shard->query_by_key("T", "k2", 0, INT64_MAX, 10).size() == 2);
+  CHECK(h.shard->query_by_key("T", "k1", 0, INT64_MAX, 10).size() == 2);
+  CHECK(h.shard->index_last_update_timestamp_ms() == 3'000'000);
 }
 
 TEST_CASE("shard_store: offsets are found by store timestamp") {

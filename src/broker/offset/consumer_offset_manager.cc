@@ -46,6 +46,24 @@ Status ConsumerOffsetManager::commit(std::string_view group, std::string_view to
   return {};
 }
 
+Status ConsumerOffsetManager::clone_offsets(std::string_view src, std::string_view dst, std::string_view topic) {
+  auto from = table_.offsets.find(key(topic, src));
+  if (from == table_.offsets.end()) return {};
+  const std::string to_key = key(topic, dst);
+  auto to = table_.offsets.find(to_key);
+  const std::size_t replaced = to == table_.offsets.end() ? 0 : to->second.size();
+  if (entries_ - replaced + from->second.size() > kConsumerOffsetEntriesMax) {
+    return make_error(Errc::too_large, fmt::format("the consumer offset table is full ({} entries, limit "
+                                                   "kConsumerOffsetEntriesMax={})",
+                                                   entries_, kConsumerOffsetEntriesMax));
+  }
+  std::map<std::int32_t, std::int64_t> copy = from->second;  // `from` may move when `to` is inserted
+  entries_ = entries_ - replaced + copy.size();
+  table_.offsets[to_key] = std::move(copy);
+  dirty_ = true;
+  return {};
+}
+
 std::optional<std::int64_t> ConsumerOffsetManager::query(std::string_view group, std::string_view topic,
                                                          std::int32_t queue_id) const {
   auto it = table_.offsets.find(key(topic, group));

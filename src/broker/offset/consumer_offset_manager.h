@@ -42,6 +42,9 @@ class ConsumerOffsetManager {
   // Groups with offsets for the topic.
   std::vector<std::string> groups_of_topic(std::string_view topic) const;
   void remove_group(std::string_view group);
+  // CLONE_GROUP_OFFSET: `dst`'s offsets of `topic` become a copy of `src`'s (nothing if `src` has
+  // none). too_large when the copy would take the table past kConsumerOffsetEntriesMax.
+  Status clone_offsets(std::string_view src, std::string_view dst, std::string_view topic);
 
   std::string encode() const { return store::encode_consumer_offsets(table_); }
   // Every committed offset, keyed "topic@group" (metrics read it to export consumer lag).

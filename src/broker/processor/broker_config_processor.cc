@@ -1,14 +1,17 @@
 // GET_BROKER_CONFIG and UPDATE_BROKER_CONFIG (docs/PROTOCOL.md §7; AdminBrokerProcessor
 // #getBrokerConfig / #updateBrokerConfig). The body is a Java properties text under RocketMQ's key
-// names. ringmq's BrokerConfig is read-only once the broker runs (every core reads it without a
-// lock), so an update is refused with SYSTEM_ERROR naming the key, rather than accepted and
-// silently ignored; mqadmin prints the remark.
+// names. The keys read afresh on every use (broker_config_update.h) are applied live; an update
+// naming any other key is refused with SYSTEM_ERROR naming it (mqadmin prints the remark) rather
+// than accepted and silently ignored. Updates last until a restart (broker.conf is not rewritten).
 #include <fmt/format.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "base/log.h"
+#include "base/properties_file.h"
+#include "broker/broker_config_update.h"
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
 #include "remoting/response_code.h"
@@ -81,24 +84,29 @@ void process_get_broker_config(RequestContext ctx, remoting::RemotingCommand&&) 
   for (const auto& [key, value] : config_properties(ctx.rt)) body += key + "=" + value + "\n";
   auto response = make_response(ctx.ref, rc::kSuccess);
   response.has_ext_fields = true;
-  // GetBrokerConfigResponseHeader#version: the DataVersion of the config; it never changes here.
-  response.ext_fields.set("version",
-                          fmt::format("{{\"counter\":0,\"timestamp\":{}}}", ctx.rt.boot_timestamp_ms()));
+  // GetBrokerConfigResponseHeader#version: the config's DataVersion, counting live updates.
+  response.ext_fields.set("version", fmt::format("{{\"counter\":{},\"timestamp\":{}}}", ctx.rt.config_updates(),
+                                                 ctx.rt.boot_timestamp_ms()));
   response.body = std::move(body);
   ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
 }
 
+// AdminBrokerProcessor#updateBrokerConfig: the body is a properties text. All of it is applied on
+// core 0 (one snapshot replaces the config in effect) or none of it is.
 void process_update_broker_config(RequestContext ctx, remoting::RemotingCommand&& request) {
-  // The first key of the properties body names what could not be changed.
-  std::string key = request.body.substr(0, request.body.find_first_of("=\n"));
-  if (key.empty()) {
+  auto update = parse_properties(request.body);
+  if (!update.ok() || update->empty()) {
     return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, "string2Properties error"));
   }
-  ctx.rt.reply(ctx.target, ctx.ref,
-               make_response(ctx.ref, rc::kSystemError,
-                             fmt::format("broker config '{}' cannot be changed while the broker runs; set it in "
-                                         "broker.conf (or its flag) and restart",
-                                         key)));
+  ctx.rt.run_on(0, [ctx, u = std::move(update).value()] {
+    auto next = apply_broker_config_update(ctx.rt.config(), u);
+    Status st = next.ok() ? ctx.rt.update_config(std::move(next).value()) : Status(next.take_error());
+    if (!st.ok()) {
+      return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, st.error().detail));
+    }
+    for (const auto& [key, value] : u) log_info("broker config updated live: {}={}", key, value);
+    ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSuccess));
+  });
 }
 
 }  // namespace ringmq::broker

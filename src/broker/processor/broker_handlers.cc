@@ -93,6 +93,14 @@ void register_broker_handlers(BrokerRuntime& rt, CoreState& cs, rpc::RemotingSer
   // Request-reply (issue 15).
   add(rt, cs, server, req::kSendReplyMessage, process_send_reply_message);
   add(rt, cs, server, req::kSendReplyMessageV2, process_send_reply_message);
+  // Issue 15, admin and runtime codes (consumer_admin_processor.cc, broker2client_processor.cc).
+  add(rt, cs, server, req::kCheckClientConfig, process_check_client_config);
+  add(rt, cs, server, req::kQueryConsumeTimeSpan, process_query_consume_time_span);
+  add(rt, cs, server, req::kCloneGroupOffset, process_clone_group_offset);
+  add(rt, cs, server, req::kInvokeBrokerToResetOffset, process_invoke_broker_to_reset_offset);
+  add(rt, cs, server, req::kInvokeBrokerToGetConsumerStatus, process_invoke_broker_to_get_consumer_status);
+  add(rt, cs, server, req::kGetConsumerRunningInfo, process_get_consumer_running_info);
+  add(rt, cs, server, req::kConsumeMessageDirectly, process_consume_message_directly);
 }
 
 namespace {

@@ -89,6 +89,17 @@ void process_delete_subscription_group(RequestContext ctx, remoting::RemotingCom
 void process_lock_batch_mq(RequestContext ctx, remoting::RemotingCommand&& request);
 void process_unlock_batch_mq(RequestContext ctx, remoting::RemotingCommand&& request);
 
+// consumer_admin_processor.cc: CHECK_CLIENT_CONFIG, QUERY_CONSUME_TIME_SPAN, CLONE_GROUP_OFFSET.
+void process_check_client_config(RequestContext ctx, remoting::RemotingCommand&& request);
+void process_query_consume_time_span(RequestContext ctx, remoting::RemotingCommand&& request);
+void process_clone_group_offset(RequestContext ctx, remoting::RemotingCommand&& request);
+
+// broker2client_processor.cc: requests relayed to live consumers (222, 223, 307, 309).
+void process_invoke_broker_to_reset_offset(RequestContext ctx, remoting::RemotingCommand&& request);
+void process_invoke_broker_to_get_consumer_status(RequestContext ctx, remoting::RemotingCommand&& request);
+void process_get_consumer_running_info(RequestContext ctx, remoting::RemotingCommand&& request);
+void process_consume_message_directly(RequestContext ctx, remoting::RemotingCommand&& request);
+
 // send_back_processor.cc (§6.7)
 void process_consumer_send_msg_back(RequestContext ctx, remoting::RemotingCommand&& request);
 

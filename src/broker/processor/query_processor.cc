@@ -85,7 +85,7 @@ void process_view_message_by_id(RequestContext ctx, remoting::RemotingCommand&& 
 namespace {
 
 // QueryMessageProcessor: a unique-key query returns at most defaultQueryMaxNum records; any query
-// at most maxMsgsNumBatch (MessageStoreConfig defaults).
+// at most maxMsgsNumBatch (MessageStoreConfig defaults; IndexService#queryOffset caps maxNum).
 constexpr std::int32_t kDefaultQueryMaxNum = 32;
 constexpr std::int32_t kQueryMaxNumLimit = 64;
 
@@ -98,10 +98,32 @@ struct QueryGather {
   std::size_t max = 0;
   std::size_t found = 0;
   std::string body;
+  // QueryMessageResponseHeader: the newest index entry of any shard.
+  std::int64_t index_last_update_ms = 0;
+  std::int64_t index_last_update_offset = 0;
 };
+
+void gather_shard(QueryGather& g, const store::ShardStore& shard) {
+  if (shard.index_last_update_timestamp_ms() > g.index_last_update_ms) {
+    g.index_last_update_ms = shard.index_last_update_timestamp_ms();
+    g.index_last_update_offset = shard.index_last_update_physical_offset().value;
+  }
+  if (g.found >= g.max) return;
+  const std::size_t room = g.max - g.found;
+  auto records = g.unique ? shard.query_by_unique_key(g.topic, g.key, g.begin_ms, g.end_ms, room)
+                          : shard.query_by_key(g.topic, g.key, g.begin_ms, g.end_ms, room);
+  // The index walks newest first; DefaultMessageStore#queryMessage answers in offset order.
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    const Bytes bytes = it->bytes();
+    g.body.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    ++g.found;
+  }
+}
 
 }  // namespace
 
+// Every shard's index is asked in turn (a key's messages may be on any queue); the body is the
+// stored records back to back, as MessageDecoder#decodes reads them.
 void process_query_message(RequestContext ctx, remoting::RemotingCommand&& request) {
   auto topic = request.ext_fields.get_string("topic");
   auto key = request.ext_fields.get_string("key");
@@ -121,27 +143,15 @@ void process_query_message(RequestContext ctx, remoting::RemotingCommand&& reque
   g->end_ms = *end;
   g->max = static_cast<std::size_t>(std::clamp(g->unique ? kDefaultQueryMaxNum : *max_num, 0, kQueryMaxNumLimit));
   visit_all_cores(
-      ctx.rt,
-      [g](CoreState& cs) {
-        if (g->found >= g->max) return;
-        const std::size_t room = g->max - g->found;
-        auto records = g->unique ? cs.shard->query_by_unique_key(g->topic, g->key, room)
-                                 : cs.shard->query_by_key(g->topic, g->key, g->begin_ms, g->end_ms, room);
-        for (const auto& record : records) {
-          const Bytes bytes = record.bytes();
-          g->body.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-          ++g->found;
-        }
-      },
+      ctx.rt, [g](CoreState& cs) { gather_shard(*g, *cs.shard); },
       [ctx, g] {
-        if (g->found == 0) {
-          return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kQueryNotFound,
-                                                                 "can not find message, maybe time range not correct"));
-        }
-        auto response = make_response(ctx.ref, rc::kSuccess);
+        // The header goes with either answer (Java sets it before looking at the result).
+        auto response = g->found == 0 ? make_response(ctx.ref, rc::kQueryNotFound,
+                                                      "can not find message, maybe time range not correct")
+                                      : make_response(ctx.ref, rc::kSuccess);
         response.has_ext_fields = true;
-        response.ext_fields.set_int("indexLastUpdateTimestamp", 0);
-        response.ext_fields.set_int("indexLastUpdatePhyoffset", 0);
+        response.ext_fields.set_int("indexLastUpdateTimestamp", g->found == 0 ? 0 : g->index_last_update_ms);
+        response.ext_fields.set_int("indexLastUpdatePhyoffset", g->found == 0 ? 0 : g->index_last_update_offset);
         response.body = std::move(g->body);
         ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
       });

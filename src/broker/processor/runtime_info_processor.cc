@@ -36,6 +36,7 @@ struct RuntimeTotals {
   std::uint64_t put_morning[2] = {0, 0};
   std::uint64_t get_morning[2] = {0, 0};
   ha::HaTotals ha;
+  std::uint64_t unsupported_requests = 0;
 };
 
 void add(TpsTriple& into, const TpsTriple& t) {
@@ -97,12 +98,31 @@ std::string distribute_time_text(const CoreStats& s) {
   return out;
 }
 
+// StoreStatsService#findPutMessageEntireTimePX: the put latency (ms) under which a share `px` of
+// the sends fell, read from the distribution buckets (their upper bounds), "%.2f".
+std::string put_latency_px(const CoreStats& s, double px) {
+  std::uint64_t total = 0;
+  for (std::uint64_t n : s.put_latency_buckets) total += n;
+  if (total == 0) return "0.00";
+  const auto wanted = static_cast<std::uint64_t>(std::ceil(px * static_cast<double>(total)));
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < kPutLatencyBuckets; ++i) {
+    seen += s.put_latency_buckets[i];
+    if (seen >= wanted) {
+      const std::int64_t bound = i == 0 ? 0 : kPutLatencyBoundsMs[std::min(i, kPutLatencyBuckets - 2)];
+      return fmt::format("{:.2f}", static_cast<double>(bound));
+    }
+  }
+  return fmt::format("{:.2f}", static_cast<double>(kPutLatencyBoundsMs[kPutLatencyBuckets - 2]));
+}
+
 void collect(RuntimeTotals& t, BrokerRuntime& rt, CoreState& cs) {
   const CoreStats& s = cs.stats;
   t.stats.put_messages += s.put_messages;
   t.stats.put_bytes += s.put_bytes;
   t.stats.put_time_max_us = std::max(t.stats.put_time_max_us, s.put_time_max_us);
   t.stats.get_messages += s.get_messages;
+  t.stats.put_failures += s.put_failures;
   t.stats.get_bytes += s.get_bytes;
   for (std::size_t i = 0; i < kPutLatencyBuckets; ++i) t.stats.put_latency_buckets[i] += s.put_latency_buckets[i];
   const auto& log = cs.shard->commit_log();
@@ -117,6 +137,7 @@ void collect(RuntimeTotals& t, BrokerRuntime& rt, CoreState& cs) {
       if (parsed.status == store::ParseStatus::record) t.earliest_ms = std::min(t.earliest_ms, parsed.record.store_timestamp_ms);
     }
   }
+  if (cs.server) t.unsupported_requests += cs.server->unsupported_requests();
   const CoreStatsSet& set = cs.stats_set;
   add(t.put, set.tps(&TotalsSample::put_messages));
   add(t.get_found, set.tps(&TotalsSample::get_found));
@@ -154,6 +175,8 @@ std::vector<std::pair<std::string, std::string>> runtime_table(BrokerRuntime& rt
       {"putMessageTimesTotal", n(s.put_messages)}, {"putMessageSizeTotal", n(s.put_bytes)},
       {"putMessageAverageSize", java_double_text(avg)}, {"putMessageEntireTimeMax", n(s.put_time_max_us / 1000)},
       {"putMessageDistributeTime", distribute_time_text(s)},
+      {"putMessageFailedTimes", n(s.put_failures)},
+      {"putLatency99", put_latency_px(s, 0.99)}, {"putLatency999", put_latency_px(s, 0.999)},
       {"getMessageEntireTimeMax", "0"}, {"dispatchMaxBuffer", "0"}, {"dispatchBehindBytes", "0"},
       {"pageCacheLockTimeMills", "0"},
       {"earliestMessageTimeStamp", n(t.earliest_ms == INT64_MAX ? -1 : t.earliest_ms)},
@@ -168,6 +191,8 @@ std::vector<std::pair<std::string, std::string>> runtime_table(BrokerRuntime& rt
       {"queryThreadPoolQueueHeadWaitTimeMills", "0"},
       {"EndTransactionQueueSize", "0"}, {"EndTransactionThreadPoolQueueCapacity", "100000"},
       {"shardCount", n(rt.core_count())},
+      // ringmq's own: requests answered REQUEST_CODE_NOT_SUPPORTED since boot (logged at warn).
+      {"unsupportedRequestCodeTotal", n(t.unsupported_requests)},
   };
 }
 

@@ -108,6 +108,7 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
   const std::int64_t start_ns = monotonic_ns();
   Status st = job->header.batch ? store_batch(rt, cs, *job, check) : store_single(rt, cs, *job, check);
   if (!st.ok()) {
+    ++cs.stats.put_failures;
     // While the disk is full every send fails here: one line per send would flood the log.
     static LogLimiter limiter;
     RINGMQ_LOG_LIMITED(limiter, log_warn, "send to {}:{} failed in the store: {}", job->header.topic,

@@ -49,6 +49,8 @@ class AdminSession {
 
   client::ClientInstance& instance() { return *instance_; }
   const std::optional<CallFailure>& last_failure() const { return failure_; }
+  // A refusal seen by a call made through the client library (client/mq_admin.h).
+  void note_failure(CallFailure f) { failure_ = std::move(f); }
 
   // The answer if its code is SUCCESS (or one of `also_ok`); otherwise an error naming the peer
   // and the code. A transport failure names the peer too.

@@ -10,6 +10,7 @@
 #include "base/json_writer.h"
 #include "cli/admin/admin_command.h"
 #include "cli/admin/admin_queries.h"
+#include "client/mq_admin.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_validator.h"
@@ -192,9 +193,44 @@ Result<std::int64_t> search_offset(AdminSession& s, const std::string& addr, con
 // queue, the offset of the first message stored at or after the time becomes the group's committed
 // offset (with -f false, only where that moves the offset back). Consumers that are running keep
 // their in-memory offsets and may commit over it; stop them first, as with mqadmin's old path.
+// DefaultMQAdminExtImpl#resetOffsetByTimestamp: every master computes the offsets and pushes them
+// to the group's live clients (INVOKE_BROKER_TO_RESET_OFFSET). Returns false when a broker says no
+// consumer is online (CONSUMER_NOT_ONLINE): then the offsets are committed directly instead. Unlike
+// mqadmin, a broker lacking an offset of the group on some queue ("THe consumer group <g> not
+// exist") takes that path too, so a group that never consumed every queue can still be reset.
+Result<bool> reset_through_clients(AdminSession& s, const client::TopicRouteData& route, const ResetArgs& a,
+                                   std::int64_t timestamp, Output& out) {
+  std::vector<std::pair<client::MessageQueue, std::int64_t>> reset;
+  for (const auto& b : route.broker_datas) {
+    auto addr = route.master_address(b.broker_name);
+    if (!addr) continue;
+    auto r = AdminSession::request(req::kInvokeBrokerToResetOffset);
+    r.ext_fields.set("topic", a.topic);
+    r.ext_fields.set("group", a.group);
+    r.ext_fields.set_int("timestamp", timestamp);
+    r.ext_fields.set("isForce", a.force ? "true" : "false");
+    RINGMQ_TRY_ASSIGN(auto response, s.call_broker(*addr, std::move(r), {rc::kConsumerNotOnline, rc::kSystemError}));
+    if (response.code == rc::kConsumerNotOnline) return false;
+    if (response.code == rc::kSystemError) {
+      const std::string remark = response.remark.value_or("");
+      if (remark.starts_with("THe consumer group <") && remark.ends_with("> not exist")) return false;
+      // Any other refusal is reported as call_broker reports one.
+      s.note_failure(CallFailure{"broker " + *addr, rc::kSystemError, remark});
+      return make_error(Errc::io, fmt::format("broker {}: SYSTEM_ERROR ({}): {}", *addr, rc::kSystemError, remark));
+    }
+    for (auto& entry : client::parse_queue_offset_table(response.body)) reset.push_back(std::move(entry));
+  }
+  Table& table = out.table("queues", {{"#brokerName", "brokerName"}, {"#queueId", "queueId"}, {"#offset", "resetOffset"}});
+  for (const auto& [mq, offset] : reset) table.add({mq.broker_name, mq.queue_id, offset});
+  return true;
+}
+
 Status run_reset_offset(AdminSession& s, const ResetArgs& a, Output& out) {
   RINGMQ_TRY_ASSIGN(const std::int64_t timestamp, parse_time_arg(a.timestamp));
   RINGMQ_TRY_ASSIGN(auto route, s.topic_route(a.topic));
+  RINGMQ_TRY_ASSIGN(const bool pushed, reset_through_clients(s, route, a, timestamp, out));
+  if (pushed) return {};
+  // ResetOffsetByTimeOldCommand: no client online, so the offsets found by time are committed here.
   RINGMQ_TRY_ASSIGN(GroupConsumeStats stats, fetch_consume_stats(s, a.group, a.topic));
   out.note(fmt::format("rollback consumer offset by specified group[{}], topic[{}], force[{}], timestamp(string)[{}], "
                        "timestamp(long)[{}]",

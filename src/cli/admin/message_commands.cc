@@ -13,6 +13,7 @@
 #include "cli/admin/admin_command.h"
 #include "cli/admin/admin_queries.h"
 #include "client/message_codec.h"
+#include "client/mq_admin.h"
 #include "client/producer.h"
 #include "client/pull_consumer.h"
 #include "remoting/message_id.h"
@@ -61,41 +62,22 @@ void print_message(const client::MessageExt& m, Output& out) {
   out.field("Message Body", "body", m.body());
 }
 
-std::string ipv4_text(std::uint32_t ip) {
-  return fmt::format("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF);
+// A refusal seen by the client library, kept for --json error output.
+template <typename T>
+Result<T> noted(AdminSession& s, Result<T> r, const client::AdminCallFailure& failure) {
+  if (!r.ok() && !failure.peer.empty()) s.note_failure(CallFailure{failure.peer, failure.code, failure.remark});
+  return r;
 }
 
-// QUERY_MESSAGE on every master of the topic; QUERY_NOT_FOUND contributes nothing.
+// QUERY_MESSAGE on every master of the topic (client::query_message drops collisions).
 Result<std::vector<client::MessageExt>> query_message(AdminSession& s, const std::string& topic, const std::string& key,
                                                       bool unique, std::int32_t max_num, std::int64_t begin_ms,
                                                       std::int64_t end_ms) {
-  RINGMQ_TRY_ASSIGN(auto route, s.topic_route(topic));
-  std::vector<client::MessageExt> found;
-  for (const auto& b : route.broker_datas) {
-    auto master = b.broker_addrs.find(client::kMasterId);
-    if (master == b.broker_addrs.end()) continue;
-    auto r = AdminSession::request(req::kQueryMessage);
-    r.ext_fields.set("topic", topic);
-    r.ext_fields.set("key", key);
-    r.ext_fields.set_int("maxNum", max_num);
-    r.ext_fields.set_int("beginTimestamp", begin_ms);
-    r.ext_fields.set_int("endTimestamp", end_ms);
-    if (unique) r.ext_fields.set("_UNIQUE_KEY_QUERY", "true");
-    RINGMQ_TRY_ASSIGN(auto response, s.call_broker(master->second, std::move(r), {rc::kQueryNotFound}));
-    for (auto& m : client::decode_messages(response.body, b.broker_name)) {
-      // The index is a hash: drop records whose keys only collide (MQAdminImpl#queryMessage does).
-      if (unique && m.property(remoting::property::kUniqClientMessageIdKeyidx) != key) continue;
-      if (!unique) {
-        std::istringstream keys{std::string(m.keys())};
-        std::string k;
-        bool match = false;
-        while (keys >> k) match = match || k == key;
-        if (!match) continue;
-      }
-      found.push_back(std::move(m));
-    }
-  }
-  return found;
+  client::AdminCallFailure failure;
+  RINGMQ_TRY_ASSIGN(auto result, noted(s, client::query_message(s.instance(), topic, key, max_num, begin_ms, end_ms,
+                                                                unique, &failure),
+                                       failure));
+  return std::move(result.messages);
 }
 
 struct ByIdArgs {
@@ -103,31 +85,13 @@ struct ByIdArgs {
   std::string topic;
 };
 
-// An offset msgId names the broker and the CommitLog offset. A client's unique id has the same
-// length, so with -t a failed offset lookup falls back to the topic's index (DefaultMQAdminExtImpl
-// #viewMessage(topic, msgId) does the same).
-Result<client::MessageExt> view_by_offset_id(AdminSession& s, const std::string& msg_id) {
-  RINGMQ_TRY_ASSIGN(auto id, remoting::decode_offset_msg_id(msg_id));
-  if (id.port <= 0 || id.port > 65535) return make_error(Errc::malformed, "'" + msg_id + "' is not an offset msgId");
-  const std::string addr = fmt::format("{}:{}", ipv4_text(id.ipv4), id.port);
-  auto r = AdminSession::request(req::kViewMessageById);
-  r.ext_fields.set_int("offset", id.commit_log_offset);
-  RINGMQ_TRY_ASSIGN(auto response, s.call_broker(addr, std::move(r)));
-  auto messages = client::decode_messages(response.body, s.broker_name_of(addr));
-  if (messages.empty()) return make_error(Errc::malformed, "broker " + addr + ": the record did not decode");
-  return std::move(messages.front());
-}
-
+// An offset msgId names the broker and the CommitLog offset; with -t an id that is not one (or not
+// found there) is taken as a unique key of that topic (DefaultMQAdminExtImpl#viewMessage).
 Status run_query_by_id(AdminSession& s, const ByIdArgs& a, Output& out) {
-  auto by_offset = view_by_offset_id(s, a.msg_id);
-  if (by_offset.ok() || a.topic.empty()) {
-    if (!by_offset.ok()) return by_offset.take_error();
-    print_message(*by_offset, out);
-    return {};
-  }
-  RINGMQ_TRY_ASSIGN(auto messages, query_message(s, a.topic, a.msg_id, true, kQueryByKeyMaxNum, 0, INT64_MAX));
-  if (messages.empty()) return make_error(Errc::not_found, "message " + a.msg_id + " not found in topic " + a.topic);
-  print_message(messages.front(), out);
+  client::AdminCallFailure failure;
+  auto m = noted(s, client::view_message(s.instance(), a.topic, a.msg_id, &failure), failure);
+  if (!m.ok()) return m.take_error();
+  print_message(*m, out);
   return {};
 }
 
