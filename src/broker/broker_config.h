@@ -50,7 +50,6 @@ struct BrokerConfig {
   bool long_polling_enable = true;                        // longPollingEnable
   std::int64_t short_polling_time_ms = 1000;              // shortPollingTimeMills
   bool auto_create_subscription_group = true;             // autoCreateSubscriptionGroup
-  bool enable_property_filter = false;                    // enablePropertyFilter (SQL92 subscriptions)
   // Connection limits of the client port (rpc/limits.h): per remote IP on each core, and the
   // idle time after which a connection that sent no whole frame is closed (0 = never).
   std::size_t connections_per_ip_max = rpc::kConnectionsPerIpPerCoreMax;

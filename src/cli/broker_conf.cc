@@ -91,11 +91,6 @@ const std::map<std::string, Setter>& setters() {
       {"rmqAddressServerSubGroup", [](BrokerConfig& c, const std::string& v) -> Status { c.address_server_subgroup = v; return {}; }},
       {"connectionsPerCore", int_setter<std::int64_t>("connectionsPerCore", &BrokerConfig::connections_per_core_max)},
       {"serverChannelMaxIdleTimeSeconds", int_setter<std::int64_t>("serverChannelMaxIdleTimeSeconds", &BrokerConfig::idle_timeout_s)},
-      {"enablePropertyFilter",
-       [](BrokerConfig& c, const std::string& v) -> Status {
-         RINGMQ_TRY_ASSIGN(c.enable_property_filter, parse_bool("enablePropertyFilter", v));
-         return {};
-       }},
       {"aclEnable",
        [](BrokerConfig& c, const std::string& v) -> Status {
          RINGMQ_TRY_ASSIGN(c.acl_enable, parse_bool("aclEnable", v));

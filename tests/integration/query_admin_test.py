@@ -259,6 +259,10 @@ def update_broker_config_applies_mutable_keys_live_and_refuses_the_rest():
     sub = {"topic": TOPIC, "subString": "a > 1", "expressionType": "SQL92"}
     r = c.request(CHECK_CLIENT_CONFIG, {}, body=json.dumps({"subscriptionData": sub}).encode())
     assert r["code"] == 0, r
+    # With the filter on, an expression that does not compile is SUBSCRIPTION_PARSE_FAILED (23).
+    sub["subString"] = "a > > 1"
+    r = c.request(CHECK_CLIENT_CONFIG, {}, body=json.dumps({"subscriptionData": sub}).encode())
+    assert r["code"] == 23 and r["remark"], r
     # One bad key refuses the whole update.
     r = c.request(UPDATE_BROKER_CONFIG, {}, body=b"enablePropertyFilter=false\nbrokerName=other\n")
     assert r["code"] == 1 and "brokerName" in r["remark"] and "restart" in r["remark"], r

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "base/log.h"
+#include "broker/filter/expression_message_filter.h"
 #include "broker/broker_runtime.h"
 #include "broker/client/client_manager.h"
 #include "broker/offset/consumer_offset_manager.h"
@@ -30,28 +31,36 @@ void reply_code(const RequestContext& ctx, std::int32_t code, std::string remark
   ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, code, std::move(remark)));
 }
 
-// CheckClientRequestBody.subscriptionData.expressionType; "" when absent (a TAG check).
-std::string checked_expression_type(const std::string& body) {
-  if (body.empty()) return "";
+// CheckClientRequestBody.subscriptionData's expressionType ("" when absent: a TAG check) and
+// subString (the expression).
+struct CheckedSubscription {
+  std::string type;
+  std::string expression;
+};
+CheckedSubscription checked_subscription(const std::string& body) {
+  CheckedSubscription out;
+  if (body.empty()) return out;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(body).get(doc) != simdjson::SUCCESS) return "";
-  std::string_view type;
-  if (doc["subscriptionData"]["expressionType"].get(type) != simdjson::SUCCESS) return "";
-  return std::string(type);
+  if (parser.parse(body).get(doc) != simdjson::SUCCESS) return out;
+  std::string_view type, expression;
+  if (doc["subscriptionData"]["expressionType"].get(type) == simdjson::SUCCESS) out.type = type;
+  if (doc["subscriptionData"]["subString"].get(expression) == simdjson::SUCCESS) out.expression = expression;
+  return out;
 }
 
 }  // namespace
 
 void process_check_client_config(RequestContext ctx, remoting::RemotingCommand&& request) {
-  const std::string type = checked_expression_type(request.body);
-  // ExpressionType.isTagType: no type or TAG always passes.
-  if (type.empty() || type == "TAG") return reply_code(ctx, rc::kSuccess);
+  const CheckedSubscription sub = checked_subscription(request.body);
+  if (is_tag_type(sub.type)) return reply_code(ctx, rc::kSuccess);
   if (!ctx.rt.config().enable_property_filter) {
-    return reply_code(ctx, rc::kSystemError, "The broker does not support consumer to filter message by " + type);
+    return reply_code(ctx, rc::kSystemError, "The broker does not support consumer to filter message by " + sub.type);
   }
-  // With the filter on, 4.9.4 compiles the expression here (SUBSCRIPTION_PARSE_FAILED when it does
-  // not); the SQL92 filter checks it again at heartbeat and pull time.
+  // With the filter on, 4.9.4 compiles the expression here and refuses one that does not compile.
+  if (auto compiled = compile_cached(sub.type, sub.expression); !compiled.ok()) {
+    return reply_code(ctx, rc::kSubscriptionParseFailed, compiled.error().detail);
+  }
   reply_code(ctx, rc::kSuccess);
 }
 
