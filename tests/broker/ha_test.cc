@@ -18,6 +18,7 @@ namespace {
 
 using store::testing::message;
 using store::testing::ShardHarness;
+using store::testing::small_store_options;
 using store::testing::TempDir;
 
 Bytes bytes_of(const std::string& s) { return as_bytes(s); }
@@ -147,16 +148,6 @@ TEST_CASE("ReplicaWaiters answers prefixes: confirmed ones and late ones") {
   CHECK(w.size() == 1);
 }
 
-store::StoreOptions small() {
-  store::StoreOptions o;
-  o.commit_log.segment_bytes = 8192;
-  o.commit_log.preallocate_in_background = false;
-  o.cq_entries_per_file = 16;
-  o.index.slots = 64;
-  o.index.items = 256;
-  return o;
-}
-
 std::string segment_bytes(const store::CommitLog& log) {
   std::string out;
   for (std::size_t i = 0; i < log.segment_count(); ++i) {
@@ -183,8 +174,8 @@ void replicate(const store::ShardStore& master, store::ShardStore& slave, std::s
 
 TEST_CASE("a master's log streamed in batches makes a byte-identical slave with the same queues") {
   TempDir dm, ds;
-  ShardHarness master(dm.path(), small());
-  ShardHarness slave(ds.path(), small());
+  ShardHarness master(dm.path(), small_store_options());
+  ShardHarness slave(ds.path(), small_store_options());
   std::vector<std::string> bodies;
   for (int i = 0; i < 120; ++i) bodies.push_back(std::string(50 + (i * 37) % 300, static_cast<char>('a' + i % 26)));
   const std::string tags = std::string("TAGS\001t\002");
@@ -212,8 +203,8 @@ TEST_CASE("a master's log streamed in batches makes a byte-identical slave with 
 
 TEST_CASE("append_replicated refuses misplaced or broken bytes and writes nothing") {
   TempDir dm, ds;
-  ShardHarness master(dm.path(), small());
-  ShardHarness slave(ds.path(), small());
+  ShardHarness master(dm.path(), small_store_options());
+  ShardHarness slave(ds.path(), small_store_options());
   const std::string body(100, 'x');
   for (int i = 0; i < 3; ++i) REQUIRE(master.shard->put(message("T", 0, body), 1700000000000 + i).ok());
   auto b = cut_batch(master.shard->commit_log(), 0, 1 << 20);

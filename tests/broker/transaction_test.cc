@@ -184,16 +184,7 @@ struct StoredRecord {
 };
 
 StoredRecord stored(const InnerMessage& m, std::int64_t queue_offset, std::int64_t physical) {
-  store::MessageInput in;
-  in.topic = m.topic;
-  in.queue_id = store::QueueId{m.queue_id};
-  in.flag = m.flag;
-  in.body = as_bytes(m.body);
-  in.properties = m.properties;
-  in.sys_flag = m.sys_flag;
-  in.born_timestamp_ms = m.born_timestamp_ms;
-  in.born_host = m.born_host;
-  in.store_host = m.store_host;
+  const store::MessageInput in = message_input_of(m);
   StoredRecord r;
   r.bytes.resize(store::encoded_size(in));
   store::encode_record(in, store::QueueOffset{queue_offset}, store::PhysicalOffset{physical}, 1234,

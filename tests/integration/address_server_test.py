@@ -15,49 +15,10 @@ from broker_util import BROKER_READY, SEGMENT_ARGS, max_offset, new_store, wait_
 
 os.environ.pop("NAMESRV_ADDR", None)  # the address server is asked only when nothing else names one
 
-SERVER = r"""
-import http.server, sys
-path = sys.argv[1]
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = open(path, "rb").read() if self.path == "/rocketmq/nsaddr" else b""
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *args):
-        pass
-server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-print(server.server_port, flush=True)
-server.serve_forever()
-"""
-
-
-class AddressServer:
-    def __init__(self, text):
-        self.file = os.path.join(h.temp_dir("addrsrv"), "nsaddr")
-        self.set(text)
-        self.proc = subprocess.Popen([sys.executable, "-c", SERVER, self.file], stdout=subprocess.PIPE, text=True)
-        h.on_teardown(self.stop)
-        self.port = int(self.proc.stdout.readline())
-        self.domain = f"127.0.0.1:{self.port}"
-
-    def set(self, text):
-        tmp = self.file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, self.file)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-
 @test
 def a_broker_registers_with_the_namesrv_the_address_server_names_and_follows_a_change():
     with h.namesrv(cores=1) as ns1, h.namesrv(cores=1) as ns2:
-        server = AddressServer(f"127.0.0.1:{ns1.port}\n")
+        server = h.AddressServer(f"127.0.0.1:{ns1.port}\n")
         proc, (m,) = h.start(["broker", "--listen", "127.0.0.1:0", "--store", new_store("addrsrv"), "--broker-name",
                               "addr-broker", "--cores", "1", *SEGMENT_ARGS, "--fetch-namesrv-addr",
                               "--address-server-domain", server.domain, "--address-server-interval", "300"],
@@ -80,7 +41,7 @@ def a_broker_registers_with_the_namesrv_the_address_server_names_and_follows_a_c
 @test
 def a_namesrv_addr_flag_wins_over_the_address_server():
     with h.namesrv(cores=1) as ns1, h.namesrv(cores=1) as ns2:
-        server = AddressServer(f"127.0.0.1:{ns2.port}")
+        server = h.AddressServer(f"127.0.0.1:{ns2.port}")
         proc, _ = h.start(["broker", "--namesrv", f"127.0.0.1:{ns1.port}", "--listen", "127.0.0.1:0", "--store",
                            new_store("addrsrv-flag"), "--broker-name", "flag-broker", "--cores", "1", *SEGMENT_ARGS,
                            "--fetch-namesrv-addr", "--address-server-domain", server.domain,
@@ -98,7 +59,7 @@ def a_namesrv_addr_flag_wins_over_the_address_server():
 @test
 def ringmq_bench_finds_the_namesrv_through_the_address_server():
     with h.namesrv(cores=1) as ns:
-        server = AddressServer(f"127.0.0.1:{ns.port}")
+        server = h.AddressServer(f"127.0.0.1:{ns.port}")
         proc, (m,) = h.start(["broker", "--namesrv", f"127.0.0.1:{ns.port}", "--listen", "127.0.0.1:0", "--store",
                               new_store("addrsrv-bench"), "--broker-name", "bench-broker", "--cores", "1",
                               *SEGMENT_ARGS], "broker", ready=[BROKER_READY])

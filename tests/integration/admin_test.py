@@ -217,36 +217,21 @@ def namesrv_addr_comes_from_the_environment_without_n():
 
 @h.test
 def without_n_or_namesrv_addr_the_address_server_names_the_namesrv():
-    import http.server
-    import threading
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = (_env["namesrv"] if self.path == "/rocketmq/nsaddr" else "").encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = h.AddressServer(_env["namesrv"])
     try:
         env = {k: v for k, v in os.environ.items() if k != "NAMESRV_ADDR"}
         p = subprocess.run([h.RINGMQ, "admin", "clusterList", "--json", "--namesrv-domain",
-                            f"127.0.0.1:{server.server_port}"], capture_output=True, text=True, env=env,
+                            server.domain], capture_output=True, text=True, env=env,
                            timeout=ADMIN_TIMEOUT_S)
         assert p.returncode == 0, p.stderr
         assert json.loads(p.stdout)["brokers"][0]["addr"] == _env["addr"]
         # -n wins over the address server (RocketMQ's order): a dead -n fails even with a good server.
         p = subprocess.run([h.RINGMQ, "admin", "clusterList", "--json", "-n", "127.0.0.1:1", "--namesrv-domain",
-                            f"127.0.0.1:{server.server_port}"], capture_output=True, text=True, env=env,
+                            server.domain], capture_output=True, text=True, env=env,
                            timeout=ADMIN_TIMEOUT_S)
         assert p.returncode == 1 and "127.0.0.1:1" in p.stderr, p.stderr
     finally:
-        server.shutdown()
+        server.stop()
 
 
 if __name__ == "__main__":

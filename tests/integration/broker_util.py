@@ -39,14 +39,15 @@ def standalone(store=None, cores=2, extra=(), segment_bytes=SEGMENT_BYTES):
 
 
 @contextlib.contextmanager
-def broker(namesrv_port, name, store=None, cores=2, extra=()):
+def broker(namesrv_port, name, store=None, cores=2, extra=(), segment_args=SEGMENT_ARGS, ready=(), label=None):
     """`ringmq broker` registering with the NameServer on `namesrv_port`; yields the process with
-    .port and .store set."""
+    .port and .store set. `ready`: more startup lines to wait for, their matches in .more_ready;
+    `label`: the process's name in the test's output (the broker name by default)."""
     store = store or new_store(name)
-    proc, (port,) = h.start(["broker", "--namesrv", f"127.0.0.1:{namesrv_port}", "--listen", "127.0.0.1:0",
-                             "--store", store, "--broker-name", name, "--cores", str(cores), *SEGMENT_ARGS, *extra],
-                            name, ready=[BROKER_READY])
-    proc.port, proc.store = int(port.group(1)), store
+    proc, (port, *more) = h.start(["broker", "--namesrv", f"127.0.0.1:{namesrv_port}", "--listen", "127.0.0.1:0",
+                                   "--store", store, "--broker-name", name, "--cores", str(cores), *segment_args,
+                                   *extra], label or name, ready=[BROKER_READY, *ready])
+    proc.port, proc.store, proc.more_ready = int(port.group(1)), store, more
     try:
         yield proc
     finally:

@@ -185,6 +185,49 @@ def namesrv(cores=2, broker_timeout_s=120):
         proc.stop(signal.SIGKILL)
 
 
+_ADDRESS_SERVER = r"""
+import http.server, sys
+path = sys.argv[1]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = open(path, "rb").read() if self.path == "/rocketmq/nsaddr" else b""
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_port, flush=True)
+server.serve_forever()
+"""
+
+
+class AddressServer:
+    """A tiny HTTP address server process on 127.0.0.1 (RocketMQ's TopAddressing): GET
+    /rocketmq/nsaddr answers the text last `set` (404 while it is empty). Killed when the test ends."""
+
+    def __init__(self, text):
+        self.file = os.path.join(temp_dir("addrsrv"), "nsaddr")
+        self.set(text)
+        self.proc = subprocess.Popen([sys.executable, "-c", _ADDRESS_SERVER, self.file], stdout=subprocess.PIPE,
+                                     text=True)
+        on_teardown(self.stop)
+        self.port = int(self.proc.stdout.readline())
+        self.domain = f"127.0.0.1:{self.port}"
+
+    def set(self, text):
+        tmp = self.file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, self.file)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
 # ---- remoting frames -------------------------------------------------------------------------
 
 JSON, ROCKETMQ = 0, 1

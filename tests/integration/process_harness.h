@@ -1,5 +1,5 @@
-// Real `ringmq` processes for the C++ integration tests (the harness of client_semantics_test.cc,
-// shared): each started with --log-level debug into a temp log file, its ports read from its
+// Real `ringmq` processes for the C++ integration tests (client_semantics, transaction,
+// request_filter): each started with --log-level debug into a temp log file, its ports read from its
 // startup lines, killed by PID when its Process goes out of scope; stores in temp dirs removed
 // likewise. Header-only; one test binary includes it once.
 #pragma once
@@ -19,7 +19,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -27,10 +29,12 @@
 
 #include "base/result.h"
 #include "client/producer.h"
+#include "client/push_consumer.h"
 
 namespace ringmq::it {
 
 using client::ProducerConfig;
+using client::PushConsumerConfig;
 
 inline constexpr int kWaitListenMs = 15000;
 inline constexpr int kWaitConsumeMs = 30000;
@@ -126,6 +130,9 @@ class Process {
     }
   }
 
+  // Everything the process has logged so far.
+  std::string log() const { return read_file(log_path_); }
+
   void kill() {
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
@@ -202,6 +209,40 @@ inline ProducerConfig producer_config(int ns_port) {
   config.client.namesrv_addr = "127.0.0.1:" + std::to_string(ns_port);
   return config;
 }
+
+// A push consumer of `group` on the NameServer at ns_port, starting from the first offset.
+inline PushConsumerConfig push_config(const std::string& group, int ns_port) {
+  PushConsumerConfig config;
+  config.group = group;
+  config.client.namesrv_addr = "127.0.0.1:" + std::to_string(ns_port);
+  config.consume_from_where = client::ConsumeFromWhere::first_offset;
+  return config;
+}
+
+// The bodies a concurrent listener is given, in arrival order. The listener runs on the
+// consumer's threads and the checks on the test's, hence the lock; it must outlive the consumer.
+class ReceivedBodies {
+ public:
+  client::MessageListenerConcurrently listener() {
+    return [this](const std::vector<client::MessageExt>& msgs) {
+      std::lock_guard lock(mutex_);
+      for (const auto& m : msgs) bodies_.push_back(m.body());
+      return client::ConsumeConcurrentlyStatus::consume_success;
+    };
+  }
+  std::vector<std::string> all() const {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
+  std::set<std::string> distinct() const {
+    std::lock_guard lock(mutex_);
+    return {bodies_.begin(), bodies_.end()};
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> bodies_;
+};
 
 template <typename Pred>
 bool wait_for(Pred pred, int ms = kWaitConsumeMs) {

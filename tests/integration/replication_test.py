@@ -12,7 +12,7 @@ import threading
 import time
 
 import harness as h
-from broker_util import BROKER_READY, create_topic, max_offset, new_store, send_v2
+from broker_util import broker, create_topic, max_offset, new_store, send_v2
 from consumer_util import UPDATE_SUBSCRIPTION_GROUP, pull, query_offset, records, update_offset
 
 HA_READY = r"HA listening on [^\s:]+:(\d+) "
@@ -26,31 +26,19 @@ GET_ALL_TOPIC_CONFIG, GET_ALL_SUBSCRIPTIONGROUP_CONFIG, GET_BROKER_RUNTIME_INFO 
 
 @contextlib.contextmanager
 def master(ns_port, store=None, role="async_master", cores=2, extra=()):
-    store = store or new_store("master")
-    proc, (port, ha) = h.start(["broker", "--namesrv", f"127.0.0.1:{ns_port}", "--listen", "127.0.0.1:0",
-                                "--ha-listen-port", "0", "--store", store, "--broker-name", "broker-r",
-                                "--cores", str(cores), "--role", role, *SMALL, *extra],
-                               "master", ready=[BROKER_READY, HA_READY])
-    proc.port, proc.ha, proc.store = int(port.group(1)), int(ha.group(1)), store
-    try:
+    args = ["--ha-listen-port", "0", "--role", role, *extra]
+    with broker(ns_port, "broker-r", store or new_store("master"), cores, args, segment_args=SMALL, ready=[HA_READY],
+                label="master") as proc:
+        proc.ha = int(proc.more_ready[0].group(1))
         yield proc
-    finally:
-        proc.stop(signal.SIGKILL)
 
 
 @contextlib.contextmanager
 def slave(ns_port, store=None, cores=2, master_ha=None, extra=()):
-    store = store or new_store("slave")
-    args = ["broker", "--namesrv", f"127.0.0.1:{ns_port}", "--listen", "127.0.0.1:0", "--store", store,
-            "--broker-name", "broker-r", "--broker-id", "1", "--role", "slave", "--cores", str(cores), *SMALL, *extra]
-    if master_ha is not None:
-        args += ["--ha-master-address", f"127.0.0.1:{master_ha}"]
-    proc, (port,) = h.start(args, "slave", ready=[BROKER_READY])
-    proc.port, proc.store = int(port.group(1)), store
-    try:
+    ha = [] if master_ha is None else ["--ha-master-address", f"127.0.0.1:{master_ha}"]
+    args = ["--broker-id", "1", "--role", "slave", *extra, *ha]
+    with broker(ns_port, "broker-r", store or new_store("slave"), cores, args, segment_args=SMALL, label="slave") as proc:
         yield proc
-    finally:
-        proc.stop(signal.SIGKILL)
 
 
 def send_many(port, topic, n, start=0):

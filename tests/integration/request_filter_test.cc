@@ -104,28 +104,14 @@ TEST_CASE("sql92: with enablePropertyFilter on, a SQL92 subscriber gets exactly 
   REQUIRE(producer.send(with_props("SqlTopic", "nothing", {})).ok());                  // a is null
   REQUIRE(producer.send(with_props("SqlTopic", "text", {{"a", "abc"}})).ok());         // not a number
   REQUIRE(producer.send(with_props("SqlTopic", "last", {{"a", "100"}})).ok());         // the sentinel
-  PushConsumerConfig config;
-  config.group = "it_sql_on";
-  config.client.namesrv_addr = "127.0.0.1:" + std::to_string(ns);
-  config.consume_from_where = ConsumeFromWhere::first_offset;
-  PushConsumer consumer(config);
+  ReceivedBodies bodies;
+  PushConsumer consumer(push_config("it_sql_on", ns));
   REQUIRE(consumer.subscribe("SqlTopic", MessageSelector::by_sql("(a BETWEEN 5 AND 12 AND b IS NULL) OR a = 100")).ok());
-  std::mutex mutex;
-  std::vector<std::string> seen;
-  consumer.register_message_listener([&](const std::vector<MessageExt>& msgs) {
-    std::lock_guard lock(mutex);
-    for (const auto& m : msgs) seen.push_back(m.body());
-    return ConsumeConcurrentlyStatus::consume_success;
-  });
+  consumer.register_message_listener(bodies.listener());
   REQUIRE(consumer.start().ok());
-  CHECK(wait_for([&] {
-    std::lock_guard lock(mutex);
-    return std::find(seen.begin(), seen.end(), "last") != seen.end();
-  }));
+  CHECK(wait_for([&] { return bodies.distinct().contains("last"); }));
   consumer.shutdown();
-  std::lock_guard lock(mutex);
-  const std::set<std::string> got(seen.begin(), seen.end());
-  CHECK(got == std::set<std::string>{"m5", "m6", "m7", "m9", "m10", "m11", "last"});
+  CHECK(bodies.distinct() == std::set<std::string>{"m5", "m6", "m7", "m9", "m10", "m11", "last"});
 }
 
 TEST_CASE("sql92: refusals as 4.9.4 answers them, with the filter off and for a malformed expression") {
@@ -184,11 +170,7 @@ TEST_CASE("request-reply: a request gets its reply through the broker, sync and 
   reply_config.group = "it_replier";
   Producer replier(reply_config);
   REQUIRE(replier.start().ok());
-  PushConsumerConfig config;
-  config.group = "it_request_consumer";
-  config.client.namesrv_addr = "127.0.0.1:" + std::to_string(ns);
-  config.consume_from_where = ConsumeFromWhere::first_offset;
-  PushConsumer consumer(config);
+  PushConsumer consumer(push_config("it_request_consumer", ns));
   REQUIRE(consumer.subscribe("RequestTopic", "*").ok());
   std::atomic<int> requests_seen{0};
   std::mutex mutex;

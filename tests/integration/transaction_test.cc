@@ -3,125 +3,26 @@
 // that survives a broker restart and is still checked, and a producer group with no live
 // connection that is asked again once one is back. Check rounds are short (flags), so each case
 // takes seconds.
-#include <doctest/doctest.h>
-
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
 #include <set>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "client/producer.h"
 #include "client/pull_consumer.h"
 #include "client/transaction_producer.h"
+#include "process_harness.h"
 
 using namespace ringmq;
 using namespace ringmq::client;
+using namespace ringmq::it;
 
 namespace {
 
-constexpr int kWaitStartMs = 30000;
-constexpr int kWaitDeliveryMs = 30000;
 // Short check rounds: a half message is asked about after 1 s, rounds every 300 ms.
 const std::vector<std::string> kFastChecks = {"--transaction-timeout", "1000", "--transaction-check-interval", "300"};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-const std::regex kBrokerReady(R"(broker \S+ \([^\s:]+:(\d+) in \S+\) serving )");
-const std::regex kNamesrvReady(R"(namesrv: listening on [^\s:]+:(\d+) )");
-const std::regex kRegistered(R"(registered with NameServer [^\s:]+:(\d+) )");
-
-// A ringmq process logging to a file; killed (SIGKILL, by PID) when it goes out of scope.
-class Process {
- public:
-  Process(std::vector<std::string> args, const std::string& name) {
-    log_path_ = (std::filesystem::temp_directory_path() /
-                 ("ringmq-tx-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++started_))).string();
-    const char* bin = std::getenv("RINGMQ_BIN");
-    std::vector<std::string> full{bin ? bin : "ringmq", "--log-level", "debug"};
-    for (auto& a : args) full.push_back(std::move(a));
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (log >= 0) {
-        ::dup2(log, STDOUT_FILENO);
-        ::dup2(log, STDERR_FILENO);
-      }
-      std::vector<char*> argv;
-      for (auto& a : full) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-  ~Process() {
-    kill();
-    std::filesystem::remove(log_path_);
-  }
-
-  // The port the first regex's line reports once every line is there; FAILs with the log otherwise.
-  int wait_ready(const std::vector<const std::regex*>& ready) {
-    for (int waited = 0;; waited += 20) {
-      const std::string log = read_text(log_path_);
-      int first = 0;
-      std::size_t found = 0;
-      for (const std::regex* line : ready) {
-        std::smatch m;
-        if (!std::regex_search(log, m, *line)) break;
-        if (found++ == 0) first = std::stoi(m[1].str());
-      }
-      if (found == ready.size()) return first;
-      if (int status = 0; ::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        FAIL("exited before it listened:\n" << log);
-      }
-      if (waited >= kWaitStartMs) FAIL("not ready in time:\n" << log);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  std::string log() const { return read_text(log_path_); }
-
-  void kill() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-  }
-
- private:
-  static inline int started_ = 0;
-  pid_t pid_ = -1;
-  std::string log_path_;
-};
-
-struct Store {
-  std::string path;
-  explicit Store(const std::string& name)
-      : path((std::filesystem::temp_directory_path() / ("ringmq-tx-" + name + "-" + std::to_string(::getpid()))).string()) {}
-  ~Store() { std::filesystem::remove_all(path); }
-};
 
 struct Cluster {
   std::unique_ptr<Process> namesrv;
@@ -129,32 +30,12 @@ struct Cluster {
   int ns_port = 0;
 };
 
-std::unique_ptr<Process> start_broker(const Store& store, int ns_port, const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"broker", "--listen", "127.0.0.1:0", "--store", store.path, "--broker-name",
-                                   "broker-a", "--cores", "2", "--segment-bytes", std::to_string(64 * 1024 * 1024),
-                                   "--namesrv", "127.0.0.1:" + std::to_string(ns_port)};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto process = std::make_unique<Process>(std::move(args), "broker");
-  process->wait_ready({&kBrokerReady, &kRegistered});
-  return process;
-}
-
 Cluster start_cluster(const Store& store, const std::vector<std::string>& extra) {
   Cluster c;
-  c.namesrv = std::make_unique<Process>(std::vector<std::string>{"namesrv", "--listen", "127.0.0.1:0", "--cores", "1"},
-                                        "namesrv");
-  c.ns_port = c.namesrv->wait_ready({&kNamesrvReady});
-  c.broker = start_broker(store, c.ns_port, extra);
+  c.namesrv = start_namesrv();
+  c.ns_port = c.namesrv->port;
+  c.broker = start_broker(store, "broker-a", c.ns_port, extra);
   return c;
-}
-
-template <typename Pred>
-bool wait_for(Pred pred, int ms = kWaitDeliveryMs) {
-  for (int waited = 0; waited < ms; waited += 20) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
 }
 
 // Decides by body: "commit", "rollback", or anything else "unknown" at first; a check answers
@@ -192,9 +73,8 @@ class BodyListener : public TransactionListener {
 };
 
 ProducerConfig tx_config(int ns_port, const std::string& group) {
-  ProducerConfig config;
+  ProducerConfig config = producer_config(ns_port);
   config.group = group;
-  config.client.namesrv_addr = "127.0.0.1:" + std::to_string(ns_port);
   return config;
 }
 
@@ -310,7 +190,7 @@ TEST_CASE("transaction: a half message survives a broker restart and is still ch
     producer.shutdown();
   }
   c.broker->kill();  // SIGKILL: the store recovers on the next start
-  c.broker = start_broker(store, c.ns_port, kFastChecks);
+  c.broker = start_broker(store, "broker-a", c.ns_port, kFastChecks);
 
   auto listener = std::make_shared<BodyListener>(LocalTransactionState::commit_message);
   auto producer = live_producer(c.ns_port, "tx_restart", "TxRestart", listener);

@@ -14,6 +14,17 @@
 
 namespace ringmq::store::testing {
 
+// A store small enough to cross segment, ConsumeQueue-file and index limits in a few messages.
+inline StoreOptions small_store_options() {
+  StoreOptions o;
+  o.commit_log.segment_bytes = 8192;
+  o.commit_log.preallocate_in_background = false;
+  o.cq_entries_per_file = 16;
+  o.index.slots = 64;
+  o.index.items = 256;
+  return o;
+}
+
 struct ShardHarness {
   ShardHarness(const std::string& dir, const StoreOptions& o) : dir(dir), options(o) { open(); }
 

@@ -16,16 +16,6 @@ using namespace ringmq::store::testing;
 
 namespace {
 
-StoreOptions small_store_options() {
-  StoreOptions o;
-  o.commit_log.segment_bytes = 8192;
-  o.commit_log.preallocate_in_background = false;
-  o.cq_entries_per_file = 16;
-  o.index.slots = 64;
-  o.index.items = 256;
-  return o;
-}
-
 // ShardHarness with this file's small store by default.
 struct Harness : ShardHarness {
   explicit Harness(const std::string& dir, StoreOptions o = small_store_options()) : ShardHarness(dir, o) {}

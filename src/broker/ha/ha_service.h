@@ -12,17 +12,11 @@
 
 #include "base/result.h"
 #include "broker/broker_config.h"
-#include "broker/ha/ha_master.h"
+#include "broker/ha/ha_master.h"  // also declares BrokerRuntime, CoreState, SendJob
 #include "broker/ha/ha_slave.h"
 #include "broker/ha/slave_synchronize.h"
 #include "reactor/reactor.h"
 #include "reactor/sockets.h"
-
-namespace ringmq::broker {
-class BrokerRuntime;
-struct CoreState;
-struct SendJob;
-}  // namespace ringmq::broker
 
 namespace ringmq::broker::ha {
 

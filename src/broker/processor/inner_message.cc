@@ -49,7 +49,7 @@ void on_appended(BrokerRuntime& rt, CoreState& owner, std::string_view topic, st
   if (owner.holds) owner.holds->notify_arrival(topic, queue_id, tags_code);
 }
 
-Result<store::AppendResult> put_inner_message(BrokerRuntime& rt, CoreState& owner, const InnerMessage& m) {
+store::MessageInput message_input_of(const InnerMessage& m) {
   store::MessageInput in;
   in.topic = m.topic;
   in.queue_id = store::QueueId{m.queue_id};
@@ -62,6 +62,11 @@ Result<store::AppendResult> put_inner_message(BrokerRuntime& rt, CoreState& owne
   in.store_host = m.store_host;
   in.reconsume_times = m.reconsume_times;
   in.prepared_transaction_offset = m.prepared_transaction_offset;
+  return in;
+}
+
+Result<store::AppendResult> put_inner_message(BrokerRuntime& rt, CoreState& owner, const InnerMessage& m) {
+  store::MessageInput in = message_input_of(m);
   const std::int64_t now = wall_clock_ms();
   in.tags_code = tags_code_for(rt, m.topic, m.queue_id, m.properties, now);
   RINGMQ_TRY_ASSIGN(auto appended, owner.shard->put(in, now));

@@ -35,6 +35,9 @@ struct InnerMessage {
 bool apply_delay_rewrite(BrokerRuntime& rt, std::string& topic, std::int32_t& queue_id, std::string& properties,
                          std::int32_t sys_flag);
 
+// The store's input for m (views into m), every field but tags_code (which depends on when it is stored).
+store::MessageInput message_input_of(const InnerMessage& m);
+
 // On the core owning (m.topic, m.queue_id): appends it and wakes what waits on that queue.
 Result<store::AppendResult> put_inner_message(BrokerRuntime& rt, CoreState& owner, const InnerMessage& m);
 

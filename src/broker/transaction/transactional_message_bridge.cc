@@ -56,19 +56,30 @@ bool parse_int(std::string_view text, std::int64_t& out) {
   return true;
 }
 
-}  // namespace
+// Where a half message really goes: its REAL_TOPIC (a view into `props`) and REAL_QID.
+struct RealDestination {
+  std::string_view topic;
+  std::int32_t queue_id = 0;
+};
 
-Result<InnerMessage> commit_message_of(const store::RecordView& half, const store::HostAddress& store_host) {
-  auto props = remoting::MessageProperties::decode(half.properties);
+Result<RealDestination> real_destination_of(const remoting::MessageProperties& props) {
   auto real_topic = props.get(prop::kRealTopic);
   auto real_qid = props.get(prop::kRealQueueId);
   std::int64_t qid = 0;
   if (!real_topic || !real_qid || !parse_int(*real_qid, qid)) {
     return make_error(Errc::invalid_argument, "half message has no REAL_TOPIC/REAL_QID");
   }
+  return RealDestination{*real_topic, static_cast<std::int32_t>(qid)};
+}
+
+}  // namespace
+
+Result<InnerMessage> commit_message_of(const store::RecordView& half, const store::HostAddress& store_host) {
+  auto props = remoting::MessageProperties::decode(half.properties);
+  RINGMQ_TRY_ASSIGN(const RealDestination real, real_destination_of(props));
   InnerMessage m = copy_of(half);
-  m.topic = std::string(*real_topic);
-  m.queue_id = static_cast<std::int32_t>(qid);
+  m.topic = std::string(real.topic);
+  m.queue_id = real.queue_id;
   m.store_host = store_host;
   props.erase(prop::kRealTopic);
   props.erase(prop::kRealQueueId);
@@ -144,29 +155,16 @@ HalfInfo half_info_of(const store::RecordView& half, std::int64_t transaction_ti
 
 Result<CheckRequest> check_request_of(const InnerMessage& half, const store::AppendResult& appended) {
   auto props = remoting::MessageProperties::decode(half.properties);
-  auto real_topic = props.get(prop::kRealTopic);
-  auto real_qid = props.get(prop::kRealQueueId);
-  std::int64_t qid = 0;
-  if (!real_topic || !real_qid || !parse_int(*real_qid, qid)) {
-    return make_error(Errc::invalid_argument, "half message has no REAL_TOPIC/REAL_QID");
-  }
+  RINGMQ_TRY_ASSIGN(const RealDestination real, real_destination_of(props));
   CheckRequest c;
   c.producer_group = std::string(props.get(prop::kProducerGroup).value_or(""));
   c.commit_log_offset = appended.offset.value;
   c.tran_state_table_offset = appended.queue_offset.value;
   append_hex(appended.msg_id.view(), c.offset_msg_id);
   c.msg_id = std::string(props.get(prop::kUniqClientMessageIdKeyidx).value_or(""));
-  store::MessageInput in;
-  in.topic = *real_topic;
-  in.queue_id = store::QueueId{static_cast<std::int32_t>(qid)};
-  in.flag = half.flag;
-  in.body = as_bytes(half.body);
-  in.properties = half.properties;
-  in.sys_flag = half.sys_flag;
-  in.born_timestamp_ms = half.born_timestamp_ms;
-  in.born_host = half.born_host;
-  in.store_host = half.store_host;
-  in.reconsume_times = half.reconsume_times;
+  store::MessageInput in = message_input_of(half);
+  in.topic = real.topic;
+  in.queue_id = store::QueueId{real.queue_id};
   c.body.resize(store::encoded_size(in));
   store::encode_record(in, appended.queue_offset, appended.offset, appended.store_timestamp_ms,
                        reinterpret_cast<std::uint8_t*>(c.body.data()));
