@@ -4,6 +4,7 @@
 // requester that went away.
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -77,6 +78,20 @@ std::shared_ptr<ClientInstance> admin_client(int ns) {
   auto created = ClientInstance::create(config);
   REQUIRE(created.ok());
   return *created;
+}
+
+// A request with a callback: what the callback was given, once it has been called.
+Result<MessageExt> request_with_callback(Producer& requester, Message msg, std::int64_t timeout_ms) {
+  std::mutex mutex;
+  std::optional<Result<MessageExt>> answer;
+  REQUIRE(requester.request(std::move(msg), [&](Result<MessageExt> r) {
+    std::lock_guard lock(mutex);
+    answer = std::move(r);
+  }, timeout_ms).ok());
+  CHECK(wait_for([&] { std::lock_guard lock(mutex); return answer.has_value(); }));
+  std::lock_guard lock(mutex);
+  REQUIRE(answer.has_value());
+  return std::move(*answer);
 }
 
 Message with_props(const std::string& topic, const std::string& body, std::vector<std::pair<std::string, std::string>> props) {
@@ -205,17 +220,9 @@ TEST_CASE("request-reply: a request gets its reply through the broker, sync and 
                                   requester.instance().client_id() + "|20000");
   }
 
-  std::mutex done_mutex;
-  std::optional<Result<MessageExt>> async_answer;
-  REQUIRE(requester.request(Message("RequestTopic", "pong"), [&](Result<MessageExt> r) {
-    std::lock_guard lock(done_mutex);
-    async_answer = std::move(r);
-  }, 20000).ok());
-  CHECK(wait_for([&] { std::lock_guard lock(done_mutex); return async_answer.has_value(); }));
-  std::lock_guard lock(done_mutex);
-  REQUIRE(async_answer.has_value());
-  REQUIRE(async_answer->ok());
-  CHECK((*async_answer)->body() == "re:pong");
+  auto async_answer = request_with_callback(requester, Message("RequestTopic", "pong"), 20000);
+  REQUIRE(async_answer.ok());
+  CHECK(async_answer->body() == "re:pong");
   consumer.shutdown();
 }
 
@@ -230,17 +237,9 @@ TEST_CASE("request-reply: a request nobody answers fails when its TTL passes") {
   CHECK(answer.error().code == Errc::timeout);
   CHECK(answer.error().detail == "send request message to <NobodyTopic> OK, but wait reply message timeout, 1500 ms.");
 
-  std::mutex mutex;
-  std::optional<Result<MessageExt>> late;
-  REQUIRE(requester.request(Message("NobodyTopic", "anyone?"), [&](Result<MessageExt> r) {
-    std::lock_guard lock(mutex);
-    late = std::move(r);
-  }, 1000).ok());
-  CHECK(wait_for([&] { std::lock_guard lock(mutex); return late.has_value(); }));
-  std::lock_guard lock(mutex);
-  REQUIRE(late.has_value());
-  REQUIRE_FALSE(late->ok());
-  CHECK(late->error().code == Errc::timeout);
+  auto late = request_with_callback(requester, Message("NobodyTopic", "anyone?"), 1000);
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.error().code == Errc::timeout);
 }
 
 TEST_CASE("request-reply: a reply to a requester that went away is refused, stored, and the broker goes on") {

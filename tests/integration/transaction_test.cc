@@ -24,6 +24,13 @@ namespace {
 // Short check rounds: a half message is asked about after 1 s, rounds every 300 ms.
 const std::vector<std::string> kFastChecks = {"--transaction-timeout", "1000", "--transaction-check-interval", "300"};
 
+// kFastChecks, and a half message checked at most `max` times (transactionCheckMax).
+std::vector<std::string> fast_checks_with_max(int max) {
+  std::vector<std::string> flags = kFastChecks;
+  flags.insert(flags.end(), {"--transaction-check-max", std::to_string(max)});
+  return flags;
+}
+
 struct Cluster {
   std::unique_ptr<Process> namesrv;
   std::unique_ptr<Process> broker;
@@ -153,9 +160,7 @@ TEST_CASE("transaction: commit delivers, rollback drops, unknown is settled by t
 
 TEST_CASE("transaction: a check answered ROLLBACK drops the message; checks stop at transactionCheckMax") {
   Store store("rollback-check");
-  std::vector<std::string> flags = kFastChecks;
-  flags.insert(flags.end(), {"--transaction-check-max", "3"});
-  Cluster c = start_cluster(store, flags);
+  Cluster c = start_cluster(store, fast_checks_with_max(3));
   auto rollback = std::make_shared<BodyListener>(LocalTransactionState::rollback_message);
   auto producer = live_producer(c.ns_port, "tx_rb", "TBW102", rollback);
   REQUIRE(producer->producer().create_topic("TBW102", "TxRollback", 4).ok());
@@ -203,9 +208,7 @@ TEST_CASE("transaction: a half message survives a broker restart and is still ch
 
 TEST_CASE("transaction: a producer group with no live connection is asked again once one is back") {
   Store store("no-connection");
-  std::vector<std::string> flags = kFastChecks;
-  flags.insert(flags.end(), {"--transaction-check-max", "1000"});
-  Cluster c = start_cluster(store, flags);
+  Cluster c = start_cluster(store, fast_checks_with_max(1000));
   {
     auto listener = std::make_shared<BodyListener>(LocalTransactionState::commit_message);
     TransactionProducer gone(tx_config(c.ns_port, "tx_orphan"), listener);
