@@ -182,6 +182,13 @@ def broker_status_and_config_read_the_broker():
 
 
 @h.test
+def update_broker_config_changes_a_mutable_key_live():
+    ok("updateBrokerConfig", "-b", _env["addr"], "-k", "shortPollingTimeMills", "-v", "700")
+    config = ok("getBrokerConfig", "-b", _env["addr"])["brokers"][_env["addr"]]
+    assert config["shortPollingTimeMills"] == "700", config
+
+
+@h.test
 def errors_name_the_broker_and_the_rocketmq_code():
     code, out, err = admin("updateBrokerConfig", "-b", _env["addr"], "-k", "flushDiskType", "-v", "SYNC_FLUSH",
                            expect_ok=False)
