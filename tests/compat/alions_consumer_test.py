@@ -1,6 +1,6 @@
 """Compatibility: npm ali-ons PushConsumers against ringmq (issue 5). Messages are produced with raw
 SEND_MESSAGE_V2 frames; the consumers are real ali-ons processes (alions_consumer.js), one per
-client id. Usage: alions_consumer_test.py <part>, part = basic | retry | two-brokers.
+client id. Usage: alions_consumer_test.py <part>, part = basic | retry | two-brokers | slave-read.
 
 basic:       clustering (two consumers share the queues, each message consumed once), broadcasting
              (every consumer gets every message), tag expressions, consume from first / from last,
@@ -9,7 +9,10 @@ retry:       a failing listener gets the message again through %RETRY%<group>, a
              maxReconsumeTimes it lands in %DLQ%<group>; a delayed message arrives no earlier than
              its level says (short levels via --delay-levels).
 two-brokers: clustering and retry against a NameServer with two brokers.
+slave-read:  an async master and its slave (issue 14); after the master is SIGKILLed a new ali-ons
+             group consumes every replicated message from the slave and commits its offsets there.
 """
+import contextlib
 import json
 import os
 import signal
@@ -295,6 +298,78 @@ if PART == "two-brokers":
                 create_topic(h.Connection(p), "TwoRetry", 1)
             wait_route(ns, "TwoRetry", ["broker-a", "broker-b"])
             retry_then_dlq(ns, port_b, "TwoRetry", "CG_two_retry", [port_a, port_b])
+
+
+# ---- slave read after the master dies (issue 14) --------------------------------------------------
+
+HA_READY = r"HA listening on [^\s:]+:(\d+) "  # a master's replication port (as in replication_test.py)
+SLAVE_N = 200
+
+
+@contextlib.contextmanager
+def ha_pair(ns_port, name):
+    """An ASYNC_MASTER (brokerId 0) and its slave (brokerId 1) under one broker name; the slave
+    learns the master's HA address from the NameServer, as RocketMQ's does."""
+    with broker(ns_port, name, extra=["--ha-listen-port", "0", "--role", "async_master"], ready=[HA_READY],
+                label="master") as m, \
+         broker(ns_port, name, extra=["--broker-id", "1", "--role", "slave"], label="slave") as s:
+        yield m, s
+
+
+def queue_offsets(port, topic, queues=4):
+    conn = h.Connection(port)
+    try:
+        return [max_offset(conn, topic, q) for q in range(queues)]
+    finally:
+        conn.close()
+
+
+def route(ns_port, topic):
+    conn = h.Connection(ns_port)
+    try:
+        r = conn.request(105, {"topic": topic})  # GET_ROUTEINFO_BY_TOPIC
+        assert r["code"] == 0, r
+        return json.loads(r["body"])
+    finally:
+        conn.close()
+
+
+def slave_only(route_data, slave_port):
+    return [b["brokerAddrs"] for b in route_data["brokerDatas"]] == [{"1": f"127.0.0.1:{slave_port}"}]
+
+
+if PART == "slave-read":
+    @test
+    def consumer_reads_every_message_from_the_slave_after_master_sigkill():
+        with h.namesrv() as ns, ha_pair(ns.port, "broker-s") as (m, s):
+            for p in (m.port, s.port):  # as replication_test.py: the topic exists on both at once
+                create_topic(h.Connection(p), "SlaveTopic", 4)
+            wait_route(ns.port, "SlaveTopic", ["broker-s"])
+            produce(m.port, "SlaveTopic", SLAVE_N, "sr")
+            want = queue_offsets(m.port, "SlaveTopic")
+            assert sum(want) == SLAVE_N, want
+            wait_for(lambda: queue_offsets(s.port, "SlaveTopic") == want, what=f"slave offsets {want}")
+            m.stop(signal.SIGKILL)
+            # The NameServer drops the master's address when its connection closes; the route then
+            # lists only brokerId 1, so ali-ons' findBrokerAddressInSubscribe falls back to it.
+            wait_for(lambda: slave_only(route(ns.port, "SlaveTopic"), s.port), what="a route with the slave only")
+            assert [q["readQueueNums"] for q in route(ns.port, "SlaveTopic")["queueDatas"]] == [4]
+            c = NodeConsumer(ns.port, "SlaveTopic", "CG_slave_read", "sr")
+            c.wait_ready()
+            expected = {f"sr-{i}" for i in range(SLAVE_N)}
+            wait_for(lambda: set(bodies([c])) >= expected, timeout_s=60, what="every message from the slave")
+            time.sleep(1)  # a duplicate would show up now
+            got = bodies([c])
+            assert sorted(got) == sorted(expected), (len(got), len(expected))
+            # ali-ons persists offsets every 5 s to the broker findBrokerAddressInAdmin picks: the slave.
+            conn = h.Connection(s.port)
+
+            def committed():
+                rs = [query_offset(conn, "CG_slave_read", "SlaveTopic", q) for q in range(4)]
+                return sum(int((r.get("extFields") or {}).get("offset", -1)) for r in rs)
+            wait_for(lambda: committed() == SLAVE_N, timeout_s=15, what="offsets committed on the slave")
+            conn.close()
+            c.stop()
 
 
 if __name__ == "__main__":
