@@ -32,6 +32,9 @@ struct BrokerConfig {
   bool auto_create_topic = true;                          // autoCreateTopicEnable
   int default_topic_queue_nums = 8;                       // defaultTopicQueueNums (TBW102 queues)
   std::size_t commit_log_segment_bytes = 1ull << 30;      // mapedFileSizeCommitLog
+  // Synced CommitLog data kept in the page cache per shard, behind the durable offset (ringmq's
+  // own key; store::CommitLogOptions::page_cache_keep_bytes says why). 0 = the kernel decides.
+  std::int64_t page_cache_keep_mb = 1024;                 // pageCacheKeepMb
   int retention_hours = 72;                               // fileReservedTime
   int disk_max_used_percent = 75;                         // diskMaxUsedSpaceRatio
   int disk_clean_forcibly_percent = 85;                   // diskSpaceCleanForciblyRatio

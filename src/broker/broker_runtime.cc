@@ -95,6 +95,7 @@ Status BrokerRuntime::open_store() {
   store::StoreOptions options;
   options.commit_log.segment_bytes = config_.commit_log_segment_bytes;
   options.commit_log.body_bytes_max = config_.max_message_bytes;
+  options.commit_log.page_cache_keep_bytes = static_cast<std::size_t>(config_.page_cache_keep_mb) << 20;
   // Segments are sparse; their blocks are reserved a chunk at a time ahead of the writer (see
   // segment_preallocator.h). Zero-filling each chunk pays off only when sends
   // wait for fdatasync: on pre-written blocks it is 3-8x cheaper. In async mode nobody waits for

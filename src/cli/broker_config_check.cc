@@ -54,6 +54,7 @@ Status check_sizes(const broker::BrokerConfig& c) {
   const auto message_bytes = static_cast<std::int64_t>(std::min<std::size_t>(c.max_message_bytes, INT64_MAX));
   RINGMQ_TRY(in_range(segment, segment_bytes, kSegmentBytesMin, kSegmentBytesMax));
   RINGMQ_TRY(in_range(message, message_bytes, 1, kMessageBytesLimit));
+  RINGMQ_TRY(in_range({"pageCacheKeepMb", "--page-cache-keep-mb"}, c.page_cache_keep_mb, 0, kPageCacheKeepMbMax));
   // A largest message with its record headers must fit one segment.
   if (message_bytes + kRecordOverheadBytesMin <= segment_bytes) return {};
   return make_error(Errc::invalid_argument,

@@ -16,6 +16,8 @@ inline constexpr std::int64_t kSegmentBytesMin = 64 * 1024;
 inline constexpr std::int64_t kSegmentBytesMax = 2'147'483'647;
 // Room a segment must leave beside the largest body for the record's headers.
 inline constexpr std::int64_t kRecordOverheadBytesMin = 1024;
+// pageCacheKeepMb: up to 16 TiB per shard (0 = no dropping).
+inline constexpr std::int64_t kPageCacheKeepMbMax = std::int64_t{1} << 24;
 inline constexpr std::int64_t kMessageBytesLimit = 256 * 1024 * 1024;
 inline constexpr std::int64_t kRetentionHoursMax = 24 * 365 * 10;
 inline constexpr std::int64_t kDiskRatioMin = 10;  // RocketMQ clamps diskMaxUsedSpaceRatio to [10, 95]

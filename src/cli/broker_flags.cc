@@ -56,6 +56,11 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
       "autoCreateTopicEnable");
   add(app.add_option("--segment-bytes", c.commit_log_segment_bytes, "CommitLog segment size")->capture_default_str(),
       "mapedFileSizeCommitLog");
+  add(app.add_option("--page-cache-keep-mb", c.page_cache_keep_mb,
+                     "MiB of synced CommitLog kept in the page cache per shard behind the durable end; older pages "
+                     "are dropped (0 = leave it to the kernel)")
+          ->capture_default_str(),
+      "pageCacheKeepMb");
   add(app.add_option("--retention-hours", c.retention_hours, "delete CommitLog segments older than this")
           ->capture_default_str(),
       "fileReservedTime");

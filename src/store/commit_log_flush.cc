@@ -1,10 +1,15 @@
 // CommitLog flush rounds (group commit) and segment retention; the append and recovery paths are
 // in commit_log.cc.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "base/log.h"
+#include "base/log_limiter.h"
 #include "store/commit_log.h"
 
 namespace ringmq::store {
@@ -49,6 +54,7 @@ Status CommitLog::complete_flush(FlushPlan& plan, int result, std::vector<std::u
   RINGMQ_ASSERT(covers >= durable_ && covers <= write_);
   durable_ = covers;
   durable_timestamp_ms_ = covers_timestamp_ms;
+  evict_cold_pages();
   while (!waiters_.empty() && waiters_.front().first <= durable_.value) {
     done.push_back(waiters_.front().second);
     waiters_.pop_front();
@@ -69,6 +75,33 @@ Result<bool> CommitLog::wait_durable(PhysicalOffset end, std::uint64_t token) {
                           [](std::int64_t v, const auto& w) { return v < w.first; });
   waiters_.insert(it, {end.value, token});
   return true;
+}
+
+void CommitLog::evict_cold_pages() {
+  if (options_.page_cache_keep_bytes == 0 || segments_.empty()) return;
+  const std::int64_t target = durable_.value - static_cast<std::int64_t>(options_.page_cache_keep_bytes);
+  const std::int64_t from = std::max(evicted_to_, segments_.front()->start());
+  if (target - from < kEvictStepBytes) return;
+  for (PhysicalOffset pos{from}; pos.value < target;) {
+    const MappedFilePtr* seg = find_segment(pos);
+    if (seg == nullptr) break;
+    const std::int64_t seg_end = (*seg)->start() + static_cast<std::int64_t>((*seg)->size());
+    // Whole pages only: each one lies entirely below target.
+    const auto begin = static_cast<std::size_t>(pos.value - (*seg)->start()) / kAllocatePageBytes * kAllocatePageBytes;
+    const auto end = static_cast<std::size_t>(std::min(target, seg_end) - (*seg)->start()) / kAllocatePageBytes * kAllocatePageBytes;
+    if (end > begin) {
+      // Advisory: a failure only keeps pages cached. The mapping's own references go first, or
+      // the page cache could not let go of pages a pull once mapped in.
+      if (::madvise((*seg)->data() + begin, end - begin, MADV_DONTNEED) != 0 ||
+          ::posix_fadvise((*seg)->fd(), static_cast<off_t>(begin), static_cast<off_t>(end - begin), POSIX_FADV_DONTNEED) != 0) {
+        static LogLimiter limiter;
+        RINGMQ_LOG_LIMITED(limiter, log_warn, "commitlog shard {}: dropping cached pages of {}: {}", shard_.value,
+                           (*seg)->path(), std::strerror(errno));
+      }
+    }
+    pos = PhysicalOffset{std::min(target, seg_end)};
+  }
+  evicted_to_ = target;
 }
 
 PhysicalOffset CommitLog::min_offset() const {

@@ -121,6 +121,7 @@ TEST_CASE("broker flags: every checked key refuses an out-of-range value by name
       {{"--max-message-bytes", "0"}, "maxMessageSize", "0"},
       {{"--segment-bytes", "1048576", "--max-message-bytes", "1048576"}, "maxMessageSize", "1048576"},
       {{"--retention-hours=-1"}, "fileReservedTime", "-1"},
+      {{"--page-cache-keep-mb=-1"}, "pageCacheKeepMb", "-1"},
       {{"--disk-max-used-ratio", "5"}, "diskMaxUsedSpaceRatio", "5"},
       {{"--disk-clean-forcibly-ratio", "96"}, "diskSpaceCleanForciblyRatio", "96"},
       {{"--disk-warning-ratio", "100"}, "diskSpaceWarningLevelRatio", "100"},

@@ -456,3 +456,50 @@ TEST_CASE("commit_log: a failing pwrite still makes the staged records visible (
   CHECK(read->queue_offset == QueueOffset{0});
   CHECK(read->body.size() == body.size());
 }
+
+namespace {
+// Whether no page of [p, p + bytes) is in the page cache.
+bool none_resident(const std::uint8_t* p, std::size_t bytes) {
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> pages((bytes + page - 1) / page);
+  REQUIRE(::mincore(const_cast<std::uint8_t*>(p), bytes, pages.data()) == 0);
+  for (unsigned char v : pages)
+    if ((v & 1) != 0) return false;
+  return true;
+}
+}  // namespace
+
+TEST_CASE("commit_log: a flush round drops synced pages further behind the durable end than page_cache_keep_bytes") {
+  TempDir tmp;
+  CommitLogOptions o = small_options();
+  o.segment_bytes = 4 * 1024 * 1024;
+  o.page_cache_keep_bytes = 1024 * 1024;
+  auto opened = CommitLog::open(tmp.path(), ShardId{}, o);
+  REQUIRE(opened.ok());
+  auto& log = *opened.value();
+  REQUIRE(log.recover_to(shard_base(ShardId{}), shard_base(ShardId{}), 0).ok());
+  std::string body;
+  const MessageInput m = sized_message(body, 64 * 1024);
+  // 12 MiB over three segments, then one synced flush round.
+  for (std::int64_t q = 0; log.write_offset().value < 12 * 1024 * 1024; ++q) REQUIRE(log.append(m, QueueOffset{q}, 1).ok());
+  FlushPlan plan;
+  log.begin_flush(plan);
+  std::vector<std::uint64_t> done;
+  REQUIRE(log.complete_flush(plan, execute_flush_plan(plan), done).ok());
+  const std::int64_t durable = log.durable_offset().value;
+  const std::int64_t keep_from = durable - static_cast<std::int64_t>(o.page_cache_keep_bytes);
+
+  // The first segment lies wholly before keep_from: none of it is cached any more.
+  CHECK(none_resident(log.segment_at(0)->data(), o.segment_bytes));
+  // The last 1 MiB before the durable end stays.
+  const MappedFilePtr& last = log.segment_at(log.segment_count() - 1);
+  const auto keep_pos = static_cast<std::size_t>(std::max(keep_from, last->start()) - last->start());
+  const auto durable_pos = static_cast<std::size_t>(durable - last->start());
+  const std::size_t kept = (keep_pos + 4095) / 4096 * 4096;
+  CHECK(resident(last->data() + kept, durable_pos / 4096 * 4096 - kept));
+  // Dropped pages read back from the file unchanged.
+  auto first = log.read_record(shard_base(ShardId{}));
+  REQUIRE(first.ok());
+  CHECK(first->queue_offset == QueueOffset{0});
+  CHECK(first->body.size() == body.size());
+}
