@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "base/hash.h"
 #include "base/json_writer.h"
@@ -57,13 +58,10 @@ std::int64_t long_field(dom::object o, const char* key) {
   if (o[key].get_int64().get(n) == simdjson::SUCCESS) return n;
   std::string_view s;
   if (o[key].get_string().get(s) != simdjson::SUCCESS) return 0;
-  const bool neg = !s.empty() && s.front() == '-';
-  n = 0;
-  for (char c : s.substr(neg ? 1 : 0)) {
-    if (c < '0' || c > '9') return 0;
-    n = n * 10 + (c - '0');
-  }
-  return neg ? -n : n;
+  // Not a whole number in range (Java's Long.parseLong would throw): 0, as for a missing field.
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size()) return 0;
+  return n;
 }
 
 // The broker rebuilds tags and codes from subString, as Java's broker trusts only the expression.

@@ -40,6 +40,20 @@ TEST_CASE("heartbeat: the C++ client's ordinal enums, string subVersion and trai
   CHECK(c.subscriptions[0].tags_set == std::vector<std::string>{"TagA", "TagB"});
 }
 
+TEST_CASE("heartbeat: a string subVersion out of range or not a number reads as 0, never overflows") {
+  for (const char* v : {"99999999999999999999999", "-99999999999999999999999", "12x", "-", ""}) {
+    const std::string body = std::string("{\"clientID\":\"c\",\"consumerDataSet\":[{\"groupName\":\"g\",") +
+                             "\"subscriptionDataSet\":[{\"topic\":\"T\",\"subVersion\":\"" + v + "\"}]}]}";
+    auto hb = decode_heartbeat(body);
+    REQUIRE(hb.ok());
+    CHECK(hb->consumers[0].subscriptions[0].sub_version == 0);
+  }
+  auto negative = decode_heartbeat(
+      R"({"clientID":"c","consumerDataSet":[{"groupName":"g","subscriptionDataSet":[{"topic":"T","subVersion":"-17"}]}]})");
+  REQUIRE(negative.ok());
+  CHECK(negative->consumers[0].subscriptions[0].sub_version == -17);
+}
+
 TEST_CASE("heartbeat: a body that is not a JSON object or lacks clientID is refused") {
   CHECK_FALSE(decode_heartbeat("[1,2]").ok());
   CHECK_FALSE(decode_heartbeat("{\"consumerDataSet\":[]}").ok());
