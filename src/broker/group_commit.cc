@@ -71,8 +71,7 @@ void GroupCommit::on_fsync(int result) {
 }
 
 void GroupCommit::finish_round() {
-  std::vector<std::uint64_t> unused;  // the store's own waiter tokens; this class keeps the waiters
-  Status st = log_.complete_flush(round_.plan, round_.result, unused);
+  Status st = log_.complete_flush(round_.plan, round_.result);
   if (!st.ok()) {
     log_error("shard {}: flush failed, refusing writes: {}", reactor_.core(), st.error().to_string());
     while (!waiters_.empty()) answer_durable(rc::kFlushDiskTimeout);

@@ -262,10 +262,13 @@ Status CommitLog::ensure_allocated(std::size_t bytes) {
     ++allocation_stalls_;
     RINGMQ_TRY(seg->allocate_to(need + kSegmentAllocateChunkBytes));
   }
-  // Less than a chunk short of the runway wanted: ask for the next chunk (once).
+  // Less than a chunk short of the runway wanted: ask for the next chunk, once per chunk. The
+  // request is rounded to whole chunks so that the appends in between (whose `need` grows by a
+  // record each) do not each re-ask, taking the helper's lock and waking it for a few bytes.
   if (preallocator_ != nullptr && need + kSegmentAllocateAheadBytes > seg->allocated() + kSegmentAllocateChunkBytes &&
       allocation_requested_ < need + kSegmentAllocateAheadBytes) {
-    allocation_requested_ = need + kSegmentAllocateAheadBytes;
+    const std::size_t wanted = need + kSegmentAllocateAheadBytes;
+    allocation_requested_ = (wanted + kSegmentAllocateChunkBytes - 1) / kSegmentAllocateChunkBytes * kSegmentAllocateChunkBytes;
     preallocator_->request_allocation(seg, allocation_requested_);
   }
   return {};

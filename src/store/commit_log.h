@@ -25,7 +25,7 @@
 //   (MappedFile::allocate_to, in chunks ahead of the write position), so a full disk fails an
 //   append with Errc::no_space at reservation, never later at writeback.
 // - Durability comes only from flush rounds: begin_flush() says what to fdatasync, complete_flush()
-//   moves the durable offset and returns the waiters (wait_durable) it covers. One round covers
+//   moves the durable offset; the sends waiting for it are the broker's (broker/group_commit.h). One round covers
 //   every append made before begin_flush(); appends made while it runs go into the next round, so a
 //   round's fdatasync is shared by every waiter that queued behind it (group commit).
 // - After a failed flush the log refuses appends (the disk is suspect) but keeps serving reads.
@@ -72,14 +72,12 @@ struct CommitLogOptions {
   // cache (and this process's mapping) after each flush round; 0 leaves the page cache to the
   // kernel. Why: a growing page cache takes never-used memory for every new page, and on a VM
   // whose free memory is handed back to the host (free page reporting) that costs a host fault
-  // per page. On the 2-vCPU test VM, writing a new file ran at 200-280 MB/s while memory freed a
+  // per page. On the 2-vCPU test VM, dd wrote a new file at 162-282 MB/s while memory freed a
   // moment before was reused at 2.2 GB/s, and the copy into fresh page-cache pages was 33% of the
   // broker's CPU on the async batch row. Dropping synced, cold pages lets the kernel hand the
   // same, already-backed pages back to the next writes. Consumers reading further back than this
   // read from disk.
   std::size_t page_cache_keep_bytes = 0;
-  // Group-commit waiters allowed at once; wait_durable() beyond it fails with Errc::busy.
-  std::size_t durable_waiters_max = 64 * 1024;
 };
 
 struct AppendResult {
@@ -156,15 +154,11 @@ class CommitLog {
   void begin_flush(FlushPlan& plan);
   // Ends the round `plan` started and releases its pins (plan.clear()). result is 0 or -errno
   // (from io_uring or execute_flush_plan).
-  // On success appends to `done` the tokens of waiters now durable; on failure appends every
-  // waiter's token (they failed), returns the error and refuses appends from then on.
-  Status complete_flush(FlushPlan& plan, int result, std::vector<std::uint64_t>& done);
-  // Registers `token` to be returned by the complete_flush() whose round covers `end`. Returns
-  // false (and registers nothing) when `end` is already durable.
-  Result<bool> wait_durable(PhysicalOffset end, std::uint64_t token);
+  // On success moves the durable offset to what the round covers; on failure returns the error
+  // and refuses appends from then on.
+  Status complete_flush(FlushPlan& plan, int result);
   bool flush_in_flight() const { return flush_in_flight_ != 0; }
   bool has_unflushed() const { return durable_ < write_; }
-  std::size_t durable_waiters() const { return waiters_.size(); }
 
   // --- retention ---
   // Segments older than the write segment, oldest first (the retention candidates).
@@ -228,7 +222,6 @@ class CommitLog {
   std::int64_t durable_timestamp_ms_ = 0;
   std::uint64_t flush_in_flight_ = 0;  // id of the round in flight, 0 = none
   std::uint64_t next_flush_id_ = 1;
-  std::deque<std::pair<std::int64_t, std::uint64_t>> waiters_;  // (end offset, token), by offset
   std::optional<Error> failed_;
   std::uint64_t roll_stalls_ = 0;
   std::uint64_t allocation_stalls_ = 0;

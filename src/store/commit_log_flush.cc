@@ -37,7 +37,7 @@ void CommitLog::begin_flush(FlushPlan& plan) {
   flush_in_flight_ = plan.id;
 }
 
-Status CommitLog::complete_flush(FlushPlan& plan, int result, std::vector<std::uint64_t>& done) {
+Status CommitLog::complete_flush(FlushPlan& plan, int result) {
   RINGMQ_ASSERT(!plan.empty() && plan.id == flush_in_flight_);
   flush_in_flight_ = 0;
   const PhysicalOffset covers = plan.covers;
@@ -47,34 +47,13 @@ Status CommitLog::complete_flush(FlushPlan& plan, int result, std::vector<std::u
     Error e = make_sys_error(-result, fmt::format("fdatasync commitlog shard {} up to offset {}", shard_.value, covers.value));
     log_error("{}; refusing appends from now on", e.to_string());
     failed_ = e;
-    for (const auto& w : waiters_) done.push_back(w.second);
-    waiters_.clear();
     return e;
   }
   RINGMQ_ASSERT(covers >= durable_ && covers <= write_);
   durable_ = covers;
   durable_timestamp_ms_ = covers_timestamp_ms;
   evict_cold_pages();
-  while (!waiters_.empty() && waiters_.front().first <= durable_.value) {
-    done.push_back(waiters_.front().second);
-    waiters_.pop_front();
-  }
   return {};
-}
-
-Result<bool> CommitLog::wait_durable(PhysicalOffset end, std::uint64_t token) {
-  RINGMQ_ASSERT(end <= write_);
-  if (failed_) return make_error(failed_->code, "commitlog flush failed: " + failed_->detail);
-  if (end <= durable_) return false;
-  if (waiters_.size() >= options_.durable_waiters_max)
-    return make_error(Errc::busy, fmt::format("{} durable waiters already queued", waiters_.size()));
-  // Appends come in offset order, so this is nearly always a push_back.
-  auto it = waiters_.end();
-  if (!waiters_.empty() && waiters_.back().first > end.value)
-    it = std::upper_bound(waiters_.begin(), waiters_.end(), end.value,
-                          [](std::int64_t v, const auto& w) { return v < w.first; });
-  waiters_.insert(it, {end.value, token});
-  return true;
 }
 
 void CommitLog::evict_cold_pages() {

@@ -233,11 +233,10 @@ Status ShardStore::complete_checkpoint(FlushPlan& plan, int result) {
 Status ShardStore::close() {
   auto rounds = [this]() -> Status {
     FlushPlan plan;
-    std::vector<std::uint64_t> done;
     if (log_->flush_in_flight()) return make_error(Errc::busy, "close with a CommitLog flush round in flight");
     if (checkpoint_in_flight_ != 0) return make_error(Errc::busy, "close with a checkpoint round in flight");
     log_->begin_flush(plan);
-    if (!plan.empty()) RINGMQ_TRY(log_->complete_flush(plan, execute_flush_plan(plan), done));
+    if (!plan.empty()) RINGMQ_TRY(log_->complete_flush(plan, execute_flush_plan(plan)));
     begin_checkpoint(plan, CheckpointScope::closing);
     RINGMQ_TRY(complete_checkpoint(plan, execute_flush_plan(plan)));
     // A log that failed an earlier flush refuses new rounds, so its tail is still not durable.

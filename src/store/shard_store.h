@@ -7,7 +7,7 @@
 // Promises:
 // - put() returns after the record, its ConsumeQueue entry and its index entries are in the page
 //   cache: a pull issued next sees it. Durability comes from flush rounds: commit_log()'s
-//   begin_flush/complete_flush (group commit; sync-flush sends wait with wait_durable) and
+//   begin_flush/complete_flush (group commit; the broker keeps the sync-flush waiters) and
 //   begin_checkpoint/complete_checkpoint for ConsumeQueues, index files and the checkpoint slot.
 // - Reads hand out byte ranges inside pinned segments (GetResult::pins); a segment is neither
 //   unmapped nor deleted while a pin is held, wherever it is dropped.

@@ -1,4 +1,4 @@
-"""Crash test: 8 concurrent senders against `--flush sync`, the broker killed with SIGKILL mid-stream
+"""Crash test: 8 concurrent senders against `--flush sync` and `--flush async`, the broker killed with SIGKILL mid-stream
 and restarted on the same store: every acknowledged message is there, readable, with its queue
 offset unchanged (read back with VIEW_MESSAGE_BY_ID and GET_MAX_OFFSET)."""
 import signal
@@ -15,9 +15,8 @@ RUN_BEFORE_KILL_S = 3.0
 MESSAGES_PER_SENDER_MAX = 5000
 
 
-@test
-def sigkill_under_sync_flush_loses_nothing_acknowledged():
-    with standalone(cores=2, extra=["--flush", "sync"]) as proc:
+def sigkill_loses_nothing_acknowledged(flush):
+    with standalone(cores=2, extra=["--flush", flush]) as proc:
         port, store = proc.port, proc.store
         create_topic(h.Connection(port), "CrashTopic", queues=8)
         acked = [[] for _ in range(SENDERS)]
@@ -44,7 +43,7 @@ def sigkill_under_sync_flush_loses_nothing_acknowledged():
         total = sum(len(a) for a in acked)
         assert total > 0, proc.log_text()
 
-    with standalone(store=store, cores=2, extra=["--flush", "sync"]) as proc2:
+    with standalone(store=store, cores=2, extra=["--flush", flush]) as proc2:
         port2 = proc2.port
         assert "recovered after a crash" in proc2.log_text(), proc2.log_text()
         c = h.Connection(port2)
@@ -53,7 +52,20 @@ def sigkill_under_sync_flush_loses_nothing_acknowledged():
                 rec = view(c, msg_id)
                 assert rec["body"] == body and rec["queue_offset"] == queue_offset and rec["queue_id"] == n, rec
             assert max_offset(c, "CrashTopic", n) >= len(acked[n])
-        print(f"  {total} acknowledged sends checked after SIGKILL", flush=True)
+        print(f"  {total} acknowledged sends checked after SIGKILL (--flush {flush})", flush=True)
+
+
+@test
+def sigkill_under_sync_flush_loses_nothing_acknowledged():
+    sigkill_loses_nothing_acknowledged("sync")
+
+
+@test
+def sigkill_under_async_flush_loses_nothing_acknowledged():
+    # Async flush acknowledges before fdatasync; what makes this hold is that appends are staged
+    # only until the end of the reactor pass, before any reply leaves (store/commit_log.h): an
+    # acknowledged record is in the page cache, which a killed process does not take with it.
+    sigkill_loses_nothing_acknowledged("async")
 
 
 @test

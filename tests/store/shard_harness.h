@@ -56,9 +56,8 @@ struct ShardHarness {
 // Makes everything appended so far durable with blocking fdatasyncs.
 inline void flush_log(ShardStore& s) {
   FlushPlan plan;
-  std::vector<std::uint64_t> done;
   s.commit_log().begin_flush(plan);
-  if (!plan.empty()) REQUIRE(s.commit_log().complete_flush(plan, execute_flush_plan(plan), done).ok());
+  if (!plan.empty()) REQUIRE(s.commit_log().complete_flush(plan, execute_flush_plan(plan)).ok());
 }
 
 }  // namespace ringmq::store::testing

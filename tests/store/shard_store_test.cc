@@ -106,9 +106,8 @@ TEST_CASE("shard_store: after a crash, records past the checkpoint are checked a
   Harness h(tmp.path());
   for (int i = 0; i < 20; ++i) put(*h.shard, "T", 0, numbered("x", i));
   FlushPlan plan;
-  std::vector<std::uint64_t> done;
   h.shard->commit_log().begin_flush(plan);
-  REQUIRE(h.shard->commit_log().complete_flush(plan, execute_flush_plan(plan), done).ok());
+  REQUIRE(h.shard->commit_log().complete_flush(plan, execute_flush_plan(plan)).ok());
   h.shard->begin_checkpoint(plan);
   REQUIRE(h.shard->complete_checkpoint(plan, execute_flush_plan(plan)).ok());
   h.shard->begin_checkpoint(plan);  // syncs the slot the last round wrote
@@ -216,9 +215,8 @@ TEST_CASE("shard_store: retention deletes expired segments, waits for a held one
   const std::string body(1000, 'r');
   for (int i = 0; i < 40; ++i) put(*h.shard, "T", 0, body, {}, 1000 + i);
   FlushPlan plan;
-  std::vector<std::uint64_t> done;
   h.shard->commit_log().begin_flush(plan);
-  REQUIRE(h.shard->commit_log().complete_flush(plan, 0, done).ok());
+  REQUIRE(h.shard->commit_log().complete_flush(plan, 0).ok());
   const std::size_t segments = h.shard->commit_log().segment_count();
   REQUIRE(segments >= 5);
 
@@ -244,7 +242,7 @@ TEST_CASE("shard_store: retention deletes expired segments, waits for a held one
   // Not yet expired, no disk pressure: nothing to do; disk pressure deletes one per call.
   for (int i = 0; i < 20; ++i) put(*h.shard, "T", 0, body, {}, later);
   h.shard->commit_log().begin_flush(plan);
-  REQUIRE(h.shard->commit_log().complete_flush(plan, 0, done).ok());
+  REQUIRE(h.shard->commit_log().complete_flush(plan, 0).ok());
   CHECK(h.shard->run_retention(later, 0.1)->segments_deleted == 0);
   CHECK(h.shard->run_retention(later, 0.9)->segments_deleted == 1);
 }
@@ -449,9 +447,8 @@ TEST_CASE("shard_store: after a failed flush, close fails and the store stays ma
   Harness h(tmp.path());
   for (int i = 0; i < 5; ++i) put(*h.shard, "T", 0, numbered("m", i));
   FlushPlan plan;
-  std::vector<std::uint64_t> done;
   h.shard->commit_log().begin_flush(plan);
-  REQUIRE(!h.shard->commit_log().complete_flush(plan, -EIO, done).ok());
+  REQUIRE(!h.shard->commit_log().complete_flush(plan, -EIO).ok());
   CHECK(!h.shard->close().ok());
   h.shard.reset();
   CHECK(!h.root->close_clean().ok());  // the abort marker stays

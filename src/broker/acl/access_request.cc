@@ -9,6 +9,7 @@
 #include "protocol/heartbeat_data.h"
 #include "remoting/acl_signature.h"
 #include "remoting/request_code.h"
+#include "remoting/topic_validator.h"
 
 namespace ringmq::broker::acl {
 
@@ -16,11 +17,8 @@ namespace req = remoting::request_code;
 
 namespace {
 
-constexpr std::string_view kRetryGroupTopicPrefix = "%RETRY%";
-
-std::string retry_topic(std::string_view group) { return fmt::format("{}{}", kRetryGroupTopicPrefix, group); }
-
-bool is_retry_topic(std::string_view topic) { return topic.starts_with(kRetryGroupTopicPrefix); }
+using remoting::is_retry_topic;
+using remoting::retry_topic;
 
 // PlainAccessResource.addResourceAndPerm: a null resource is skipped, a repeated one keeps its
 // place and takes the new permission (HashMap.put).

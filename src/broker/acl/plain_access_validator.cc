@@ -4,6 +4,7 @@
 
 #include "base/assert.h"
 #include "remoting/acl_signature.h"
+#include "remoting/topic_validator.h"
 
 namespace ringmq::broker::acl {
 
@@ -22,11 +23,9 @@ std::string refusal(std::string_view message, std::string_view frame) {
   return fmt::format("{}: {}, {}", kAclExceptionClass, message, frame);
 }
 
-constexpr std::string_view kRetryPrefix = "%RETRY%";
-
 // PlainAccessResource.printStr.
 std::string print_resource(std::string_view resource, bool group) {
-  if (group) return fmt::format("group:{}", resource.substr(kRetryPrefix.size()));
+  if (group) return fmt::format("group:{}", resource.substr(remoting::kRetryGroupTopicPrefix.size()));
   return fmt::format("topic:{}", resource);
 }
 
@@ -72,7 +71,7 @@ std::optional<std::string> PlainAccessValidator::check_perm(const AccessRequest&
   if (request.resources.empty()) return std::nullopt;
   if (!account.has_resource_perms && account.admin) return std::nullopt;
   for (const auto& [resource, needed] : request.resources) {
-    const bool group = resource.starts_with(kRetryPrefix);
+    const bool group = resource.starts_with(remoting::kRetryGroupTopicPrefix);
     auto owned = account.resource_perms.find(resource);
     if (owned == account.resource_perms.end()) {
       const Perm fallback = group ? account.default_group_perm : account.default_topic_perm;

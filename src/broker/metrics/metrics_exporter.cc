@@ -1,7 +1,6 @@
 #include "broker/metrics/metrics_exporter.h"
 
 #include <fmt/format.h>
-#include <sys/statvfs.h>
 #include <time.h>
 
 #include <map>
@@ -16,6 +15,7 @@
 #include "broker/longpolling/pull_request_hold_service.h"
 #include "broker/queue_shard.h"
 #include "reactor/reactor.h"
+#include "store/file_util.h"
 
 namespace ringmq::broker {
 
@@ -250,11 +250,9 @@ void render_broker(std::string& out, const MetricsGather& g, const BrokerRuntime
   out += fmt::format("ringmq_commitlog_bytes {}\n", g.commit_log_bytes);
   family(out, "ringmq_commitlog_unflushed_bytes", "gauge", "CommitLog bytes written but not yet durable.");
   out += fmt::format("ringmq_commitlog_unflushed_bytes {}\n", g.unflushed_bytes);
-  struct statvfs vfs {};
-  double ratio = 0;
-  if (::statvfs(rt.config().store_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
-    ratio = static_cast<double>(vfs.f_blocks - vfs.f_bfree) / static_cast<double>(vfs.f_blocks);
-  }
+  // The ratio the broker acts on (broker_disk.cc), not a second formula.
+  const Result<double> disk = store::disk_usage_ratio(rt.config().store_dir);
+  const double ratio = disk.ok() ? *disk : 0.0;
   family(out, "ringmq_disk_used_ratio", "gauge", "Used fraction of the store's file system (commitLogDiskRatio).");
   out += fmt::format("ringmq_disk_used_ratio {}\n", ratio);
   family(out, "ringmq_disk_max_used_ratio", "gauge", "diskMaxUsedSpaceRatio: above it the broker deletes or refuses.");

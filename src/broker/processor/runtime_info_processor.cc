@@ -18,6 +18,7 @@
 #include "broker/ha/ha_runtime_info.h"
 #include "broker/queue_shard.h"
 #include "remoting/response_code.h"
+#include "store/file_util.h"
 #include "store/record_format.h"
 
 namespace ringmq::broker {
@@ -81,7 +82,9 @@ DiskSpace disk_space(const std::string& path) {
   if (::statvfs(path.c_str(), &vfs) != 0 || vfs.f_blocks == 0) return d;
   d.total = static_cast<std::int64_t>(vfs.f_blocks) * static_cast<std::int64_t>(vfs.f_frsize);
   d.free = static_cast<std::int64_t>(vfs.f_bfree) * static_cast<std::int64_t>(vfs.f_frsize);
-  d.used_ratio = static_cast<double>(d.total - d.free) / static_cast<double>(d.total);
+  // The ratio the broker acts on (refusing sends, deleting segments), so what is shown is what counts.
+  const Result<double> ratio = store::disk_usage_ratio(path);
+  d.used_ratio = ratio.ok() ? *ratio : 0.0;
   return d;
 }
 

@@ -129,7 +129,7 @@ void scan_halves(BrokerRuntime& rt, CoreState& cs, Round& round) {
   const auto& config = rt.config();
   std::int64_t from = round.half_offset;
   auto got = read_queue(*cs.shard, topics::kTransHalf, from, tx::kHalfMessagesPerCheckMax);
-  if (round.half_offset < 0 || from != round.half_offset) round.half_offset = from;
+  round.half_offset = from;
   round.half_used = cs.shard->max_offset(topics::kTransHalf, store::QueueId{tx::kHalfQueueId}).value > 0;
   std::vector<store::ParseResult> records;
   std::vector<tx::HalfInfo> infos;

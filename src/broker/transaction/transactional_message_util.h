@@ -20,10 +20,6 @@ inline constexpr std::string_view kCheckGroup = "CID_SYS_RMQ_TRANS";
 inline constexpr std::int32_t kHalfQueueId = 0;
 inline constexpr std::int32_t kCheckMaxTimeQueueId = 0;
 
-// BrokerConfig defaults (transactionTimeOut, transactionCheckInterval, transactionCheckMax).
-inline constexpr std::int64_t kDefaultTransactionTimeoutMs = 6'000;
-inline constexpr std::int64_t kDefaultTransactionCheckIntervalMs = 60'000;
-inline constexpr std::int32_t kDefaultTransactionCheckMax = 15;
 // Upper bound accepted for transactionCheckMax (RocketMQ has none; 1000 checks at the default
 // interval is 16 hours, longer than any producer keeps a transaction open).
 inline constexpr std::int32_t kTransactionCheckMaxLimit = 1'000;
@@ -34,7 +30,5 @@ inline constexpr std::int32_t kTransactionCheckMaxLimit = 1'000;
 inline constexpr std::size_t kOpEntriesPerCheckMax = 1 << 16;
 inline constexpr std::size_t kOpReadBatch = 1'024;
 inline constexpr std::size_t kHalfMessagesPerCheckMax = 1'024;
-// How long CHECK_TRANSACTION_STATE may wait in the client's send queue (oneway; RocketMQ: 10 ms).
-inline constexpr std::int64_t kCheckRequestTimeoutMs = 10;
 
 }  // namespace ringmq::broker::transaction

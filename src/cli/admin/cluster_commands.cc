@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "base/properties_file.h"
 #include "cli/admin/admin_command.h"
 #include "remoting/request_code.h"
 
@@ -109,19 +109,6 @@ Status run_broker_status(AdminSession& s, const std::string& broker, const std::
   return {};
 }
 
-std::vector<std::pair<std::string, std::string>> parse_properties(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    out.emplace_back(line.substr(0, eq), line.substr(eq + 1));
-  }
-  return out;
-}
-
 Status run_get_broker_config(AdminSession& s, const std::string& broker, const std::string& cluster, Output& out) {
   RINGMQ_TRY_ASSIGN(auto addrs, target_addrs(s, broker, cluster, false));
   Table& table = out.table("config", {{cluster.empty() ? "" : "#Broker Addr", "brokerAddr"}, {"#Key", "key"},
@@ -130,8 +117,10 @@ Status run_get_broker_config(AdminSession& s, const std::string& broker, const s
   w.begin_object();
   for (const auto& addr : addrs) {
     RINGMQ_TRY_ASSIGN(auto response, s.call_broker(addr, AdminSession::request(req::kGetBrokerConfig)));
+    // The body is MixAll.properties2String's "key=value" lines: the project's properties parser.
+    RINGMQ_TRY_ASSIGN(Properties config, ringmq::parse_properties(response.body));
     w.key(addr).begin_object();
-    for (const auto& [k, v] : parse_properties(response.body)) {
+    for (const auto& [k, v] : config) {
       table.add({addr, k, v});
       w.key(k).value(v);
     }
