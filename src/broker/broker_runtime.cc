@@ -298,8 +298,9 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
         if (sends > 0) cs.stats.record_flush_group(sends);
         cs.stats.flush_latency.record(round_us);
       });
-  // Appends made in a pass reach the page cache before the pass's replies leave (CommitLog).
-  reactor.add_before_sends_hook([&cs] { cs.shard->commit_log().commit_staged(); });
+  // Appends made in a pass reach the page cache before the pass's replies and cross-core posts
+  // leave (CommitLog, CoreState::after_commit).
+  reactor.add_before_sends_hook([this, &cs] { commit_pass(cs); });
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
   (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
   (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [this, &cs] { disk_check(cs); });
@@ -428,10 +429,29 @@ void BrokerRuntime::post(unsigned core, reactor::Task task) {
   }
   CoreState& cs = *cores_[r->core()];
   // The task may carry a reply for a record appended in this pass: it must not reach another core
-  // (and leave from there) before the record is in the page cache.
+  // (and leave from there) before the record is in the page cache. Once one task waits, later
+  // ones wait behind it, so tasks to one core keep their order.
+  if (cs.shard->commit_log().has_staged() || !cs.after_commit.empty()) {
+    cs.after_commit.emplace_back(core, std::move(task));
+    return;
+  }
+  post_now(cs, *r, core, std::move(task));
+}
+
+void BrokerRuntime::commit_pass(CoreState& cs) {
   cs.shard->commit_log().commit_staged();
+  if (cs.after_commit.empty()) return;
+  std::vector<std::pair<unsigned, reactor::Task>> ready;
+  ready.swap(cs.after_commit);
+  reactor::Reactor& r = *reactor::Reactor::current();
+  for (auto& [core, task] : ready) post_now(cs, r, core, std::move(task));
+  ready.clear();
+  if (cs.after_commit.empty()) cs.after_commit.swap(ready);  // keep the capacity: no allocation per pass
+}
+
+void BrokerRuntime::post_now(CoreState& cs, reactor::Reactor& r, unsigned core, reactor::Task task) {
   // Parked tasks go first, so tasks to one core keep their order.
-  if (cs.overflow.empty() && r->try_post(core, task)) return;
+  if (cs.overflow.empty() && r.try_post(core, task)) return;
   // Was an assert, reachable by load (pipelined oneway sends to a queue of a slower core): the
   // broker crashed. New requests are refused SYSTEM_BUSY from kOverflowTasksRefuseRequests on
   // (broker_handlers.cc); a task already owed (a reply, a continuation) is never dropped.

@@ -149,6 +149,10 @@ struct CoreState {
   // one-shot timer. Bounded: from kOverflowTasksRefuseRequests on, new requests are refused.
   std::deque<std::pair<unsigned, reactor::Task>> overflow;
   bool overflow_retry_armed = false;
+  // Cross-core posts made while this core's CommitLog had staged appends: they may carry replies
+  // for those records, so they leave only after the pass commits them (the before-sends hook),
+  // like the pass's own replies. One pwrite per pass, not one per cross-core reply.
+  std::vector<std::pair<unsigned, reactor::Task>> after_commit;
 
   // ACL 1.0 gate of this core's requests; null when aclEnable is off.
   std::unique_ptr<acl::AclService> acl;
@@ -227,6 +231,10 @@ class BrokerRuntime {
   // Measures the disk, refuses or resumes writes, runs retention (broker_disk.cc, disk_policy.h).
   void disk_check(CoreState& cs);
   void drain_overflow(CoreState& cs);
+  // post() once the task may leave: parked tasks first, then the ring, else park it.
+  void post_now(CoreState& cs, reactor::Reactor& r, unsigned core, reactor::Task task);
+  // The before-sends hook: commit the pass's staged appends, then release cs.after_commit.
+  void commit_pass(CoreState& cs);
   // A one-shot timer that drains cs.overflow (and re-arms while tasks remain parked).
   void arm_overflow_retry(CoreState& cs);
   void checkpoint_round(CoreState& cs);

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/string_hash.h"
 #include "protocol/register_broker_body.h"
 #include "protocol/route_data.h"
 #include "protocol/topic_config.h"
@@ -46,11 +47,6 @@ inline constexpr ConnectionId kNoConnection = 0;
 inline constexpr std::int64_t kBrokerTimeoutMsDefault = 120'000;
 // How often the owner should call scan_not_active_brokers (RocketMQ 5.x scanNotActiveBrokerInterval).
 inline constexpr std::int64_t kScanNotActiveBrokerIntervalMs = 5'000;
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // topic -> one QueueData per broker group serving it, kept sorted by brokerName.
 using TopicQueueTable = std::unordered_map<std::string, std::vector<QueueData>, StringHash, std::equal_to<>>;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/string_hash.h"
 #include "store/commit_log.h"
 #include "store/consume_queue.h"
 #include "store/index_file.h"
@@ -185,10 +186,6 @@ class ShardStore {
   std::size_t queue_count() const;
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   using QueueMap = std::unordered_map<std::int32_t, std::unique_ptr<ConsumeQueue>>;
   using TopicMap = std::unordered_map<std::string, QueueMap, StringHash, std::equal_to<>>;
 

@@ -44,14 +44,14 @@ StatsSnapshot StatsItem::window(const std::deque<Sample>& list) const {
 }
 
 StatsItem& StatsTable::item(std::string_view key) {
-  auto it = items_.find(std::string(key));
+  auto it = items_.find(key);
   if (it != items_.end()) return it->second;
-  if (items_.size() >= kStatsKeysMax) return items_[std::string(kOtherStatsKey)];
-  return items_[std::string(key)];
+  if (items_.size() >= kStatsKeysMax) key = kOtherStatsKey;
+  return items_.try_emplace(std::string(key)).first->second;
 }
 
 const StatsItem* StatsTable::find(std::string_view key) const {
-  auto it = items_.find(std::string(key));
+  auto it = items_.find(key);
   return it == items_.end() ? nullptr : &it->second;
 }
 
@@ -79,9 +79,12 @@ void CoreStatsSet::record_put(std::string_view topic, std::uint64_t messages, st
 
 void CoreStatsSet::record_get(std::string_view topic, std::string_view group, std::uint64_t messages,
                               std::uint64_t bytes) {
-  const std::string key = group_stats_key(topic, group);
-  group_get_nums.item(key).add(messages);
-  group_get_size.item(key).add(bytes);
+  // One reused buffer for the "topic@group" key: a pull allocates nothing here once warm.
+  get_key_.assign(topic);
+  get_key_ += '@';
+  get_key_ += group;
+  group_get_nums.item(get_key_).add(messages);
+  group_get_size.item(get_key_).add(bytes);
 }
 
 void CoreStatsSet::tick(const CoreStats& totals, std::int64_t now_ms) {

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/string_hash.h"
+
 namespace ringmq::broker {
 
 struct CoreStats;
@@ -82,13 +84,14 @@ class StatsTable {
   // The item of `key`, created on first use (kOtherStatsKey once the table is full).
   StatsItem& item(std::string_view key);
   const StatsItem* find(std::string_view key) const;
-  const std::unordered_map<std::string, StatsItem>& items() const { return items_; }
+  using Items = std::unordered_map<std::string, StatsItem, StringHash, std::equal_to<>>;
+  const Items& items() const { return items_; }
   void sample_minute(std::int64_t now_ms);
   void sample_hour(std::int64_t now_ms);
   void sample_day(std::int64_t now_ms);
 
  private:
-  std::unordered_map<std::string, StatsItem> items_;
+  Items items_;  // looked up by string_view on every send and pull: no key is built to find one
 };
 
 // The totals each one-second sample records.
@@ -127,6 +130,7 @@ class CoreStatsSet {
   double rate(Selector which, std::size_t seconds) const;
 
   std::deque<TotalsSample> samples_;
+  std::string get_key_;  // record_get's "topic@group", reused
   std::int64_t next_minute_ms_ = 0, next_hour_ms_ = 0, next_day_ms_ = 0;
   std::int64_t local_day_ = -1;
   std::uint64_t put_morning_[2] = {0, 0};
