@@ -217,11 +217,15 @@ void ClientInstance::run_call(std::unique_ptr<OutgoingCall> call) {
 }
 
 Status ClientInstance::invoke_async(std::string address, RemotingCommand request, std::int64_t timeout_ms,
-                                    ResponseCallback done) {
+                                    ResponseCallback done, RunOn run_on) {
   auto call = std::make_unique<OutgoingCall>();
   call->address = std::move(address);
   call->request = std::move(request);
   call->timeout_ms = timeout_ms;
+  if (run_on == RunOn::io_thread) {
+    call->done = std::move(done);
+    return submit(std::move(call));
+  }
   call->done = [this, done = std::move(done)](Result<RemotingCommand> response) {
     auto shared = std::make_shared<Result<RemotingCommand>>(std::move(response));
     Status queued = pool_->submit([done, shared] { done(std::move(*shared)); });
@@ -233,6 +237,8 @@ Status ClientInstance::invoke_async(std::string address, RemotingCommand request
 
 Result<RemotingCommand> ClientInstance::invoke_sync(std::string address, RemotingCommand request,
                                                     std::int64_t timeout_ms) {
+  // The reactor would have to read the answer this thread waits for.
+  if (on_io_thread()) return make_error(Errc::busy, "synchronous call on a client I/O thread");
   struct Waiter {
     SyncWaiter ready;
     std::optional<Result<RemotingCommand>> response;
@@ -251,6 +257,8 @@ Result<RemotingCommand> ClientInstance::invoke_sync(std::string address, Remotin
   if (!waiter->ready.wait_for(timeout_ms + 1000)) return make_error(Errc::timeout, "call timed out");
   return std::move(*waiter->response);
 }
+
+bool ClientInstance::on_io_thread() { return reactor::Reactor::current() != nullptr; }
 
 Status ClientInstance::invoke_oneway(std::string address, RemotingCommand request) {
   auto call = std::make_unique<OutgoingCall>();

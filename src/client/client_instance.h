@@ -5,9 +5,11 @@
 //
 // Threading: every public method may be called from any thread. The RemotingClient and the timers
 // live on the reactor thread only; calls reach it through Engine::post. The route cache and the
-// heartbeat registry are guarded by mutexes. Callbacks given to invoke_async/schedule run on the
-// pool, never on the reactor thread; invoke_sync blocks its caller on a SyncWaiter (futex) while the
-// reactor does the I/O (it must therefore not be called on the reactor thread).
+// heartbeat registry are guarded by mutexes. Callbacks given to schedule, and to invoke_async by
+// default, run on the pool; the library's own short continuations (a pull's answer, an async
+// send's result) may ask to run on the reactor thread instead, saving a thread hand-off per
+// response. invoke_sync blocks its caller on a SyncWaiter (futex) while the reactor does the I/O,
+// so on a reactor thread it fails at once (Errc::busy) instead of stalling the I/O it waits for.
 //
 // Lifetime: create() starts the threads; shutdown() (or the destructor) closes the connections,
 // fails pending calls with Errc::closed, runs queued callbacks and joins everything.
@@ -84,10 +86,17 @@ class ClientInstance {
   const ClientConfig& config() const { return config_; }
   remoting::SerializeType serialize_type() const { return config_.serialize_type; }
 
+  // Where an async call's `done` runs.
+  enum class RunOn {
+    pool,       // the callback pool: user code, anything that may block or call synchronously
+    io_thread,  // the reactor thread, as the response is read: short continuations that never
+                // block (invoke_sync fails there); one thread wake-up less per response
+  };
+
   // --- calls ---------------------------------------------------------------------------------
-  // `done` runs once on the pool iff this returns ok.
+  // `done` runs once, where `run_on` says, iff this returns ok.
   Status invoke_async(std::string address, remoting::RemotingCommand request, std::int64_t timeout_ms,
-                      ResponseCallback done);
+                      ResponseCallback done, RunOn run_on = RunOn::pool);
   Result<remoting::RemotingCommand> invoke_sync(std::string address, remoting::RemotingCommand request,
                                                 std::int64_t timeout_ms);
   Status invoke_oneway(std::string address, remoting::RemotingCommand request);
@@ -98,6 +107,9 @@ class ClientInstance {
 
   // --- tasks ---------------------------------------------------------------------------------
   Status execute(std::function<void()> task) { return pool_->submit(std::move(task)); }
+  // Whether the caller runs on a reactor thread (this client's or any other), where nothing may
+  // block: RunOn::io_thread continuations check this before anything that might.
+  static bool on_io_thread();
   // Runs `task` on the pool after `delay_ms`.
   Status schedule(std::int64_t delay_ms, std::function<void()> task);
   // Runs `task` on the pool every `interval_ms` until shutdown.

@@ -224,33 +224,48 @@ Status Producer::send_async_impl(std::shared_ptr<AsyncSend> state) {
   state->publish_queue_count = info->queues.size();
   RemotingCommand request = build_request(state->prepared, mq);
   const std::int64_t timeout = std::max<std::int64_t>(state->deadline_ms - now, 1);
-  return instance_->invoke_async(std::move(addr), std::move(request), timeout,
-                                 [this, state, mq](Result<RemotingCommand> response) {
-                                   on_async_response(state, mq, std::move(response));
-                                 });
+  return instance_->invoke_async(
+      std::move(addr), std::move(request), timeout,
+      [this, state, mq](Result<RemotingCommand> response) { on_async_response(state, mq, std::move(response)); },
+      ClientInstance::RunOn::io_thread);
 }
 
 void Producer::on_async_response(std::shared_ptr<AsyncSend> state, const MessageQueue& mq,
                                  Result<RemotingCommand> response) {
-  // No answer at all: the broker may have left the route (a dead master); re-read it soon.
-  if (!response) invalidate_if_older(state->prepared.topic, kRouteRefreshAfterSendFailureMs);
+  const bool answered = response.ok();
   Result<SendResult> result =
-      response ? parse_send_response(*response, mq, state->prepared.msg_id) : Result<SendResult>(response.take_error());
+      answered ? parse_send_response(*response, mq, state->prepared.msg_id) : Result<SendResult>(response.take_error());
   fault_strategy_.update(mq.broker_name, !result.ok(), monotonic_ms());
-  if (!result) {
-    Error error = result.take_error();
-    error.detail = fmt::format("{} (to {} of {} publish queues)", error.detail, mq.to_string(),
-                               state->publish_queue_count);
-    result = std::move(error);
-  }
-  if (!result && send_error_retryable(result.error()) && state->attempts_left > 0 &&
-      monotonic_ms() < state->deadline_ms) {
+  if (result) return deliver_async(std::move(state), std::move(result));
+  // A retry may have to ask the NameServer synchronously, which the I/O thread must never do.
+  auto failure = std::make_shared<Error>(result.take_error());
+  Status queued = instance_->execute(
+      [this, state, mq, answered, failure] { on_async_failure(state, mq, answered, std::move(*failure)); });
+  if (!queued) state->callback(std::move(*failure));
+}
+
+void Producer::on_async_failure(std::shared_ptr<AsyncSend> state, const MessageQueue& mq, bool answered,
+                                Error error) {
+  // No answer at all: the broker may have left the route (a dead master); re-read it soon.
+  if (!answered) invalidate_if_older(state->prepared.topic, kRouteRefreshAfterSendFailureMs);
+  error.detail =
+      fmt::format("{} (to {} of {} publish queues)", error.detail, mq.to_string(), state->publish_queue_count);
+  Result<SendResult> result = std::move(error);
+  if (send_error_retryable(result.error()) && state->attempts_left > 0 && monotonic_ms() < state->deadline_ms) {
     state->last_failed_broker = mq.broker_name;
     Status retried = send_async_impl(state);
     if (retried) return;
     result = retried.take_error();
   }
   state->callback(std::move(result));
+}
+
+void Producer::deliver_async(std::shared_ptr<AsyncSend> state, Result<SendResult> result) {
+  if (config_.callbacks_on_io_thread) return state->callback(std::move(result));
+  auto shared = std::make_shared<Result<SendResult>>(std::move(result));
+  Status queued = instance_->execute([state, shared] { state->callback(std::move(*shared)); });
+  // The pool is full or shut down: run it here rather than lose the outcome.
+  if (!queued) state->callback(std::move(*shared));
 }
 
 Status Producer::send_oneway(Message msg) {

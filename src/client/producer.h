@@ -43,6 +43,11 @@ struct ProducerConfig {
   int default_topic_queue_nums = kDefaultTopicQueueNums;
   bool send_latency_fault_enable = true;
   std::int64_t fault_isolation_ms = kDefaultFaultIsolationMs;
+  // Run send_async callbacks on the client's I/O thread as the answer is read, instead of handing
+  // them to the callback pool: one thread wake-up less per send (Kafka's producer works this way).
+  // The callback must then be short and must not block; a synchronous send from it fails
+  // (Errc::busy). Retries and failures still run on the pool.
+  bool callbacks_on_io_thread = false;
 };
 
 using SendCallback = std::function<void(Result<SendResult>)>;
@@ -67,7 +72,8 @@ class Producer {
   Result<SendResult> send(Message msg);
   Result<SendResult> send(Message msg, const MessageQueue& mq);
   Result<SendResult> send(Message msg, const MessageQueueSelector& selector, std::int64_t arg);
-  // `callback` runs once on the pool iff this returns ok.
+  // `callback` runs once iff this returns ok: on the pool, or on the I/O thread when
+  // config.callbacks_on_io_thread says so and the send succeeded.
   Status send_async(Message msg, SendCallback callback);
   Status send_async(Message msg, const MessageQueue& mq, SendCallback callback);
   Status send_oneway(Message msg);
@@ -106,8 +112,13 @@ class Producer {
   Result<SendResult> send_sync(const Prepared& prepared, const MessageQueue* fixed_mq);
   Status start_async(Prepared prepared, const MessageQueue* fixed_mq, SendCallback callback);
   Status send_async_impl(std::shared_ptr<AsyncSend> state);
+  // I/O thread: a success is delivered from here; anything else goes on to the pool.
   void on_async_response(std::shared_ptr<AsyncSend> state, const MessageQueue& mq,
                          Result<remoting::RemotingCommand> response);
+  // Pool: a failed attempt, retried while attempts and time are left.
+  void on_async_failure(std::shared_ptr<AsyncSend> state, const MessageQueue& mq, bool answered, Error error);
+  // Hands a final result to the user's callback, on the thread config_ asks for.
+  void deliver_async(std::shared_ptr<AsyncSend> state, Result<SendResult> result);
   Status check_started() const;
   // Stamps a request and makes sure the broker knows this client before its reply comes.
   Result<std::string> prepare_request(Message& msg, std::int64_t timeout_ms);

@@ -92,14 +92,15 @@ Result<PullResult> PullAPIWrapper::process(const MessageQueue& mq, const Subscri
   return result;
 }
 
-Status PullAPIWrapper::pull_async(const PullRequestArgs& args, PullCallback done) {
+Status PullAPIWrapper::pull_async(const PullRequestArgs& args, PullCallback done, ClientInstance::RunOn run_on) {
   RINGMQ_TRY_ASSIGN(Target where, target(args.mq));
   RINGMQ_TRY_ASSIGN(RemotingCommand request, build(args, where));
   return instance_.invoke_async(
       where.address, std::move(request), args.timeout_ms,
       [this, mq = args.mq, subscription = args.subscription, done = std::move(done)](Result<RemotingCommand> r) {
         done(process(mq, subscription, std::move(r)));
-      });
+      },
+      run_on);
 }
 
 Result<PullResult> PullAPIWrapper::pull_sync(const PullRequestArgs& args) {

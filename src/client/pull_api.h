@@ -35,7 +35,10 @@ class PullAPIWrapper {
 
   using PullCallback = std::function<void(Result<PullResult>)>;
   // `done` runs on the pool iff this returns ok.
-  Status pull_async(const PullRequestArgs& args, PullCallback done);
+  // `done` runs where `run_on` says (ClientInstance::RunOn): the push consumer takes its answers
+  // on the I/O thread, a user's pull callback runs on the pool.
+  Status pull_async(const PullRequestArgs& args, PullCallback done,
+                    ClientInstance::RunOn run_on = ClientInstance::RunOn::pool);
   Result<PullResult> pull_sync(const PullRequestArgs& args);
 
  private:

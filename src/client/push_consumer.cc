@@ -263,8 +263,16 @@ void PushConsumer::pull(PQ pq) {
   args.commit_offset = clustering() && committed && *committed > 0 ? *committed : 0;
   args.suspend_timeout_ms = config_.suspend_timeout_ms;
   args.timeout_ms = kLongPollCallTimeoutMs;
-  Status sent = pull_api_->pull_async(args, [this, pq](Result<PullResult> result) { on_pull_result(pq, std::move(result)); });
-  if (!sent) pull_later(pq, kPullDelayOnErrorMs);
+  // The answer is handled on the I/O thread: it only queues messages for the consume pool and asks
+  // for the next batch, so it skips a hand-off to the callback pool and back per pull.
+  Status sent = pull_api_->pull_async(
+      args, [this, pq](Result<PullResult> result) { on_pull_result(pq, std::move(result)); },
+      ClientInstance::RunOn::io_thread);
+  if (sent) return;
+  // On the I/O thread a route that is not cached cannot be fetched (that takes a synchronous
+  // call): ask again from the pool at once rather than after the error back-off.
+  if (ClientInstance::on_io_thread() && instance_->execute([this, pq] { pull(pq); })) return;
+  pull_later(pq, kPullDelayOnErrorMs);
 }
 
 void PushConsumer::pull_later(PQ pq, std::int64_t delay_ms) {

@@ -101,6 +101,7 @@ class PushConsumer {
   // pulling
   void pull(PQ pq);
   void pull_later(PQ pq, std::int64_t delay_ms);
+  // I/O thread (see pull()): must not block.
   void on_pull_result(PQ pq, Result<PullResult> result);
   // consuming
   void submit_concurrent(PQ pq, std::vector<MessageExt> msgs);

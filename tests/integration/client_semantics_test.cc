@@ -1,7 +1,7 @@
 // Client semantics against real `ringmq` processes on 127.0.0.1 (started and killed by PID):
-// ordered sends, the orderly listener, broadcasting offsets kept locally, a failing broker avoided,
-// and a master/slave pair (sends and pulls on the master; the master gone, sends fail and the
-// consumer carries on).
+// ordered sends, the orderly listener, where async send callbacks run, broadcasting offsets kept
+// locally, a failing broker avoided, and a master/slave pair (sends and pulls on the master; the
+// master gone, sends fail and the consumer carries on).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -124,6 +124,44 @@ TEST_CASE("client: ordered sends land in one queue in order, and the orderly lis
   std::lock_guard lock(mutex);
   REQUIRE(seen.size() >= kMessages);
   for (int i = 0; i < kMessages; ++i) CHECK(seen[static_cast<std::size_t>(i)] == i);
+}
+
+TEST_CASE("client: async send callbacks run on the pool, or on the I/O thread when asked, where sync calls fail") {
+  Store store("callbacks");
+  auto broker = start_standalone(store, "broker-a");
+  const int ns = broker->ns_port;
+  for (const bool on_io : {false, true}) {
+    CAPTURE(on_io);
+    ProducerConfig config = producer_config(ns);
+    config.callbacks_on_io_thread = on_io;
+    Producer producer(config);
+    REQUIRE(producer.start().ok());
+    REQUIRE(producer.create_topic("TBW102", "CallbackTopic", 2).ok());
+    // Seen on the callback's thread; checked here, on the test thread.
+    struct Seen {
+      std::atomic<int> calls{0};
+      std::atomic<bool> sent_ok{false};
+      std::atomic<bool> on_io_thread{false};
+      std::atomic<bool> nested_sync_busy{false};
+    };
+    auto seen = std::make_shared<Seen>();
+    REQUIRE(producer
+                .send_async(Message("CallbackTopic", "T", "x"),
+                            [seen, &producer](Result<SendResult> r) {
+                              seen->sent_ok = r.ok();
+                              seen->on_io_thread = ClientInstance::on_io_thread();
+                              // A synchronous send from the I/O thread must fail fast, not deadlock.
+                              auto nested = producer.send(Message("CallbackTopic", "T", "nested"));
+                              seen->nested_sync_busy = !nested.ok() && nested.error().code == Errc::busy;
+                              ++seen->calls;
+                            })
+                .ok());
+    REQUIRE(wait_for([&] { return seen->calls.load() == 1; }));
+    CHECK(seen->sent_ok.load());
+    CHECK(seen->on_io_thread.load() == on_io);
+    CHECK(seen->nested_sync_busy.load() == on_io);
+    producer.shutdown();
+  }
 }
 
 TEST_CASE("client: a broadcasting consumer keeps its offsets in a local file") {
