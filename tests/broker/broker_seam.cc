@@ -92,11 +92,12 @@ Status BrokerSeam::stop() {
 std::int32_t BrokerSeam::submit(remoting::RemotingCommand request, unsigned core, std::function<void()> after) {
   const std::int32_t opaque = next_opaque_++;
   request.opaque = opaque;
-  auto task = std::make_unique<std::function<void()>>([this, core, r = std::move(request), a = std::move(after)]() mutable {
+  auto run = [this, core, r = std::move(request), a = std::move(after)]() mutable {
     Status handled = runtime_->core_state(core).server->dispatch_in_process(std::move(r), capture_);
     CORE_CHECK(handled.ok());
     if (a) a();
-  });
+  };
+  auto task = std::make_unique<std::function<void()>>(std::move(run));
   const Status posted = runtime_->engine().post(core, [t = std::move(task)] { (*t)(); });
   CORE_CHECK(posted.ok());  // the test thread: a refused post shows up as a missing reply too
   return opaque;

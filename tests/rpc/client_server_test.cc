@@ -229,7 +229,9 @@ TEST_CASE("remoting_server: a reply body in several borrowed slices arrives as o
   server.start();
   TestClient client;
   std::string expected;
-  for (const Bytes& slice : server.borrowed_slices()) expected.append(reinterpret_cast<const char*>(slice.data()), slice.size());
+  for (const Bytes& slice : server.borrowed_slices()) {
+    expected.append(reinterpret_cast<const char*>(slice.data()), slice.size());
+  }
   for (int i = 0; i < 3; ++i) {
     auto response = client.call_sync(server.address(), RemotingCommand::request(kBorrowedSlices));
     REQUIRE(response.ok());
