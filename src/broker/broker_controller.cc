@@ -12,6 +12,7 @@ BrokerController::~BrokerController() = default;
 
 Status BrokerController::start() { return runtime_->start(); }
 void BrokerController::wait_for_stop() { runtime_->wait_for_stop(); }
+void BrokerController::request_stop() { runtime_->request_stop(); }
 Status BrokerController::shutdown() { return runtime_->shutdown(); }
 std::uint16_t BrokerController::listen_port() const { return runtime_->listen_port(); }
 void BrokerController::update_namesrv_addrs(std::vector<std::string> addrs) {

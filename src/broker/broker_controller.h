@@ -8,7 +8,7 @@
 //
 // Lifetime: built and run from the main thread: start() -> wait_for_stop() (SIGINT/SIGTERM: the
 // broker unregisters from its NameServers, then the cores stop) -> shutdown() (closes the shards
-// cleanly).
+// cleanly). Without signals: start() -> request_stop() (any thread) -> shutdown().
 #pragma once
 
 #include <cstdint>
@@ -49,8 +49,11 @@ class BrokerController {
 
   // Opens the store, loads topics, starts the cores and the NameServer registrar.
   Status start();
-  // Blocks until SIGINT/SIGTERM (or stop()), then stops the cores.
+  // Blocks until SIGINT/SIGTERM, then stops the cores.
   void wait_for_stop();
+  // Any thread, after start(): stops the broker as a signal would, without one (embedders, test
+  // seams); follow with shutdown(), which waits for the cores.
+  void request_stop();
   // Unregisters from the NameServers and closes the store cleanly. Call after wait_for_stop().
   Status shutdown();
 

@@ -366,8 +366,14 @@ void BrokerRuntime::wait_for_stop() {
   while (sigwait(&stop_signals, &sig) != 0) {
   }
   log_info("signal {}: stopping", sig);
-  if (!engine_->post(0, [this] { begin_graceful_stop(); }).ok()) engine_->stop();
+  request_stop();
   engine_->wait();
+}
+
+void BrokerRuntime::request_stop() {
+  if (!engine_) return;
+  // begin_graceful_stop ignores a second call; a full inbox stops the cores without unregistering.
+  if (!engine_->post(0, [this] { begin_graceful_stop(); }).ok()) engine_->stop();
 }
 
 // On core 0: UNREGISTER_BROKER to every NameServer while the cores still run, then stop them.

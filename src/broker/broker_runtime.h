@@ -165,6 +165,9 @@ class BrokerRuntime {
 
   Status start();
   void wait_for_stop();
+  // Any thread, after start(): stops the broker as SIGTERM does (unregister from the NameServers,
+  // then the cores stop). shutdown() then waits for the cores. Idempotent.
+  void request_stop();
   Status shutdown();
 
   // --- for processors, on core threads ---

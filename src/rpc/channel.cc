@@ -132,6 +132,30 @@ Status Channel::send_with_borrowed_body(const remoting::RemotingCommand& header,
   return connection_->send_borrowed(body, std::move(done));
 }
 
+Status Channel::send_with_borrowed_slices(const remoting::RemotingCommand& header, std::span<const Bytes> slices,
+                                          std::shared_ptr<const void> keep) {
+  if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
+  std::size_t body_bytes = 0;
+  for (const Bytes& slice : slices) body_bytes += slice.size();
+  std::string& out = t_encode_buffer;
+  out.clear();
+  RINGMQ_TRY(remoting::encode_frame_prefix(header, body_bytes, out));
+  if (connection_->queued_send_bytes() + out.size() + body_bytes > reactor::kSendQueueBytesMax) {
+    log_warn("closing connection {}: send queue full", connection_->peer());
+    connection_->close(make_error(Errc::busy, "send queue full"));
+    return make_error(Errc::busy, "send queue full");
+  }
+  RINGMQ_TRY(connection_->send(as_bytes(out)));
+  for (const Bytes& slice : slices) {
+    // Each slice holds `keep`: zero-copy notifications may come back in any order.
+    if (auto st = connection_->send_borrowed(slice, [keep](const Status&) {}); !st.ok()) {
+      connection_->close(make_error(Errc::io, "reply cut short"));  // half a frame must not stay on the wire
+      return st;
+    }
+  }
+  return {};
+}
+
 Status Channel::invoke(remoting::RemotingCommand request, std::int64_t timeout_ms, ResponseFn&& done) {
   if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
   if (pending_.size() >= kPendingCallsPerConnectionMax)

@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -59,6 +61,11 @@ class Channel {
   Status send_command(const remoting::RemotingCommand& command);
   // Queues a command's frame prefix and a caller-owned body (see ReplyContext::reply_borrowed).
   Status send_with_borrowed_body(const remoting::RemotingCommand& header, Bytes body, reactor::SendDone done);
+  // The same for a body in several slices, one frame; `keep` holds their memory until the kernel
+  // has taken the last of them (see ReplyContext::reply_borrowed). A failure part way through
+  // closes the connection: half a frame must not stay on the wire.
+  Status send_with_borrowed_slices(const remoting::RemotingCommand& header, std::span<const Bytes> slices,
+                                   std::shared_ptr<const void> keep);
 
   std::size_t pending_calls() const { return pending_.size(); }
   // When the last whole frame arrived (the core's loop clock), or when the channel opened.

@@ -45,4 +45,14 @@ void Dispatcher::dispatch(Channel& channel, remoting::RemotingCommand request) {
   it->second(std::move(request), std::move(reply));
 }
 
+Status Dispatcher::dispatch_in_process(reactor::Reactor& reactor, remoting::RemotingCommand request, ReplySink& sink) {
+  auto it = handlers_.find(request.code);
+  if (it == handlers_.end()) {
+    return make_error(Errc::not_found, fmt::format("no handler for request code {}", request.code));
+  }
+  ReplyContext reply(reactor, sink, request);
+  it->second(std::move(request), std::move(reply));
+  return {};
+}
+
 }  // namespace ringmq::rpc

@@ -27,6 +27,9 @@ class Dispatcher {
 
   // Runs the handler of a request that arrived on `channel`.
   void dispatch(Channel& channel, remoting::RemotingCommand request);
+  // Runs the handler of a request handed over in-process on `reactor` (this table's core); its
+  // reply goes to `sink`. Errc::not_found when no handler has its code.
+  Status dispatch_in_process(reactor::Reactor& reactor, remoting::RemotingCommand request, ReplySink& sink);
   // Requests answered REQUEST_CODE_NOT_SUPPORTED (or dropped, if oneway) so far.
   std::uint64_t unsupported_requests() const { return unsupported_requests_; }
 

@@ -47,6 +47,13 @@ class RemotingServer : public reactor::ConnectionHandler {
   // Told when a connection opens or closes (e.g. to drop a consumer whose channel died).
   void set_connection_listeners(ConnectionListener on_open, ConnectionListener on_close);
 
+  // Runs the handler of `request` here, without a connection: the reply goes to `sink` (test
+  // seams drive a server's handlers this way). On this server's core. Errc::not_found for a code
+  // with no handler.
+  Status dispatch_in_process(remoting::RemotingCommand request, ReplySink& sink) {
+    return dispatcher_.dispatch_in_process(reactor_, std::move(request), sink);
+  }
+
   // Connection limits (rpc/limits.h): per remote IP on this core, idle timeout. Set before listen.
   void set_limits(const ServerLimits& limits) { limits_ = limits; }
   // Accepts on a listening socket of this core (ownership of the fd moves here).

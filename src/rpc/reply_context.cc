@@ -19,8 +19,17 @@ ReplyContext::ReplyContext(reactor::Reactor& reactor, reactor::ConnectionId conn
   if (Channel* channel = Channel::find(reactor, connection)) channel->request_opened();
 }
 
+ReplyContext::ReplyContext(reactor::Reactor& reactor, ReplySink& sink, const remoting::RemotingCommand& request)
+    : reactor_(&reactor),
+      sink_(&sink),
+      opaque_(request.opaque),
+      serialize_type_(request.serialize_type),
+      oneway_(request.is_oneway()),
+      answered_(request.is_oneway()) {}
+
 ReplyContext::ReplyContext(ReplyContext&& other) noexcept
     : reactor_(other.reactor_),
+      sink_(other.sink_),
       connection_(other.connection_),
       opaque_(other.opaque_),
       serialize_type_(other.serialize_type_),
@@ -33,6 +42,7 @@ ReplyContext& ReplyContext::operator=(ReplyContext&& other) noexcept {
   if (this != &other) {
     release();
     reactor_ = other.reactor_;
+    sink_ = other.sink_;
     connection_ = other.connection_;
     opaque_ = other.opaque_;
     serialize_type_ = other.serialize_type_;
@@ -52,11 +62,13 @@ void ReplyContext::release() {
   reactor::Reactor* current = reactor::Reactor::current();
   if (current == nullptr) return;
   RINGMQ_ASSERT(current == reactor_);  // a reply context never changes cores
+  if (sink_ != nullptr) return;  // no connection counts this request
   if (Channel* channel = Channel::find(*reactor_, connection_)) channel->request_closed();
 }
 
 bool ReplyContext::connection_open() const {
   if (reactor_ == nullptr) return false;
+  if (sink_ != nullptr) return true;
   const reactor::Connection* conn = reactor_->find(connection_);
   return conn != nullptr && conn->is_open();
 }
@@ -71,6 +83,11 @@ Status ReplyContext::reply(remoting::RemotingCommand response) {
   if (oneway_) return {};  // the sender expects nothing, not even an error
   if (answered_) return make_error(Errc::invalid_argument, "request already answered");
   release();
+  if (sink_ != nullptr) {
+    prepare(response);
+    sink_->on_reply(std::move(response), {});
+    return {};
+  }
   Channel* channel = Channel::find(*reactor_, connection_);
   if (channel == nullptr || !channel->connection().is_open())
     return make_error(Errc::closed, "connection closed before the reply; reply dropped");
@@ -89,11 +106,33 @@ Status ReplyContext::reply_borrowed(remoting::RemotingCommand header, Bytes body
   if (oneway_) return {};
   if (answered_) return make_error(Errc::invalid_argument, "request already answered");
   release();
+  if (sink_ != nullptr) {
+    prepare(header);
+    sink_->on_reply(std::move(header), std::span<const Bytes>(&body, 1));
+    done(Status{});  // the sink has read the body: the memory is free again
+    return {};
+  }
   Channel* channel = Channel::find(*reactor_, connection_);
   if (channel == nullptr || !channel->connection().is_open())
     return make_error(Errc::closed, "connection closed before the reply; reply dropped");
   prepare(header);
   return channel->send_with_borrowed_body(header, body, std::move(done));
+}
+
+Status ReplyContext::reply_borrowed(remoting::RemotingCommand header, std::span<const Bytes> slices,
+                                    std::shared_ptr<const void> keep) {
+  if (oneway_) return {};
+  if (answered_) return make_error(Errc::invalid_argument, "request already answered");
+  release();
+  prepare(header);
+  if (sink_ != nullptr) {
+    sink_->on_reply(std::move(header), slices);
+    return {};
+  }
+  Channel* channel = Channel::find(*reactor_, connection_);
+  if (channel == nullptr || !channel->connection().is_open())
+    return make_error(Errc::closed, "connection closed before the reply; reply dropped");
+  return channel->send_with_borrowed_slices(header, slices, std::move(keep));
 }
 
 }  // namespace ringmq::rpc

@@ -4,12 +4,17 @@
 // connection closed meanwhile, reply() drops the response and returns Errc::closed.
 // A oneway request gets a context that never sends anything.
 //
+// A context may instead answer into a ReplySink (RemotingServer::dispatch_in_process): the same
+// handlers, driven without a socket, e.g. by a test seam that checks a processor's replies.
+//
 // Core affinity: a ReplyContext must be used and destroyed on the core that received the request.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "base/bytes.h"
@@ -23,10 +28,23 @@ class Reactor;
 
 namespace ringmq::rpc {
 
+// Where the replies of requests handed over in-process go instead of a connection. Called on the
+// core that holds the ReplyContext; the sink must outlive every context made for it (contexts may
+// stay parked until the core stops).
+class ReplySink {
+ public:
+  virtual ~ReplySink() = default;
+  // `response` as a connection would send it (opaque, flags and serialization set), its body either
+  // in response.body or, for a borrowed reply, in `borrowed` (valid only during the call).
+  virtual void on_reply(remoting::RemotingCommand response, std::span<const Bytes> borrowed) = 0;
+};
+
 class ReplyContext {
  public:
   ReplyContext() = default;  // answers nothing (like a oneway request's)
   ReplyContext(reactor::Reactor& reactor, reactor::ConnectionId connection, const remoting::RemotingCommand& request);
+  // A request handed over in-process: its reply goes to `sink`, on this core.
+  ReplyContext(reactor::Reactor& reactor, ReplySink& sink, const remoting::RemotingCommand& request);
   ReplyContext(ReplyContext&& other) noexcept;
   ReplyContext& operator=(ReplyContext&& other) noexcept;
   ReplyContext(const ReplyContext&) = delete;
@@ -45,6 +63,11 @@ class ReplyContext {
   // now, the body is sent without a copy, and `done` runs once the kernel has taken it (or the
   // connection closed). `done` runs iff this returns ok and the request was not oneway.
   Status reply_borrowed(remoting::RemotingCommand header, Bytes body, reactor::SendDone done);
+  // The same for a body in several caller-owned slices (records on both sides of a CommitLog
+  // segment boundary), sent as one frame: `keep` holds the memory and is released once the kernel
+  // has taken every slice (or the connection closed).
+  Status reply_borrowed(remoting::RemotingCommand header, std::span<const Bytes> slices,
+                        std::shared_ptr<const void> keep);
 
   bool is_oneway() const { return oneway_; }
   bool answered() const { return answered_; }
@@ -58,6 +81,7 @@ class ReplyContext {
   void release();
 
   reactor::Reactor* reactor_ = nullptr;
+  ReplySink* sink_ = nullptr;  // set for a request handed over in-process; then no connection
   reactor::ConnectionId connection_;
   std::int32_t opaque_ = 0;
   remoting::SerializeType serialize_type_ = remoting::SerializeType::json;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -39,6 +40,7 @@ inline constexpr std::int32_t kCloseMe = 103;         // the server closes the c
 inline constexpr std::int32_t kAskClientBack = 104;   // server calls the client (kClientHello) first
 inline constexpr std::int32_t kDeferredSlow = 105;    // replies 300 ms later, records the outcome
 inline constexpr std::int32_t kBorrowedBody = 106;    // replies with a body sent from caller-owned memory
+inline constexpr std::int32_t kBorrowedSlices = 107;  // the same, in three slices of borrowed_body (one frame)
 inline constexpr std::int32_t kClientHello = 200;     // served by the client side
 inline constexpr std::int32_t kUnknown = 9999;
 
@@ -75,6 +77,21 @@ class TestServer {
         }).ok());
   }
   std::string address() const { return "127.0.0.1:" + std::to_string(port); }
+  // Runs `fn(server)` on `core` and waits for it (requests handed over in-process).
+  template <typename Fn>
+  void on_core(unsigned core, Fn fn) {
+    std::promise<void> done;
+    REQUIRE(engine_.post(core, [this, core, &fn, &done] {
+      fn(*cores_[core].server);
+      done.set_value();
+    }).ok());
+    REQUIRE(done.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  }
+  // The slices a kBorrowedSlices reply sends, in order: pieces of borrowed_body, not adjacent.
+  std::vector<Bytes> borrowed_slices() const {
+    const Bytes all = as_bytes(borrowed_body);
+    return {all.subspan(0, 1000), all.subspan(4096, 70000), all.subspan(200000, 3)};
+  }
 
   std::uint16_t port = 0;
   // Outcome of the last kDeferredSlow reply: -1 pending, 0 sent, else 1 + Errc.
@@ -82,6 +99,7 @@ class TestServer {
   // Memory a kBorrowedBody reply sends without copying, like a mapped CommitLog slice.
   std::string borrowed_body = std::string(1 << 20, 'm');
   std::atomic<int> borrowed_done{0};
+  std::atomic<int> slices_released{0};  // kBorrowedSlices replies whose `keep` was let go
 
  private:
   void register_handlers(reactor::Reactor& r, CoreState& core) {
@@ -127,6 +145,14 @@ class TestServer {
       CORE_CHECK(reply.reply_borrowed(std::move(header), as_bytes(borrowed_body), [this](const Status& s) {
         if (s.ok()) ++borrowed_done;
       }).ok());
+    });
+    server.register_handler(kBorrowedSlices, [this](RemotingCommand, rpc::ReplyContext reply) {
+      RemotingCommand header;
+      header.remark = "slices";
+      // `keep` stands for the pinned CommitLog segments; its deleter says when they are let go.
+      std::shared_ptr<const void> keep(static_cast<const void*>(this), [this](const void*) { ++slices_released; });
+      const std::vector<Bytes> slices = borrowed_slices();
+      CORE_CHECK(reply.reply_borrowed(std::move(header), slices, std::move(keep)).ok());
     });
     server.register_handler(kDeferredSlow, [this, &r](RemotingCommand, rpc::ReplyContext reply) {
       auto parked = std::make_shared<rpc::ReplyContext>(std::move(reply));

@@ -12,10 +12,8 @@
 #include "broker/queue_shard.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "broker/processor/wire_error.h"
-#include "remoting/codec.h"
 #include "remoting/message_sysflag.h"
 #include "remoting/response_code.h"
-#include "rpc/channel.h"
 
 namespace ringmq::broker {
 namespace {
@@ -109,44 +107,21 @@ std::int32_t code_for(GetStatus s, std::int64_t request_offset) {
 }
 
 // Sends the header and the records as one frame: contiguous records go as one borrowed slice,
-// the rest as one slice each; the pins are released when the kernel has taken the last byte.
+// the rest (records past a CommitLog segment boundary) as one slice each; the pins are released
+// when the kernel has taken the last byte.
 Status send_records(rpc::ReplyContext& reply, remoting::RemotingCommand header, store::GetResult& result) {
-  struct Piece {
-    Bytes bytes;
-  };
-  std::vector<Piece> pieces;
+  std::vector<Bytes> slices;
   for (const store::MessageRange& m : result.messages) {
     const Bytes b = result.bytes(m);
-    if (!pieces.empty() && pieces.back().bytes.data() + pieces.back().bytes.size() == b.data()) {
-      pieces.back().bytes = Bytes{pieces.back().bytes.data(), pieces.back().bytes.size() + b.size()};
+    if (!slices.empty() && slices.back().data() + slices.back().size() == b.data()) {
+      slices.back() = Bytes{slices.back().data(), slices.back().size() + b.size()};
     } else {
-      pieces.push_back({b});
+      slices.push_back(b);
     }
   }
   auto pins = std::make_shared<std::vector<store::MappedFilePtr>>(std::move(result.pins));
-  if (pieces.size() == 1) return reply.reply_borrowed(std::move(header), pieces[0].bytes, [pins](const Status&) {});
-  // Several slices: the frame is written here on the reply's own connection (the rpc layer's
-  // reply_borrowed takes one slice); dropping `reply` afterwards closes the request's slot.
-  reactor::Reactor& reactor = *reactor::Reactor::current();
-  rpc::Channel* channel = rpc::Channel::find(reactor, reply.connection());
-  if (channel == nullptr || !channel->connection().is_open()) return make_error(Errc::closed, "connection closed");
-  reactor::Connection& conn = channel->connection();
-  header.opaque = reply.opaque();
-  header.flag = remoting::kFlagResponse;
-  std::string prefix;
-  RINGMQ_TRY(remoting::encode_frame_prefix(header, result.total_bytes, prefix));
-  if (conn.queued_send_bytes() + prefix.size() + result.total_bytes > reactor::kSendQueueBytesMax) {
-    conn.close(make_error(Errc::busy, "send queue full"));
-    return make_error(Errc::busy, "send queue full");
-  }
-  RINGMQ_TRY(conn.send(std::move(prefix)));
-  for (const Piece& p : pieces) {
-    if (auto st = conn.send_borrowed(p.bytes, [pins](const Status&) {}); !st.ok()) {
-      conn.close(make_error(Errc::io, "pull reply cut short"));  // half a frame must not stay on the wire
-      return st;
-    }
-  }
-  return {};
+  if (slices.size() == 1) return reply.reply_borrowed(std::move(header), slices[0], [pins](const Status&) {});
+  return reply.reply_borrowed(std::move(header), slices, std::move(pins));
 }
 
 // Step 3, on the receiving core.
