@@ -22,6 +22,9 @@ void MessageProperties::set(std::string_view name, std::string_view value) {
       return;
     }
   }
+  // A message usually carries a handful (WAIT, TAGS, KEYS, UNIQ_KEY): start with room for them
+  // rather than growing through 1, 2 and 4.
+  if (entries_.empty()) entries_.reserve(kPropertiesReserve);
   entries_.emplace_back(name, value);
 }
 

@@ -19,6 +19,9 @@ using protocol::kPropertiesBytesMax;  // the caller checks; decoding accepts any
 // Properties as an ordered flat list (a message has a handful, so a vector beats a map). Entries
 // keep the order they were decoded or set in; Java uses a HashMap, so order carries no meaning.
 // Values are never null: Java's encoder skips null values, so there is nothing to represent.
+// Entries reserved on the first set() (not a limit).
+inline constexpr std::size_t kPropertiesReserve = 4;
+
 class MessageProperties {
  public:
   // Java's MessageDecoder#string2messageProperties (protocol::for_each_property): never fails. A

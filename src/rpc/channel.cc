@@ -116,6 +116,22 @@ Status Channel::send_command(const remoting::RemotingCommand& command) {
   return sent;
 }
 
+Status Channel::send_owned_command(remoting::RemotingCommand&& command) {
+  if (command.body.size() < kMoveBodyBytesMin) return send_command(command);
+  if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
+  std::string& out = t_encode_buffer;
+  out.clear();
+  RINGMQ_TRY(remoting::encode_frame_prefix(command, command.body.size(), out));
+  // Prefix and body are queued together or not at all: half a frame would corrupt the stream.
+  if (connection_->queued_send_bytes() + out.size() + command.body.size() > reactor::kSendQueueBytesMax) {
+    log_warn("closing connection {}: send queue full", connection_->peer());
+    connection_->close(make_error(Errc::busy, "send queue full"));
+    return make_error(Errc::busy, "send queue full");
+  }
+  RINGMQ_TRY(connection_->send(as_bytes(out)));
+  return connection_->send(std::move(command.body));
+}
+
 Status Channel::send_with_borrowed_body(const remoting::RemotingCommand& header, Bytes body, reactor::SendDone done) {
   if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
   std::string& out = t_encode_buffer;
@@ -168,7 +184,7 @@ Status Channel::invoke(remoting::RemotingCommand request, std::int64_t timeout_m
     if (Channel* channel = Channel::find(reactor, id)) channel->on_call_timeout(opaque);
   });
   if (!timer.ok()) return timer.take_error();
-  if (Status sent = send_command(request); !sent.ok()) {
+  if (Status sent = send_owned_command(std::move(request)); !sent.ok()) {
     reactor.cancel_timer(*timer);
     return sent;
   }
@@ -179,7 +195,7 @@ Status Channel::invoke(remoting::RemotingCommand request, std::int64_t timeout_m
 Status Channel::invoke_oneway(remoting::RemotingCommand request) {
   request.opaque = next_opaque();
   request.flag = (request.flag & ~remoting::kFlagResponse) | remoting::kFlagOneway;
-  return send_command(request);
+  return send_owned_command(std::move(request));
 }
 
 void Channel::on_call_timeout(std::int32_t opaque) {

@@ -59,6 +59,9 @@ class Channel {
   Status invoke_oneway(remoting::RemotingCommand request);
   // Encodes and queues one command as it is.
   Status send_command(const remoting::RemotingCommand& command);
+  // The same for a command the caller gives up: a body of kMoveBodyBytesMin or more is queued
+  // without being copied.
+  Status send_owned_command(remoting::RemotingCommand&& command);
   // Queues a command's frame prefix and a caller-owned body (see ReplyContext::reply_borrowed).
   Status send_with_borrowed_body(const remoting::RemotingCommand& header, Bytes body, reactor::SendDone done);
   // The same for a body in several slices, one frame; `keep` holds their memory until the kernel
