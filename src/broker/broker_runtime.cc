@@ -267,7 +267,8 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   // leave (CommitLog, CoreState::after_commit).
   reactor.add_before_sends_hook([this, &cs] { commit_pass(cs); });
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
-  (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
+  cs.checkpoint = std::make_unique<CheckpointService>(*cs.shard, cs.core);
+  (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [&cs] { cs.checkpoint->run_round(); });
   cs.retention = std::make_unique<RetentionService>(*cs.shard, cs.core, config_);
   (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [&cs] { cs.retention->check(wall_clock_ms()); });
   ha_->start_core(reactor, cs);

@@ -32,7 +32,7 @@
 #include "broker/broker_controller.h"
 #include "broker/client/consumer_snapshot.h"
 #include "broker/schedule/delay_levels.h"
-#include "broker/fsync_round.h"
+#include "broker/checkpoint_service.h"
 #include "broker/group_commit.h"
 #include "broker/processor/reply_target.h"
 #include "broker/topic/topic_config.h"
@@ -89,8 +89,8 @@ struct CoreState {
 
   // The CommitLog's flush rounds and the sends waiting for them (made when the core starts).
   std::unique_ptr<GroupCommit> commit;
-  // The checkpoint round (ConsumeQueues, index, checkpoint slot).
-  FsyncRound checkpoint;
+  // The checkpoint rounds (ConsumeQueues, index, checkpoint slot); kept until the cores stopped.
+  std::unique_ptr<CheckpointService> checkpoint;
   // Set by on_core_stop once the shard closed cleanly (everything synced, checkpoint written).
   bool shard_closed = false;
 
@@ -193,9 +193,6 @@ class BrokerRuntime {
   void commit_pass(CoreState& cs);
   // A one-shot timer that drains cs.overflow (and re-arms while tasks remain parked).
   void arm_overflow_retry(CoreState& cs);
-  void checkpoint_round(CoreState& cs);
-  void on_checkpoint_fsync(CoreState& cs, int result);
-  void finish_checkpoint_round(CoreState& cs);
 
   BrokerConfig config_;
   std::atomic<const BrokerConfig*> live_config_{&config_};
