@@ -10,9 +10,12 @@
 // - the hook (append_hook_of): slaves waiting for bytes, parked pulls on the queue, the delay
 //   level of a SCHEDULE_TOPIC_XXXX queue.
 //
-// One per core, in its CoreState, used only on that core. Appends are staged by the CommitLog and
-// reach the page cache at the end of the reactor pass (BrokerRuntime::commit_pass); this service
-// does not change that order. The hook runs as soon as the store has taken the message.
+// Ownership and lifetime: one per core, in its CoreState, used only on that core; made when its
+// shard is opened (before the cores run) and dropped with it.
+// Promise: put() returns once the store has taken the record. Appends are staged by the CommitLog
+// and reach the page cache at the end of the reactor pass (BrokerRuntime::commit_pass), before the
+// pass's replies leave; durability is GroupCommit's. The hook runs as soon as the store has taken
+// the message.
 #pragma once
 
 #include <cstdint>

@@ -5,8 +5,9 @@
 // - runs retention: expired segments at the deleteWhen hours or from diskMaxUsedSpaceRatio on;
 //   from diskSpaceCleanForciblyRatio on the oldest go one at a time, measuring after each, at
 //   most kForcedDeletionsPerCheckMax per check.
-// BrokerRuntime makes one per core and arms its timer (kDiskCheckIntervalMs); the first check runs
-// when the core starts, so a disk already full refuses the first send.
+// Ownership and lifetime: one per core, in its CoreState, run only on that core; BrokerRuntime
+// makes it when the core starts, arms its timer (kDiskCheckIntervalMs) and runs the first check
+// at once, so a disk already full refuses the first send. It lives until the shard is dropped.
 #pragma once
 
 #include <cstdint>
