@@ -1,24 +1,23 @@
 #include "broker/broker_runtime.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <thread>
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "broker/append/message_append_service.h"
+#include "broker/broker_address.h"
 #include "broker/broker_config_update.h"
 #include "broker/processor/broker_processors.h"
 #include "broker/out/broker_registrar.h"
 #include "broker/client/client_manager.h"
 #include "broker/offset/consumer_offset_manager.h"
-#include "broker/disk_policy.h"
+#include "broker/retention/disk_policy.h"
+#include "broker/retention/retention_service.h"
 #include "broker/ha/ha_service.h"
 #include "broker/metadata_writer.h"
 #include "broker/metrics/metrics_exporter.h"
@@ -33,42 +32,6 @@
 #include "rpc/channel.h"
 
 namespace ringmq::broker {
-
-namespace {
-
-// The address published to NameServers and put into offset message ids: brokerIP1 if set, the
-// listen address if it is a specific one, else the first non-loopback IPv4 of the machine.
-std::string derive_advertised_ip(const BrokerConfig& config) {
-  if (!config.advertised_ip.empty()) return config.advertised_ip;
-  if (config.listen_host != "0.0.0.0" && config.listen_host != "::" && !config.listen_host.empty()) {
-    return config.listen_host == "localhost" ? "127.0.0.1" : config.listen_host;
-  }
-  std::string found = "127.0.0.1";
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return found;
-  for (ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
-    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK)) continue;
-    char text[INET_ADDRSTRLEN];
-    auto* sin = reinterpret_cast<sockaddr_in*>(a->ifa_addr);
-    if (inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text)) {
-      found = text;
-      break;
-    }
-  }
-  freeifaddrs(list);
-  return found;
-}
-
-Result<store::HostAddress> host_address(const std::string& ip, std::uint16_t port) {
-  in_addr addr{};
-  if (inet_pton(AF_INET, ip.c_str(), &addr) != 1) {
-    return make_error(Errc::invalid_argument, "advertised address must be IPv4: " + ip);
-  }
-  const std::uint32_t v = ntohl(addr.s_addr);
-  return store::HostAddress::ipv4(v >> 24, (v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, port);
-}
-
-}  // namespace
 
 BrokerRuntime::BrokerRuntime(BrokerConfig config, StandaloneOptions standalone)
     : config_(std::move(config)), standalone_(std::move(standalone)) {}
@@ -112,6 +75,8 @@ Status BrokerRuntime::open_store() {
     auto cs = std::make_unique<CoreState>();
     cs->core = i;
     RINGMQ_TRY_ASSIGN(cs->shard, store::ShardStore::open(*root_, store::ShardId{i}, options));
+    cs->append = std::make_unique<MessageAppendService>(*cs->shard, delay_levels_, cs->stats, cs->stats_set,
+                                                        append_hook_of(*this, *cs));
     const auto& rec = cs->shard->recovery();
     log_info("shard {}: {} (log end {}, {} records scanned)", i, rec.crashed ? "recovered after a crash" : "opened",
              rec.end.value, rec.records_scanned);
@@ -302,10 +267,12 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   // leave (CommitLog, CoreState::after_commit).
   reactor.add_before_sends_hook([this, &cs] { commit_pass(cs); });
   (void)reactor.add_periodic_timer(kStatsSampleIntervalMs, [&cs] { cs.stats_set.tick(cs.stats, wall_clock_ms()); });
-  (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [this, &cs] { checkpoint_round(cs); });
-  (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [this, &cs] { disk_check(cs); });
+  cs.checkpoint = std::make_unique<CheckpointService>(*cs.shard, cs.core);
+  (void)reactor.add_periodic_timer(kCheckpointIntervalMs, [&cs] { cs.checkpoint->run_round(); });
+  cs.retention = std::make_unique<RetentionService>(*cs.shard, cs.core, config_);
+  (void)reactor.add_periodic_timer(kDiskCheckIntervalMs, [&cs] { cs.retention->check(wall_clock_ms()); });
   ha_->start_core(reactor, cs);
-  disk_check(cs);  // a disk already full refuses the first send, not one a second later
+  cs.retention->check(wall_clock_ms());  // a disk already full refuses the first send, not one a second later
   if (config_.flush_mode == FlushMode::async_flush) {
     (void)reactor.add_periodic_timer(config_.async_flush_interval_ms, [&cs] { cs.commit->flush_now(); });
   }
@@ -524,18 +491,9 @@ void BrokerRuntime::reply(const ReplyTarget& target, const RequestRef& ref, remo
 }
 
 PeerAddress BrokerRuntime::peer_of(reactor::ConnectionId connection) {
-  PeerAddress out;
   reactor::Reactor* r = reactor::Reactor::current();
   const reactor::Connection* conn = r ? r->find(connection) : nullptr;
-  if (conn == nullptr) return out;
-  const std::string& peer = conn->peer();
-  const auto colon = peer.rfind(':');
-  if (colon == std::string::npos) return out;
-  in_addr addr{};
-  if (inet_pton(AF_INET, peer.substr(0, colon).c_str(), &addr) != 1) return out;
-  out.ipv4 = ntohl(addr.s_addr);
-  std::from_chars(peer.data() + colon + 1, peer.data() + peer.size(), out.port);
-  return out;
+  return conn == nullptr ? PeerAddress{} : parse_peer_address(conn->peer());
 }
 
 void BrokerRuntime::publish_topics(bool register_now, std::function<void()> registered) {

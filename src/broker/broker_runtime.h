@@ -23,15 +23,16 @@
 #include <utility>
 #include <vector>
 
-#include "broker/stats/latency_histogram.h"
 #include "broker/acl/acl_service.h"
+#include "broker/broker_address.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
 #include "broker/stats/broker_stats.h"
+#include "broker/stats/core_stats.h"
 #include "broker/broker_controller.h"
 #include "broker/client/consumer_snapshot.h"
 #include "broker/schedule/delay_levels.h"
-#include "broker/fsync_round.h"
+#include "broker/checkpoint_service.h"
 #include "broker/group_commit.h"
 #include "broker/processor/reply_target.h"
 #include "broker/topic/topic_config.h"
@@ -52,8 +53,10 @@ class HaService;
 struct ClientManager;
 class ConsumerOffsetManager;
 class SubscriptionGroupManager;
+class MessageAppendService;
 class MetadataWriter;
 class PullRequestHoldService;
+class RetentionService;
 class ScheduleMessageService;
 class TransactionalMessageCheckService;
 struct SendJob;
@@ -72,56 +75,6 @@ inline constexpr std::size_t kOverflowTasksRefuseRequests = kOverflowTasksMax / 
 // this long for their answers.
 inline constexpr std::int64_t kUnregisterWaitMs = 3000;
 
-// StoreStatsService's putMessageDistributeTime buckets, by whole milliseconds as Java counts:
-// [<=0ms] [0~10ms] [10~50ms] ... [5~10s] [10s~]; bucket i >= 1 holds kPutLatencyBoundsMs[i - 1] <=
-// ms < kPutLatencyBoundsMs[i] (bucket 1 starts at 1 ms).
-inline constexpr std::size_t kPutLatencyBuckets = 13;
-inline constexpr std::int64_t kPutLatencyBoundsMs[kPutLatencyBuckets - 1] = {0,    10,   50,   100,  200,  500,
-                                                                             1000, 2000, 3000, 4000, 5000, 10000};
-inline std::size_t put_latency_bucket(std::int64_t elapsed_us) {
-  const std::int64_t ms = elapsed_us / 1000;
-  if (ms <= 0) return 0;
-  std::size_t i = 1;
-  while (i < kPutLatencyBuckets - 1 && ms >= kPutLatencyBoundsMs[i]) ++i;
-  return i;
-}
-
-// Sync-flush group sizes (sends made durable by one flush round): upper bounds; the last is open.
-inline constexpr std::size_t kFlushGroupBuckets = 10;
-inline constexpr std::uint64_t kFlushGroupBounds[kFlushGroupBuckets - 1] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
-
-// Per-core statistics, summed over the cores for GET_BROKER_RUNTIME_INFO.
-struct CoreStats {
-  std::uint64_t put_messages = 0;
-  std::uint64_t put_bytes = 0;
-  std::int64_t put_time_max_us = 0;
-  std::uint64_t get_messages = 0;
-  std::uint64_t get_bytes = 0;
-  std::uint64_t get_found_requests = 0;  // pulls that found messages
-  std::uint64_t get_miss_requests = 0;   // pulls that found none
-  std::uint64_t put_latency_buckets[kPutLatencyBuckets] = {};
-  std::uint64_t put_latency_sum_us = 0;
-  std::uint64_t flush_disk_timeouts = 0;  // sync sends answered FLUSH_DISK_TIMEOUT
-  std::uint64_t put_failures = 0;         // sends the store refused (putMessageFailedTimes)
-  std::uint64_t flush_group_buckets[kFlushGroupBuckets] = {};
-  std::uint64_t flush_group_sends = 0;    // sum of the group sizes
-  LatencyHistogram pull_latency;   // PULL arrival (or wake-up from a long poll) to its reply
-  LatencyHistogram flush_latency;  // one CommitLog flush round: first fsync submitted to the last done
-
-  void record_flush_group(std::size_t sends) {
-    std::size_t i = 0;
-    while (i < kFlushGroupBuckets - 1 && sends > kFlushGroupBounds[i]) ++i;
-    ++flush_group_buckets[i];
-    flush_group_sends += sends;
-  }
-};
-
-// The IPv4 address and port of a client connection (born host of what it sends).
-struct PeerAddress {
-  std::uint32_t ipv4 = 0;
-  std::int32_t port = 0;
-};
-
 struct CoreState {
   unsigned core = 0;
   std::unique_ptr<store::ShardStore> shard;
@@ -136,10 +89,15 @@ struct CoreState {
 
   // The CommitLog's flush rounds and the sends waiting for them (made when the core starts).
   std::unique_ptr<GroupCommit> commit;
-  // The checkpoint round (ConsumeQueues, index, checkpoint slot).
-  FsyncRound checkpoint;
+  // The checkpoint rounds (ConsumeQueues, index, checkpoint slot); kept until the cores stopped.
+  std::unique_ptr<CheckpointService> checkpoint;
   // Set by on_core_stop once the shard closed cleanly (everything synced, checkpoint written).
   bool shard_closed = false;
+
+  // Every append to this core's shard: stats and the on-append hook (broker/append).
+  std::unique_ptr<MessageAppendService> append;
+  // Disk-full refusal and expired-file deletion of this core's shard (broker/retention).
+  std::unique_ptr<RetentionService> retention;
 
   // Long polling and delay levels of the queues this core owns.
   std::unique_ptr<PullRequestHoldService> holds;
@@ -231,8 +189,6 @@ class BrokerRuntime {
   void start_namesrv_listener(reactor::Reactor& reactor, CoreState& cs);
   void open_metrics_socket();
   void begin_graceful_stop();
-  // Measures the disk, refuses or resumes writes, runs retention (broker_disk.cc, disk_policy.h).
-  void disk_check(CoreState& cs);
   void drain_overflow(CoreState& cs);
   // post() once the task may leave: parked tasks first, then the ring, else park it.
   void post_now(CoreState& cs, reactor::Reactor& r, unsigned core, reactor::Task task);
@@ -240,9 +196,6 @@ class BrokerRuntime {
   void commit_pass(CoreState& cs);
   // A one-shot timer that drains cs.overflow (and re-arms while tasks remain parked).
   void arm_overflow_retry(CoreState& cs);
-  void checkpoint_round(CoreState& cs);
-  void on_checkpoint_fsync(CoreState& cs, int result);
-  void finish_checkpoint_round(CoreState& cs);
 
   BrokerConfig config_;
   std::atomic<const BrokerConfig*> live_config_{&config_};

@@ -3,7 +3,7 @@
 #include <ctime>
 #include <string>
 
-#include "broker/disk_policy.h"
+#include "broker/retention/disk_policy.h"
 
 using namespace ringmq::broker;
 

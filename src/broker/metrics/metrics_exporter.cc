@@ -250,7 +250,7 @@ void render_broker(std::string& out, const MetricsGather& g, const BrokerRuntime
   out += fmt::format("ringmq_commitlog_bytes {}\n", g.commit_log_bytes);
   family(out, "ringmq_commitlog_unflushed_bytes", "gauge", "CommitLog bytes written but not yet durable.");
   out += fmt::format("ringmq_commitlog_unflushed_bytes {}\n", g.unflushed_bytes);
-  // The ratio the broker acts on (broker_disk.cc), not a second formula.
+  // The ratio the broker acts on (RetentionService, broker/retention), not a second formula.
   const Result<double> disk = store::disk_usage_ratio(rt.config().store_dir);
   const double ratio = disk.ok() ? *disk : 0.0;
   family(out, "ringmq_disk_used_ratio", "gauge", "Used fraction of the store's file system (commitLogDiskRatio).");

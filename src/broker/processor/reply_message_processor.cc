@@ -17,13 +17,15 @@
 
 #include <fmt/format.h>
 
+#include "base/bytes.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
 #include "broker/client/client_manager.h"
 #include "broker/processor/broker_processors.h"
-#include "broker/processor/inner_message.h"
+#include "broker/append/inner_message.h"
+#include "broker/append/message_append_service.h"
 #include "broker/processor/send_message_check.h"
 #include "broker/processor/send_message_reply.h"
 #include "broker/queue_shard.h"
@@ -84,22 +86,14 @@ void answer(BrokerRuntime& rt, ReplyJob& job) {
 // Step 4 on the queue's core, then step 5.
 void store_and_answer(BrokerRuntime& rt, CoreState& owner, ReplyJobPtr job) {
   const auto& h = job->header;
-  InnerMessage m;
-  m.topic = h.topic;
-  m.queue_id = h.queue_id;
-  m.flag = h.flag;
-  m.body = job->body;
-  m.properties = h.properties;  // as received: 4.9.4 stores the header's properties string
-  m.sys_flag = h.sys_flag;
-  m.born_timestamp_ms = h.born_timestamp;
-  const std::uint32_t ip = job->born.ipv4;
-  m.born_host = store::HostAddress::ipv4(ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF, job->born.port);
-  m.store_host = rt.store_host();
-  m.reconsume_times = h.reconsume_times;
-  WireError size = check_message_size(rt.config(), m.body.size(), m.properties.size());
+  // As received: 4.9.4 stores the header's properties string.
+  store::MessageInput m = message_input_of(h, ipv4_host(job->born.ipv4, job->born.port), rt.store_host());
+  m.body = as_bytes(job->body);
+  m.properties = h.properties;
+  WireError size = check_message_size(rt.config(), job->body.size(), h.properties.size());
   if (!size.ok()) {
     log_warn("reply message to {}:{} not stored: {}", h.topic, h.queue_id, size.remark);
-  } else if (auto put = put_inner_message(rt, owner, m); !put.ok()) {
+  } else if (auto put = owner.append->put(m, AppendSource::broker); !put.ok()) {
     static LogLimiter limiter;
     RINGMQ_LOG_LIMITED(limiter, log_warn, "reply message to {}:{} not stored: {}", h.topic, h.queue_id,
                        put.error().to_string());

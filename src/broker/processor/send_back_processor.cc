@@ -11,7 +11,8 @@
 #include "base/log.h"
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
-#include "broker/processor/inner_message.h"
+#include "broker/append/inner_message.h"
+#include "broker/append/message_append_service.h"
 #include "broker/queue_shard.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "remoting/message_const.h"
@@ -52,7 +53,7 @@ void store_copy(const SendBackPtr& job) {
   BrokerRuntime& rt = job->ctx.rt;
   const unsigned owner = shard_of_queue(job->message.topic, job->message.queue_id, rt.core_count()).value;
   rt.run_on(owner, [job, owner] {
-    auto put = put_inner_message(job->ctx.rt, job->ctx.rt.core_state(owner), job->message);
+    auto put = job->ctx.rt.core_state(owner).append->put(job->message);
     if (!put.ok()) return reply(job, rc::kSystemError, put.error().to_string());
     reply(job, rc::kSuccess);
   });
@@ -108,7 +109,7 @@ Status build_copy(BrokerRuntime& rt, CoreState& cs, SendBack& job) {
   m.born_host = store::HostAddress::of(r.born_host);
   m.store_host = rt.store_host();
   m.reconsume_times = r.reconsume_times + 1;
-  if (!job.dlq) apply_delay_rewrite(rt, m.topic, m.queue_id, m.properties, m.sys_flag);
+  if (!job.dlq) apply_delay_rewrite(rt.delay_levels(), m.topic, m.queue_id, m.properties, m.sys_flag);
   return {};
 }
 

@@ -2,13 +2,15 @@
 
 #include <utility>
 
+#include "base/bytes.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
-#include "broker/disk_policy.h"
+#include "broker/retention/disk_policy.h"
 #include "broker/ha/ha_service.h"
-#include "broker/processor/inner_message.h"
+#include "broker/append/inner_message.h"
+#include "broker/append/message_append_service.h"
 #include "broker/queue_shard.h"
 #include "broker/processor/send_message_check.h"
 #include "broker/processor/send_message_reply.h"
@@ -34,26 +36,11 @@ void reply_error(BrokerRuntime& rt, const SendJob& job, std::int32_t code, std::
   rt.reply(job.target, job.ref, send_error_response_for(job.ref, code, std::move(remark)));
 }
 
-store::HostAddress born_host_of(const SendJob& job) {
-  const std::uint32_t ip = job.born_ipv4;
-  return store::HostAddress::ipv4(ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF, job.born_port);
-}
-
 store::MessageInput base_input(BrokerRuntime& rt, const SendJob& job) {
-  const auto& h = job.header;
-  store::MessageInput m;
-  m.topic = h.topic;
-  m.queue_id = store::QueueId{h.queue_id};
-  m.flag = h.flag;
-  m.sys_flag = h.sys_flag;
-  m.born_timestamp_ms = h.born_timestamp;
-  m.born_host = born_host_of(job);
-  m.store_host = rt.store_host();
-  m.reconsume_times = h.reconsume_times;
-  return m;
+  return message_input_of(job.header, ipv4_host(job.born_ipv4, job.born_port), rt.store_host());
 }
 
-// Appends a single message. Returns a reply code other than SUCCESS on failure (already answered).
+// Appends a single message. A check that refuses it sets `check`; a store failure is the Status.
 Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, WireError& check) {
   const std::string props = stored_properties(job.header.properties, rt.config().cluster_name);
   check = check_message_size(rt.config(), job.body.size(), props.size());
@@ -61,11 +48,8 @@ Status store_single(BrokerRuntime& rt, CoreState& cs, SendJob& job, WireError& c
   store::MessageInput m = base_input(rt, job);
   m.body = as_bytes(job.body);
   m.properties = props;
-  const std::int64_t now = wall_clock_ms();
-  m.tags_code = tags_code_for(rt, job.header.topic, job.header.queue_id, props, now);
-  RINGMQ_TRY_ASSIGN(auto appended, cs.shard->put(m, now));
+  RINGMQ_TRY_ASSIGN(auto appended, cs.append->put(m, AppendSource::producer));
   job.results.push_back(appended);
-  on_appended(rt, cs, job.header.topic, job.header.queue_id, m.tags_code, now);
   if (auto uk = remoting::find_property(job.header.properties, remoting::property::kUniqClientMessageIdKeyidx)) {
     job.unique_key.assign(*uk);
   }
@@ -93,22 +77,16 @@ Status store_batch(BrokerRuntime& rt, CoreState& cs, SendJob& job, WireError& ch
     inputs[i].flag = messages[i].flag;
     inputs[i].body = as_bytes(messages[i].body);
     inputs[i].properties = props[i];
-    inputs[i].tags_code = store::tag_hash_of(props[i]);
   }
-  job.results.resize(messages.size());
-  const std::int64_t now = wall_clock_ms();
-  RINGMQ_TRY(cs.shard->put_batch(inputs, now, job.results));
-  for (const auto& in : inputs) on_appended(rt, cs, job.header.topic, job.header.queue_id, in.tags_code, now);
-  return {};
+  return cs.append->put_batch(inputs, job.results);
 }
 
-// Step 3, on the core owning the queue.
+// Step 3, on the core owning the queue: append (MessageAppendService counts it and wakes what
+// waits on the queue), then answer now or once the record is durable / replicated.
 void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
   WireError check;
-  const std::int64_t start_ns = monotonic_ns();
   Status st = job->header.batch ? store_batch(rt, cs, *job, check) : store_single(rt, cs, *job, check);
   if (!st.ok()) {
-    ++cs.stats.put_failures;
     // While the disk is full every send fails here: one line per send would flood the log.
     static LogLimiter limiter;
     RINGMQ_LOG_LIMITED(limiter, log_warn, "send to {}:{} failed in the store: {}", job->header.topic,
@@ -118,15 +96,6 @@ void store_on_owner(BrokerRuntime& rt, CoreState& cs, JobPtr job) {
     return reply_error(rt, *job, wire_code_of(st.error().code), std::move(remark));
   }
   if (!check.ok()) return reply_error(rt, *job, check.code, std::move(check.remark));
-  cs.stats.put_messages += job->results.size();
-  std::uint64_t stored_bytes = 0;
-  for (const auto& r : job->results) stored_bytes += r.size;
-  cs.stats.put_bytes += stored_bytes;
-  cs.stats_set.record_put(job->header.topic, job->results.size(), stored_bytes);
-  const std::int64_t put_us = (monotonic_ns() - start_ns) / 1000;
-  cs.stats.put_time_max_us = std::max(cs.stats.put_time_max_us, put_us);
-  ++cs.stats.put_latency_buckets[put_latency_bucket(put_us)];
-  cs.stats.put_latency_sum_us += static_cast<std::uint64_t>(put_us);
 
   const bool wait = wait_store_msg_ok(job->header.properties);
   if (rt.config().flush_mode == FlushMode::sync_flush && wait) {
@@ -147,7 +116,7 @@ void route_with_topic(BrokerRuntime& rt, CoreState& cs, JobPtr job, const TopicC
     const std::int32_t queue = h.queue_id;
     // A prepared transaction becomes a half message (broker/transaction); it is never delayed.
     if (divert_prepared_send(h.topic, h.queue_id, h.properties, h.sys_flag) ||
-        apply_delay_rewrite(rt, h.topic, h.queue_id, h.properties, h.sys_flag)) {
+        apply_delay_rewrite(rt.delay_levels(), h.topic, h.queue_id, h.properties, h.sys_flag)) {
       job->origin_queue_id = queue;
     }
   }

@@ -6,8 +6,9 @@
 //      its snapshot; a missing topic goes to core 0 for auto-creation and continues there;
 //   2. topic known: check perm and queue id, pick a queue if the client asked for -1, and hand the
 //      SendJob (header, body, born host, reply target) to the core owning the queue;
-//   3. owning core: build the record(s), append to its ShardStore; under --flush sync with WAIT,
-//      park the job until group commit makes it durable (or the timeout passes); reply.
+//   3. owning core: build the record(s) (append/inner_message.h) and append them through its
+//      MessageAppendService (stats, long-poll wake, HA); under --flush sync with WAIT, park the job
+//      until group commit makes it durable (or the timeout passes); reply.
 // The reply travels back to the receiving core, which writes it to the connection.
 #pragma once
 

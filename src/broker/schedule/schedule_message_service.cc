@@ -6,7 +6,9 @@
 #include "base/log.h"
 #include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
-#include "broker/processor/inner_message.h"
+#include "broker/append/inner_message.h"
+#include "broker/append/message_append_service.h"
+#include "broker/append/real_destination.h"
 #include "broker/queue_shard.h"
 #include "remoting/message_const.h"
 #include "remoting/message_properties.h"
@@ -21,12 +23,11 @@ namespace {
 // The real message of a SCHEDULE_TOPIC_XXXX record, or nullopt if it names no real queue.
 std::optional<InnerMessage> rebuild(const store::RecordView& r) {
   auto props = remoting::MessageProperties::decode(r.properties);
-  auto real_topic = props.get(prop::kRealTopic);
-  auto real_qid = props.get(prop::kRealQueueId);
-  if (!real_topic || !real_qid) return std::nullopt;
+  auto real = real_destination_of(props);
+  if (!real) return std::nullopt;
   InnerMessage m;
-  m.topic = std::string(*real_topic);
-  m.queue_id = std::atoi(std::string(*real_qid).c_str());
+  m.topic = std::string(real->topic);
+  m.queue_id = real->queue_id;
   props.erase(prop::kDelayTimeLevel);
   props.set(prop::kWaitStoreMsgOk, "false");
   m.properties = props.encode(false);
@@ -145,7 +146,7 @@ void ScheduleMessageService::run(Level& l) {
     const unsigned owner = shard_of_queue(msg->topic, msg->queue_id, rt_.core_count()).value;
     const unsigned home = cs_.core;
     rt_.run_on(owner, [&rt = rt_, owner, home, msg, level = l.level, i] {
-      auto put = put_inner_message(rt, rt.core_state(owner), *msg);
+      auto put = rt.core_state(owner).append->put(*msg);
       if (!put.ok()) {
         static LogLimiter limiter;  // retried every tick while the disk is full
         RINGMQ_LOG_LIMITED(limiter, log_warn, "delay delivery to {}:{} failed: {}", msg->topic, msg->queue_id,

@@ -5,7 +5,8 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker_runtime.h"
-#include "broker/processor/inner_message.h"
+#include "broker/append/inner_message.h"
+#include "broker/append/message_append_service.h"
 #include "broker/queue_shard.h"
 #include "broker/transaction/transactional_message_bridge.h"
 #include "broker/transaction/transactional_message_util.h"
@@ -55,7 +56,7 @@ void write_decision(const EndPtr& job) {
   rt.run_on(owner, [job, owner] {
     BrokerRuntime& rt = job->ctx.rt;
     auto op = transaction::op_message_of(job->half_queue_offset, rt.store_host(), wall_clock_ms());
-    auto put = put_inner_message(rt, rt.core_state(owner), op);
+    auto put = rt.core_state(owner).append->put(op);
     // RocketMQ ignores this result too: without the op message the check asks the producer again.
     if (!put.ok()) log_warn("transaction op message for half offset {} failed: {}", job->half_queue_offset,
                             put.error().to_string());
@@ -65,11 +66,11 @@ void write_decision(const EndPtr& job) {
 
 void store_commit(const EndPtr& job, std::shared_ptr<InnerMessage> msg) {
   BrokerRuntime& rt = job->ctx.rt;
-  apply_delay_rewrite(rt, msg->topic, msg->queue_id, msg->properties, msg->sys_flag);
+  apply_delay_rewrite(rt.delay_levels(), msg->topic, msg->queue_id, msg->properties, msg->sys_flag);
   const unsigned owner = shard_of_queue(msg->topic, msg->queue_id, rt.core_count()).value;
   rt.run_on(owner, [job, msg, owner] {
     BrokerRuntime& rt = job->ctx.rt;
-    auto put = put_inner_message(rt, rt.core_state(owner), *msg);
+    auto put = rt.core_state(owner).append->put(*msg);
     if (!put.ok()) {
       log_warn("committing transaction {} to {}:{} failed: {}", job->msg_id, msg->topic, msg->queue_id,
                put.error().to_string());

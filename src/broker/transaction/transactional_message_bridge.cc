@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "base/hex.h"
+#include "broker/append/real_destination.h"
 #include "remoting/message_const.h"
 #include "remoting/message_properties.h"
 #include "remoting/message_sysflag.h"
@@ -23,8 +24,7 @@ bool is_transaction_prepared(std::string_view properties) {
 
 void divert_to_half(std::string& topic, std::int32_t& queue_id, std::string& properties, std::int32_t& sys_flag) {
   auto props = remoting::MessageProperties::decode(properties);
-  props.set(prop::kRealTopic, topic);
-  props.set(prop::kRealQueueId, std::to_string(queue_id));
+  stamp_real_destination(props, topic, queue_id);
   properties = props.encode(false);
   sys_flag = sysflag::reset_transaction_type(sys_flag, sysflag::kTransactionNotType);
   topic = std::string(topics::kTransHalf);
@@ -57,32 +57,22 @@ bool parse_int(std::string_view text, std::int64_t& out) {
 }
 
 // Where a half message really goes: its REAL_TOPIC (a view into `props`) and REAL_QID.
-struct RealDestination {
-  std::string_view topic;
-  std::int32_t queue_id = 0;
-};
-
-Result<RealDestination> real_destination_of(const remoting::MessageProperties& props) {
-  auto real_topic = props.get(prop::kRealTopic);
-  auto real_qid = props.get(prop::kRealQueueId);
-  std::int64_t qid = 0;
-  if (!real_topic || !real_qid || !parse_int(*real_qid, qid)) {
-    return make_error(Errc::invalid_argument, "half message has no REAL_TOPIC/REAL_QID");
-  }
-  return RealDestination{*real_topic, static_cast<std::int32_t>(qid)};
+Result<RealDestination> real_destination_in(const remoting::MessageProperties& props) {
+  auto real = real_destination_of(props);
+  if (!real) return make_error(Errc::invalid_argument, "half message has no REAL_TOPIC/REAL_QID");
+  return *real;
 }
 
 }  // namespace
 
 Result<InnerMessage> commit_message_of(const store::RecordView& half, const store::HostAddress& store_host) {
   auto props = remoting::MessageProperties::decode(half.properties);
-  RINGMQ_TRY_ASSIGN(const RealDestination real, real_destination_of(props));
+  RINGMQ_TRY_ASSIGN(const RealDestination real, real_destination_in(props));
   InnerMessage m = copy_of(half);
   m.topic = std::string(real.topic);
   m.queue_id = real.queue_id;
   m.store_host = store_host;
-  props.erase(prop::kRealTopic);
-  props.erase(prop::kRealQueueId);
+  erase_real_destination(props);
   props.erase(prop::kTransactionPrepared);
   props.set(prop::kWaitStoreMsgOk, "false");
   m.properties = props.encode(false);
@@ -155,7 +145,7 @@ HalfInfo half_info_of(const store::RecordView& half, std::int64_t transaction_ti
 
 Result<CheckRequest> check_request_of(const InnerMessage& half, const store::AppendResult& appended) {
   auto props = remoting::MessageProperties::decode(half.properties);
-  RINGMQ_TRY_ASSIGN(const RealDestination real, real_destination_of(props));
+  RINGMQ_TRY_ASSIGN(const RealDestination real, real_destination_in(props));
   CheckRequest c;
   c.producer_group = std::string(props.get(prop::kProducerGroup).value_or(""));
   c.commit_log_offset = appended.offset.value;

@@ -1,7 +1,7 @@
 // The messages of a transaction as the broker builds them (RocketMQ TransactionalMessageBridge,
 // EndTransactionProcessor#endMessageTransaction, DefaultTransactionalMessageCheckListener):
 // pure transformations of properties and stored records into InnerMessages; no I/O. The callers
-// append them on the core owning the target queue (put_inner_message).
+// append them on the core owning the target queue (MessageAppendService).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "base/result.h"
-#include "broker/processor/inner_message.h"
+#include "broker/append/inner_message.h"
 #include "broker/transaction/transaction_check_plan.h"
 #include "store/record_format.h"
 

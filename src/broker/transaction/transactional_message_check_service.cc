@@ -8,7 +8,8 @@
 #include "broker/broker_runtime.h"
 #include "broker/client/client_manager.h"
 #include "broker/offset/consumer_offset_manager.h"
-#include "broker/processor/inner_message.h"
+#include "broker/append/inner_message.h"
+#include "broker/append/message_append_service.h"
 #include "broker/queue_shard.h"
 #include "broker/transaction/transaction_check_plan.h"
 #include "broker/transaction/transactional_message_bridge.h"
@@ -91,7 +92,7 @@ void read_ops(CoreState& cs, Round& round) {
 // Re-puts `m` at the end of the half queue (this core owns it).
 Result<store::AppendResult> reput(BrokerRuntime& rt, CoreState& cs, InnerMessage m) {
   m.store_host = rt.store_host();
-  return put_inner_message(rt, cs, m);
+  return cs.append->put(m);
 }
 
 // Carries out one planned action; false if the half queue refused an append (the round stops
@@ -207,7 +208,7 @@ void store_discards(BrokerRuntime& rt, std::vector<InnerMessage> discards) {
   rt.run_on(owner, [&rt, owner, d = std::move(discards)] {
     for (InnerMessage m : d) {
       m.store_host = rt.store_host();
-      if (auto put = put_inner_message(rt, rt.core_state(owner), m); !put.ok()) {
+      if (auto put = rt.core_state(owner).append->put(m); !put.ok()) {
         log_error("storing a discarded half message in {} failed: {}", topics::kTransCheckMaxTime,
                   put.error().to_string());
       }

@@ -1,4 +1,4 @@
-#include "broker/disk_policy.h"
+#include "broker/retention/disk_policy.h"
 
 #include <fmt/format.h>
 

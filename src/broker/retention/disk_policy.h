@@ -1,5 +1,5 @@
 // The broker's disk space policy (RocketMQ's CleanCommitLogService and disk-full flag), run by
-// every core for its shard on a timer (BrokerRuntime::disk_check, broker_disk.cc):
+// every core for its shard on a timer (RetentionService, retention_service.h):
 // - usage >= diskSpaceWarningLevelRatio: the shard refuses writes (sends are answered
 //   SERVICE_NOT_AVAILABLE with disk_full_remark()) until usage drops below it again; pulls,
 //   queries and admin go on;
