@@ -283,16 +283,12 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   }
   cs.commit = std::make_unique<GroupCommit>(
       reactor, cs.shard->commit_log(), config_.sync_flush_timeout_ms,
-      [this, &cs](SendJob& job, std::int32_t code) {
+      [this, &cs](std::unique_ptr<SendJob> job, std::int32_t code) {
         if (code == remoting::response_code::kFlushDiskTimeout) ++cs.stats.flush_disk_timeouts;
-        if (code == remoting::response_code::kSuccess) {
-          // SYNC_MASTER under --flush sync: durable here, now wait for a slave (RocketMQ:
-          // handleDiskFlush, then handleHA).
-          auto owned = std::make_unique<SendJob>(std::move(job));
-          if (ha_->wait_replica(cs, owned)) return;
-          return reply_stored(*this, *owned, code);
-        }
-        reply_stored(*this, job, code);
+        // SYNC_MASTER under --flush sync: durable here, now wait for a slave (RocketMQ:
+        // handleDiskFlush, then handleHA).
+        if (code == remoting::response_code::kSuccess && ha_->wait_replica(cs, job)) return;
+        reply_stored(*this, *job, code);
       },
       [&cs](std::size_t sends, std::int64_t round_us) {
         if (sends > 0) cs.stats.record_flush_group(sends);

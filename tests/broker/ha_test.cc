@@ -133,21 +133,6 @@ TEST_CASE("ReplicaAcks keeps the best slave and forgets a gone one") {
   CHECK_FALSE(acks.any_in_sync(100, 1000));
 }
 
-TEST_CASE("ReplicaWaiters answers prefixes: confirmed ones and late ones") {
-  ReplicaWaiters<int> w;
-  for (int i = 1; i <= 4; ++i) w.push(i * 100, 1000 + i, std::make_unique<int>(i));
-  auto confirmed = w.take_confirmed(250);  // one confirmation covers every send below it
-  REQUIRE(confirmed.size() == 2);
-  CHECK(*confirmed[0] == 1);
-  CHECK(*confirmed[1] == 2);
-  CHECK(w.take_confirmed(299).empty());
-  CHECK(w.oldest_deadline_ms() == 1003);
-  auto late = w.take_late(1003);
-  REQUIRE(late.size() == 1);
-  CHECK(*late[0] == 3);
-  CHECK(w.size() == 1);
-}
-
 std::string segment_bytes(const store::CommitLog& log) {
   std::string out;
   for (std::size_t i = 0; i < log.segment_count(); ++i) {
