@@ -232,16 +232,16 @@ TEST_CASE("suggestWhichBrokerId follows RocketMQ's slaveReadEnable rule") {
   m.offset = store::PhysicalOffset{1000};
   r.messages.push_back(m);
   const std::int64_t ram = 10'000;  // 40 % of it: 4000 bytes
-  CHECK(suggest_broker_id(config, &group, r, 100'000, ram) == 0);  // slaveReadEnable off: the master
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 100'000, ram) == 0);  // slaveReadEnable off: the master
   config.slave_read_enable = true;
-  CHECK(suggest_broker_id(config, &group, r, 100'000, ram) == 2);  // lagging: the slow-consumer broker
-  CHECK(suggest_broker_id(config, &group, r, 5000, ram) == 0);     // 4000 behind: not past the ratio
-  CHECK(suggest_broker_id(config, &group, r, 5001, ram) == 2);
-  CHECK(suggest_broker_id(config, nullptr, r, 100'000, ram) == 1);  // no group config: RocketMQ's defaults
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 100'000, ram) == 2);  // lagging: the slow-consumer broker
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 5000, ram) == 0);     // 4000 behind: not past the ratio
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 5001, ram) == 2);
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(nullptr), r, 100'000, ram) == 1);  // no group config: RocketMQ's defaults
   store::GetResult none;
-  CHECK(suggest_broker_id(config, &group, none, 100'000, ram) == 0);  // nothing read: not lagging
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), none, 100'000, ram) == 0);  // nothing read: not lagging
   group.broker_id = 1;
-  CHECK(suggest_broker_id(config, &group, none, 100'000, ram) == 1);  // the group's preferred broker
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), none, 100'000, ram) == 1);  // the group's preferred broker
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/ha/slave_read.h"
 #include "broker/processor/reply_target.h"
 #include "reactor/timers.h"
 #include "remoting/pull_message_header.h"
@@ -32,6 +33,8 @@ struct PullJob {
   std::vector<std::int64_t> tag_codes;
   // The SQL92 filter over the stored records' properties (empty for TAG subscriptions).
   store::RecordFilter record_filter;
+  // The group's brokerId / whichBrokerWhenConsumeSlowly, read on the receiving core.
+  ha::GroupReadTargets read_targets;
   std::int64_t suggest_broker_id = 0;
   bool may_suspend = true;  // cleared once parked: a re-execution answers whatever it finds
   // Set while parked in a PullRequestHoldService.
