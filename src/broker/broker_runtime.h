@@ -25,6 +25,7 @@
 
 #include "broker/stats/latency_histogram.h"
 #include "broker/acl/acl_service.h"
+#include "broker/broker_limits.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
 #include "broker/stats/broker_stats.h"
@@ -58,16 +59,8 @@ class ScheduleMessageService;
 class TransactionalMessageCheckService;
 struct SendJob;
 
-// How soon a core retries cross-core posts that found a ring full (a one-shot timer, armed only
-// while some wait).
-inline constexpr std::int64_t kOverflowRetryMs = 1;
 // How often ConsumeQueues, index files and the checkpoint are made durable.
 inline constexpr std::int64_t kCheckpointIntervalMs = 1000;
-// Tasks parked because a cross-core ring was full, per core, before requests are refused.
-inline constexpr std::size_t kOverflowTasksMax = 1 << 16;
-// From this many parked tasks on, the core answers new requests SYSTEM_BUSY at the door instead
-// of taking on more cross-core work (what is already in flight still completes).
-inline constexpr std::size_t kOverflowTasksRefuseRequests = kOverflowTasksMax / 2;
 // On SIGTERM the broker unregisters from its NameServers before the cores stop; it waits at most
 // this long for their answers.
 inline constexpr std::int64_t kUnregisterWaitMs = 3000;

@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 
+#include "broker/broker_limits.h"
 #include "broker/fsync_round.h"
 #include "broker/offset_waiters.h"
 #include "reactor/reactor.h"
@@ -32,10 +33,6 @@
 namespace ringmq::broker {
 
 struct SendJob;
-
-// Sends parked for the disk on one core; past it, a send is answered FLUSH_DISK_TIMEOUT at once
-// (its message is stored, durability not confirmed) rather than parked.
-inline constexpr std::size_t kDurableWaitersPerCoreMax = 64 * 1024;
 
 class GroupCommit {
  public:

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/log_limiter.h"
+#include "broker/broker_limits.h"
 #include "broker/broker_runtime.h"
 #include "broker/offset_waiters.h"
 #include "broker/processor/send_message_processor.h"

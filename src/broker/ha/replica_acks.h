@@ -31,7 +31,4 @@ class ReplicaAcks {
   std::unordered_map<std::uint64_t, std::int64_t> acked_;
 };
 
-// Sends parked for a slave's confirmation on one core, past which a send is answered at once.
-inline constexpr std::size_t kReplicaWaitersPerCoreMax = 64 * 1024;
-
 }  // namespace ringmq::broker::ha
