@@ -449,12 +449,14 @@ void BrokerRuntime::post_now(CoreState& cs, reactor::Reactor& r, unsigned core, 
   // Parked tasks go first, so tasks to one core keep their order.
   if (cs.overflow.empty() && r.try_post(core, task)) return;
   // Was an assert, reachable by load (pipelined oneway sends to a queue of a slower core): the
-  // broker crashed. New requests are refused SYSTEM_BUSY from kOverflowTasksRefuseRequests on
-  // (broker_handlers.cc); a task already owed (a reply, a continuation) is never dropped.
+  // broker crashed. From kOverflowTasksRefuseRequests on every core refuses new requests
+  // (OverflowGate); a task already owed (a reply, a continuation) is never dropped. The replies
+  // owed by the sends and pulls parked here fit below kOverflowTasksMax (broker_limits.h).
   if (cs.overflow.size() == kOverflowTasksMax) {
     log_error("core {}: {} cross-core tasks parked behind full rings", cs.core, cs.overflow.size());
   }
   cs.overflow.emplace_back(core, std::move(task));
+  overflow_gate_.update(cs.overflow_over, cs.overflow.size());
   arm_overflow_retry(cs);
 }
 
@@ -474,6 +476,7 @@ void BrokerRuntime::drain_overflow(CoreState& cs) {
     if (!r.try_post(core, task)) break;
     cs.overflow.pop_front();
   }
+  overflow_gate_.update(cs.overflow_over, cs.overflow.size());
   if (!cs.overflow.empty()) arm_overflow_retry(cs);
 }
 

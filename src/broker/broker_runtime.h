@@ -34,6 +34,7 @@
 #include "broker/schedule/delay_levels.h"
 #include "broker/fsync_round.h"
 #include "broker/group_commit.h"
+#include "broker/overflow_gate.h"
 #include "broker/processor/reply_target.h"
 #include "broker/topic/topic_config.h"
 #include "broker/topic/topic_config_manager.h"
@@ -139,9 +140,11 @@ struct CoreState {
   std::unique_ptr<ScheduleMessageService> schedule;
 
   // Cross-core posts that found the ring full: (target core, task), in order, retried by a
-  // one-shot timer. Bounded: from kOverflowTasksRefuseRequests on, new requests are refused.
+  // one-shot timer. Bounded: from kOverflowTasksRefuseRequests on, every core refuses new requests
+  // (OverflowGate; overflow_over is this core's flag there).
   std::deque<std::pair<unsigned, reactor::Task>> overflow;
   bool overflow_retry_armed = false;
+  bool overflow_over = false;
   // Cross-core posts made while this core's CommitLog had staged appends: they may carry replies
   // for those records, so they leave only after the pass commits them (the before-sends hook),
   // like the pass's own replies. One pwrite per pass, not one per cross-core reply.
@@ -210,6 +213,9 @@ class BrokerRuntime {
   const DelayLevels& delay_levels() const { return delay_levels_; }
   // Replication (broker/ha): master or slave side; set before the cores start.
   ha::HaService* ha() { return ha_.get(); }
+  // Closed (new requests refused SYSTEM_BUSY on every core) while some core's cross-core backlog
+  // is past kOverflowTasksRefuseRequests.
+  const OverflowGate& overflow_gate() const { return overflow_gate_; }
 
  private:
   Status open_store();
@@ -238,6 +244,7 @@ class BrokerRuntime {
   std::atomic<const BrokerConfig*> live_config_{&config_};
   std::vector<std::unique_ptr<BrokerConfig>> config_snapshots_;  // core 0; never shrinks
   std::atomic<std::uint32_t> config_updates_{0};
+  OverflowGate overflow_gate_;
   StandaloneOptions standalone_;
   BrokerIdentity identity_;
   store::HostAddress store_host_;
