@@ -82,6 +82,21 @@ inline constexpr std::size_t kConsumerSubscriptionsMax = 1'024;
 // Client channels (connections) in one consumer or producer group. Every member of a consumer
 // group is told of each join and leave, so the group's size also bounds that fan-out.
 inline constexpr std::size_t kGroupChannelsMax = 1'024;
+// Queues a topic may be created or updated with (auto-creation clamps to it; UPDATE_AND_CREATE_TOPIC
+// beyond it is refused).
+inline constexpr std::int32_t kAutoCreatedQueueNumsMax = 1024;
+// Live config updates a broker takes before it asks for a restart (each keeps one small snapshot
+// alive).
+inline constexpr std::size_t kBrokerConfigUpdatesMax = 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and metrics: label cardinality.
+
+// Topic and group keys one stats table keeps; later keys are counted under one "other" key.
+inline constexpr std::size_t kStatsKeysMax = 1024;
+// Topics and groups named in /metrics (in name order); the rest are summed under "other".
+inline constexpr std::size_t kMetricsTopicsMax = 200;
+inline constexpr std::size_t kMetricsGroupsMax = 100;
 
 // ---------------------------------------------------------------------------------------------
 // How the limits relate.
@@ -98,6 +113,8 @@ static_assert(kOverflowTasksMax - kOverflowTasksRefuseRequests >=
 // the second queue is no smaller than the first.
 static_assert(kReplicaWaitersPerCoreMax >= kDurableWaitersPerCoreMax);
 static_assert(kHeldPullsPerQueueMax <= kHeldPullsPerCoreMax);
+// /metrics names no more keys than the stats tables keep.
+static_assert(kMetricsTopicsMax <= kStatsKeysMax && kMetricsGroupsMax <= kStatsKeysMax);
 // A pull's reply fits a connection's send queue (a larger one closes the connection).
 static_assert(kPullTransferBytesMax < reactor::kSendQueueBytesMax);
 static_assert(kPullMessagesMax > 0);
