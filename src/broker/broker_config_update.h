@@ -11,14 +11,13 @@
 #include "base/properties_file.h"
 #include "base/result.h"
 #include "broker/broker_config.h"
+#include "broker/broker_limits.h"
 
 namespace ringmq::broker {
 
 // Same ranges as the start-up checks (cli/broker_config_check.h).
 inline constexpr std::int64_t kLiveIntervalMsMax = 24LL * 3600 * 1000;
 inline constexpr std::int64_t kLiveChannelExpiredMsMin = 1000;
-// Live updates a broker takes before it asks for a restart (each keeps one small snapshot alive).
-inline constexpr std::size_t kBrokerConfigUpdatesMax = 1024;
 
 // The mutable keys, space-separated, for messages.
 std::string_view mutable_broker_config_keys();

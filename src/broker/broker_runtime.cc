@@ -248,16 +248,12 @@ void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {
   }
   cs.commit = std::make_unique<GroupCommit>(
       reactor, cs.shard->commit_log(), config_.sync_flush_timeout_ms,
-      [this, &cs](SendJob& job, std::int32_t code) {
+      [this, &cs](std::unique_ptr<SendJob> job, std::int32_t code) {
         if (code == remoting::response_code::kFlushDiskTimeout) ++cs.stats.flush_disk_timeouts;
-        if (code == remoting::response_code::kSuccess) {
-          // SYNC_MASTER under --flush sync: durable here, now wait for a slave (RocketMQ:
-          // handleDiskFlush, then handleHA).
-          auto owned = std::make_unique<SendJob>(std::move(job));
-          if (ha_->wait_replica(cs, owned)) return;
-          return reply_stored(*this, *owned, code);
-        }
-        reply_stored(*this, job, code);
+        // SYNC_MASTER under --flush sync: durable here, now wait for a slave (RocketMQ:
+        // handleDiskFlush, then handleHA).
+        if (code == remoting::response_code::kSuccess && ha_->wait_replica(cs, job)) return;
+        reply_stored(*this, *job, code);
       },
       [&cs](std::size_t sends, std::int64_t round_us) {
         if (sends > 0) cs.stats.record_flush_group(sends);
@@ -426,12 +422,14 @@ void BrokerRuntime::post_now(CoreState& cs, reactor::Reactor& r, unsigned core, 
   // Parked tasks go first, so tasks to one core keep their order.
   if (cs.overflow.empty() && r.try_post(core, task)) return;
   // Was an assert, reachable by load (pipelined oneway sends to a queue of a slower core): the
-  // broker crashed. New requests are refused SYSTEM_BUSY from kOverflowTasksRefuseRequests on
-  // (broker_handlers.cc); a task already owed (a reply, a continuation) is never dropped.
+  // broker crashed. From kOverflowTasksRefuseRequests on every core refuses new requests
+  // (OverflowGate); a task already owed (a reply, a continuation) is never dropped. The replies
+  // owed by the sends and pulls parked here fit below kOverflowTasksMax (broker_limits.h).
   if (cs.overflow.size() == kOverflowTasksMax) {
     log_error("core {}: {} cross-core tasks parked behind full rings", cs.core, cs.overflow.size());
   }
   cs.overflow.emplace_back(core, std::move(task));
+  overflow_gate_.update(cs.overflow_over, cs.overflow.size());
   arm_overflow_retry(cs);
 }
 
@@ -451,6 +449,7 @@ void BrokerRuntime::drain_overflow(CoreState& cs) {
     if (!r.try_post(core, task)) break;
     cs.overflow.pop_front();
   }
+  overflow_gate_.update(cs.overflow_over, cs.overflow.size());
   if (!cs.overflow.empty()) arm_overflow_retry(cs);
 }
 

@@ -25,6 +25,7 @@
 
 #include "broker/acl/acl_service.h"
 #include "broker/broker_address.h"
+#include "broker/broker_limits.h"
 #include "broker/broker_bodies.h"
 #include "broker/broker_config.h"
 #include "broker/stats/broker_stats.h"
@@ -34,6 +35,7 @@
 #include "broker/schedule/delay_levels.h"
 #include "broker/checkpoint_service.h"
 #include "broker/group_commit.h"
+#include "broker/overflow_gate.h"
 #include "broker/processor/reply_target.h"
 #include "broker/topic/topic_config.h"
 #include "broker/topic/topic_config_manager.h"
@@ -61,16 +63,8 @@ class ScheduleMessageService;
 class TransactionalMessageCheckService;
 struct SendJob;
 
-// How soon a core retries cross-core posts that found a ring full (a one-shot timer, armed only
-// while some wait).
-inline constexpr std::int64_t kOverflowRetryMs = 1;
 // How often ConsumeQueues, index files and the checkpoint are made durable.
 inline constexpr std::int64_t kCheckpointIntervalMs = 1000;
-// Tasks parked because a cross-core ring was full, per core, before requests are refused.
-inline constexpr std::size_t kOverflowTasksMax = 1 << 16;
-// From this many parked tasks on, the core answers new requests SYSTEM_BUSY at the door instead
-// of taking on more cross-core work (what is already in flight still completes).
-inline constexpr std::size_t kOverflowTasksRefuseRequests = kOverflowTasksMax / 2;
 // On SIGTERM the broker unregisters from its NameServers before the cores stop; it waits at most
 // this long for their answers.
 inline constexpr std::int64_t kUnregisterWaitMs = 3000;
@@ -104,9 +98,11 @@ struct CoreState {
   std::unique_ptr<ScheduleMessageService> schedule;
 
   // Cross-core posts that found the ring full: (target core, task), in order, retried by a
-  // one-shot timer. Bounded: from kOverflowTasksRefuseRequests on, new requests are refused.
+  // one-shot timer. Bounded: from kOverflowTasksRefuseRequests on, every core refuses new requests
+  // (OverflowGate; overflow_over is this core's flag there).
   std::deque<std::pair<unsigned, reactor::Task>> overflow;
   bool overflow_retry_armed = false;
+  bool overflow_over = false;
   // Cross-core posts made while this core's CommitLog had staged appends: they may carry replies
   // for those records, so they leave only after the pass commits them (the before-sends hook),
   // like the pass's own replies. One pwrite per pass, not one per cross-core reply.
@@ -178,6 +174,9 @@ class BrokerRuntime {
   const DelayLevels& delay_levels() const { return delay_levels_; }
   // Replication (broker/ha): master or slave side; set before the cores start.
   ha::HaService* ha() { return ha_.get(); }
+  // Closed (new requests refused SYSTEM_BUSY on every core) while some core's cross-core backlog
+  // is past kOverflowTasksRefuseRequests.
+  const OverflowGate& overflow_gate() const { return overflow_gate_; }
 
  private:
   Status open_store();
@@ -201,6 +200,7 @@ class BrokerRuntime {
   std::atomic<const BrokerConfig*> live_config_{&config_};
   std::vector<std::unique_ptr<BrokerConfig>> config_snapshots_;  // core 0; never shrinks
   std::atomic<std::uint32_t> config_updates_{0};
+  OverflowGate overflow_gate_;
   StandaloneOptions standalone_;
   BrokerIdentity identity_;
   store::HostAddress store_host_;

@@ -17,16 +17,17 @@ GroupCommit::GroupCommit(reactor::Reactor& reactor, store::CommitLog& log, std::
       log_(log),
       timeout_ms_(timeout_ms),
       answer_(std::move(answer)),
-      group_done_(std::move(group_done)) {}
+      group_done_(std::move(group_done)),
+      waiters_(kDurableWaitersPerCoreMax) {}
 
 void GroupCommit::wait(store::PhysicalOffset end, std::unique_ptr<SendJob> job) {
-  if (end <= log_.durable_offset()) return answer_(*job, rc::kSuccess);
-  if (waiters_.size() >= kDurableWaitersPerCoreMax) {
+  if (end <= log_.durable_offset()) return answer_(std::move(job), rc::kSuccess);
+  if (waiters_.full()) {
     log_warn("core {}: {} sends already wait for the disk; answering FLUSH_DISK_TIMEOUT", reactor_.core(),
              waiters_.size());
-    return answer_(*job, rc::kFlushDiskTimeout);
+    return answer_(std::move(job), rc::kFlushDiskTimeout);
   }
-  waiters_.push_back(Waiter{end.value, monotonic_ms() + timeout_ms_, std::move(job)});
+  waiters_.push(end.value, monotonic_ms() + timeout_ms_, std::move(job));
   arm_deadline_timer();
   schedule_round();
 }
@@ -74,26 +75,19 @@ void GroupCommit::finish_round() {
   Status st = log_.complete_flush(round_.plan, round_.result);
   if (!st.ok()) {
     log_error("shard {}: flush failed, refusing writes: {}", reactor_.core(), st.error().to_string());
-    while (!waiters_.empty()) answer_durable(rc::kFlushDiskTimeout);
+    waiters_.release_all([this](std::unique_ptr<SendJob> job) { answer_(std::move(job), rc::kFlushDiskTimeout); });
     return;
   }
-  const std::int64_t durable = log_.durable_offset().value;
-  std::size_t answered = 0;
-  for (; !waiters_.empty() && waiters_.front().end <= durable; ++answered) answer_durable(rc::kSuccess);
+  const std::size_t answered = waiters_.release_through(
+      log_.durable_offset().value, [this](std::unique_ptr<SendJob> job) { answer_(std::move(job), rc::kSuccess); });
   if (group_done_) group_done_(answered, (monotonic_ns() - round_started_ns_) / 1000);
   // Appends that arrived while this round ran need the next one.
   if (!waiters_.empty()) schedule_round();
 }
 
-void GroupCommit::answer_durable(std::int32_t code) {
-  std::unique_ptr<SendJob> job = std::move(waiters_.front().job);
-  waiters_.pop_front();
-  answer_(*job, code);
-}
-
 void GroupCommit::arm_deadline_timer() {
   if (deadline_timer_armed_ || waiters_.empty()) return;
-  const std::int64_t delay_ms = std::max<std::int64_t>(waiters_.front().deadline_ms - monotonic_ms(), 0) + 1;
+  const std::int64_t delay_ms = std::max<std::int64_t>(waiters_.oldest_deadline_ms() - monotonic_ms(), 0) + 1;
   if (auto timer = reactor_.add_timer(delay_ms, [this] { on_deadline(); }); timer.ok()) {
     deadline_timer_armed_ = true;
   } else {
@@ -104,12 +98,8 @@ void GroupCommit::arm_deadline_timer() {
 
 void GroupCommit::on_deadline() {
   deadline_timer_armed_ = false;
-  const std::int64_t now = monotonic_ms();
-  std::size_t expired = 0;
-  while (!waiters_.empty() && waiters_.front().deadline_ms <= now) {
-    answer_durable(rc::kFlushDiskTimeout);
-    ++expired;
-  }
+  const std::size_t expired = waiters_.release_late(
+      monotonic_ms(), [this](std::unique_ptr<SendJob> job) { answer_(std::move(job), rc::kFlushDiskTimeout); });
   if (expired > 0)
     log_warn("shard {}: {} sends answered FLUSH_DISK_TIMEOUT: not durable within {} ms", reactor_.core(), expired,
              timeout_ms_);

@@ -9,8 +9,7 @@
 // the CommitLog takes no more appends (store::CommitLog::complete_flush).
 // --flush async: a periodic timer runs the same rounds and nobody waits.
 //
-// Waiters live in one FIFO: appends on a core come in offset order and all share one timeout, so
-// both "covered by the durable offset" and "past its deadline" are prefixes of the queue. A
+// Waiters live in an OffsetWaiters FIFO (offset_waiters.h) released by the durable offset; a
 // one-shot timer armed for the oldest deadline replaces polling.
 //
 // CommitLog rounds go through io_uring (FsyncLane::urgent): under a saturated CPU an idle-priority
@@ -21,11 +20,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 
+#include "broker/broker_limits.h"
 #include "broker/fsync_round.h"
+#include "broker/offset_waiters.h"
 #include "reactor/reactor.h"
 #include "store/commit_log.h"
 #include "store/types.h"
@@ -34,14 +34,11 @@ namespace ringmq::broker {
 
 struct SendJob;
 
-// Sends parked for the disk on one core; past it, a send is answered FLUSH_DISK_TIMEOUT at once
-// (its message is stored, durability not confirmed) rather than parked.
-inline constexpr std::size_t kDurableWaitersPerCoreMax = 64 * 1024;
-
 class GroupCommit {
  public:
-  // Answers a parked send with SUCCESS or FLUSH_DISK_TIMEOUT.
-  using Answer = std::function<void(SendJob& job, std::int32_t code)>;
+  // Answers a parked send with SUCCESS or FLUSH_DISK_TIMEOUT. The job is handed over, so a
+  // SUCCESS can park it again (SYNC_MASTER waits for a slave next) without another allocation.
+  using Answer = std::function<void(std::unique_ptr<SendJob> job, std::int32_t code)>;
   // Told, after each successful round, how many waiters it answered SUCCESS (the group size, 0 in
   // async mode) and how long it took from start to last fsync (metrics).
   using GroupDone = std::function<void(std::size_t sends, std::int64_t round_us)>;
@@ -65,17 +62,10 @@ class GroupCommit {
   std::size_t waiters() const { return waiters_.size(); }
 
  private:
-  struct Waiter {
-    std::int64_t end;          // physical offset just past the send's last record
-    std::int64_t deadline_ms;  // monotonic
-    std::unique_ptr<SendJob> job;
-  };
-
   void schedule_round();
   void start_round();
   void on_fsync(int result);
   void finish_round();
-  void answer_durable(std::int32_t code);
   void arm_deadline_timer();
   void on_deadline();
 
@@ -84,7 +74,8 @@ class GroupCommit {
   const std::int64_t timeout_ms_;
   const Answer answer_;
   const GroupDone group_done_;
-  std::deque<Waiter> waiters_;
+  // Released by the durable offset; each waiter's end is the offset just past its last record.
+  OffsetWaiters<std::unique_ptr<SendJob>> waiters_;  // of kDurableWaitersPerCoreMax
   FsyncRound round_;
   std::int64_t round_started_ns_ = 0;  // monotonic
   bool round_scheduled_ = false;

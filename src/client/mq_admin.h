@@ -27,10 +27,11 @@ struct QueryResult {
   std::vector<MessageExt> messages;
 };
 
-// A refused call: the peer and the RocketMQ response code (-1 when the call itself failed).
+// A refused admin call, kept for `ringmq admin --json` error output (the CLI's AdminSession records
+// its own calls' refusals in this type too).
 struct AdminCallFailure {
-  std::string peer;
-  std::int32_t code = -1;
+  std::string peer;        // "broker 127.0.0.1:10911" or "namesrv 127.0.0.1:9876"
+  std::int32_t code = -1;  // RocketMQ response code; -1 when the call itself failed
   std::string remark;
 };
 

@@ -36,8 +36,6 @@ inline constexpr std::size_t kConnectionsPerIpPerCoreMax = 4096;
 inline constexpr std::int64_t kIdleConnectionTimeoutMs = 120'000;
 // How often a server looks for idle connections.
 inline constexpr std::int64_t kIdleSweepIntervalMs = 1000;
-// A limit that refuses logs at most once per interval, with the count of refusals since.
-inline constexpr std::int64_t kLimitLogIntervalMs = 10'000;
 
 // The configurable limits of a RemotingServer (defaults above).
 struct ServerLimits {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "base/log_limiter.h"
 
 namespace ringmq::rpc {
 
@@ -32,16 +33,6 @@ Status RemotingServer::listen(int listen_fd) {
   return reactor_.listen(listen_fd, *this);
 }
 
-void RemotingServer::note_limit(LimitLog& log, const char* what, const std::string& detail) {
-  ++log.total;
-  ++log.unlogged;
-  const std::int64_t now = reactor_.now_ns();
-  if (log.last_log_ns != 0 && now - log.last_log_ns < kLimitLogIntervalMs * 1'000'000) return;
-  log_warn("{}: {} connection(s) closed since the last report (e.g. {})", what, log.unlogged, detail);
-  log.unlogged = 0;
-  log.last_log_ns = now;
-}
-
 void RemotingServer::sweep_idle() {
   const std::int64_t deadline = reactor_.now_ns() - limits_.idle_timeout_ms * 1'000'000;
   std::vector<reactor::Connection*> idle;
@@ -51,7 +42,9 @@ void RemotingServer::sweep_idle() {
     if (channel != nullptr && channel->last_frame_ns() < deadline && channel->open_requests() == 0) idle.push_back(conn);
   }
   for (reactor::Connection* conn : idle) {
-    note_limit(idle_log_, "idle connections", conn->peer());
+    ++closed_idle_;
+    static LogLimiter limiter;  // a flood of idle peers logs a few lines per window, with the count
+    RINGMQ_LOG_LIMITED(limiter, log_warn, "idle connection from {} closed", conn->peer());
     conn->close(make_error(Errc::timeout, "no frame within the idle timeout"));
   }
 }
@@ -70,7 +63,9 @@ void RemotingServer::on_open(reactor::Connection& conn) {
   if (on_open_) on_open_(conn.id(), conn.peer());
   if (over_ip_limit) {
     // Closed before it could send anything; on_close undoes the counts as for any connection.
-    note_limit(ip_limit_log_, "connections per IP over the limit", conn.peer());
+    ++refused_by_ip_limit_;
+    static LogLimiter limiter;
+    RINGMQ_LOG_LIMITED(limiter, log_warn, "connections per IP over the limit: closed one from {}", conn.peer());
     conn.close(make_error(Errc::busy, "too many connections from this address"));
   }
 }

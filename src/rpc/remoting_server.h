@@ -68,8 +68,8 @@ class RemotingServer : public reactor::ConnectionHandler {
 
   std::size_t connection_count() const { return channels_; }
   // Connections closed by a limit (per-IP cap, idle timeout) since the server started.
-  std::uint64_t refused_by_ip_limit() const { return ip_limit_log_.total; }
-  std::uint64_t closed_idle() const { return idle_log_.total; }
+  std::uint64_t refused_by_ip_limit() const { return refused_by_ip_limit_; }
+  std::uint64_t closed_idle() const { return closed_idle_; }
   // Requests whose code has no handler, since the server started.
   std::uint64_t unsupported_requests() const { return dispatcher_.unsupported_requests(); }
   reactor::Reactor& reactor() const { return reactor_; }
@@ -80,13 +80,6 @@ class RemotingServer : public reactor::ConnectionHandler {
   void on_close(reactor::Connection& conn, const Error& reason) override;
 
  private:
-  // Counts the events of one limit and logs them at most once per kLimitLogIntervalMs.
-  struct LimitLog {
-    std::uint64_t total = 0;
-    std::uint64_t unlogged = 0;
-    std::int64_t last_log_ns = 0;
-  };
-  void note_limit(LimitLog& log, const char* what, const std::string& detail);
   void sweep_idle();
 
   reactor::Reactor& reactor_;
@@ -97,8 +90,8 @@ class RemotingServer : public reactor::ConnectionHandler {
   std::unordered_map<std::string, std::size_t> per_ip_;
   reactor::TimerId sweep_timer_{};
   bool sweeping_ = false;
-  LimitLog ip_limit_log_;
-  LimitLog idle_log_;
+  std::uint64_t refused_by_ip_limit_ = 0;
+  std::uint64_t closed_idle_ = 0;
   ConnectionListener on_open_;
   ConnectionListener on_close_;
   std::size_t channels_ = 0;

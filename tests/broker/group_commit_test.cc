@@ -58,9 +58,9 @@ TEST_CASE("group_commit: waiters are answered SUCCESS in append order once one r
   // Set on the core thread, checked here: a doctest failure on a core thread would terminate.
   std::atomic<bool> append_failed{false}, answered_early{true};
   REQUIRE(engine.start([&](reactor::Reactor& r) {
-    commit = std::make_unique<GroupCommit>(r, *log, 5000, [&](SendJob& job, std::int32_t code) {
+    commit = std::make_unique<GroupCommit>(r, *log, 5000, [&](std::unique_ptr<SendJob> job, std::int32_t code) {
       std::lock_guard lock(answers.mutex);
-      answers.seen.emplace_back(job.ref.opaque, code);
+      answers.seen.emplace_back(job->ref.opaque, code);
       if (answers.seen.size() == kSends) {
         durable_after = log->durable_offset().value;
         r.engine().stop();
@@ -101,9 +101,9 @@ TEST_CASE("group_commit: a send already durable is answered at once, and past th
   std::atomic<std::size_t> over_limit_code{0};
   std::atomic<bool> append_failed{false};
   REQUIRE(engine.start([&](reactor::Reactor& r) {
-    commit = std::make_unique<GroupCommit>(r, *log, 5000, [&](SendJob& job, std::int32_t code) {
+    commit = std::make_unique<GroupCommit>(r, *log, 5000, [&](std::unique_ptr<SendJob> job, std::int32_t code) {
       std::lock_guard lock(answers.mutex);
-      answers.seen.emplace_back(job.ref.opaque, code);
+      answers.seen.emplace_back(job->ref.opaque, code);
     });
     // An end at or below the durable offset (nothing appended yet) needs no round.
     commit->wait(log->durable_offset(), job_with_opaque(-1));

@@ -133,21 +133,6 @@ TEST_CASE("ReplicaAcks keeps the best slave and forgets a gone one") {
   CHECK_FALSE(acks.any_in_sync(100, 1000));
 }
 
-TEST_CASE("ReplicaWaiters answers prefixes: confirmed ones and late ones") {
-  ReplicaWaiters<int> w;
-  for (int i = 1; i <= 4; ++i) w.push(i * 100, 1000 + i, std::make_unique<int>(i));
-  auto confirmed = w.take_confirmed(250);  // one confirmation covers every send below it
-  REQUIRE(confirmed.size() == 2);
-  CHECK(*confirmed[0] == 1);
-  CHECK(*confirmed[1] == 2);
-  CHECK(w.take_confirmed(299).empty());
-  CHECK(w.oldest_deadline_ms() == 1003);
-  auto late = w.take_late(1003);
-  REQUIRE(late.size() == 1);
-  CHECK(*late[0] == 3);
-  CHECK(w.size() == 1);
-}
-
 std::string segment_bytes(const store::CommitLog& log) {
   std::string out;
   for (std::size_t i = 0; i < log.segment_count(); ++i) {
@@ -247,16 +232,16 @@ TEST_CASE("suggestWhichBrokerId follows RocketMQ's slaveReadEnable rule") {
   m.offset = store::PhysicalOffset{1000};
   r.messages.push_back(m);
   const std::int64_t ram = 10'000;  // 40 % of it: 4000 bytes
-  CHECK(suggest_broker_id(config, &group, r, 100'000, ram) == 0);  // slaveReadEnable off: the master
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 100'000, ram) == 0);  // slaveReadEnable off: the master
   config.slave_read_enable = true;
-  CHECK(suggest_broker_id(config, &group, r, 100'000, ram) == 2);  // lagging: the slow-consumer broker
-  CHECK(suggest_broker_id(config, &group, r, 5000, ram) == 0);     // 4000 behind: not past the ratio
-  CHECK(suggest_broker_id(config, &group, r, 5001, ram) == 2);
-  CHECK(suggest_broker_id(config, nullptr, r, 100'000, ram) == 1);  // no group config: RocketMQ's defaults
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 100'000, ram) == 2);  // lagging: the slow-consumer broker
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 5000, ram) == 0);     // 4000 behind: not past the ratio
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), r, 5001, ram) == 2);
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(nullptr), r, 100'000, ram) == 1);  // no group config: RocketMQ's defaults
   store::GetResult none;
-  CHECK(suggest_broker_id(config, &group, none, 100'000, ram) == 0);  // nothing read: not lagging
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), none, 100'000, ram) == 0);  // nothing read: not lagging
   group.broker_id = 1;
-  CHECK(suggest_broker_id(config, &group, none, 100'000, ram) == 1);  // the group's preferred broker
+  CHECK(suggest_broker_id(config, GroupReadTargets::of(&group), none, 100'000, ram) == 1);  // the group's preferred broker
 }
 
 }  // namespace

@@ -17,19 +17,11 @@
 #include <vector>
 
 #include "base/result.h"
+#include "broker/broker_limits.h"
 #include "broker/client/consumer_snapshot.h"
 #include "reactor/connection.h"
 
 namespace ringmq::broker {
-
-// Limits on what one heartbeat may register (RocketMQ has none; real clients send one consumer or
-// producer per group they run, a handful at most, and a subscription per topic they consume).
-inline constexpr std::size_t kHeartbeatConsumersMax = 256;
-inline constexpr std::size_t kHeartbeatProducersMax = 256;
-inline constexpr std::size_t kConsumerSubscriptionsMax = 1'024;
-// Client channels (connections) in one consumer or producer group. Every member of a consumer
-// group is told of each join and leave, so the group's size also bounds that fan-out.
-inline constexpr std::size_t kGroupChannelsMax = 1'024;
 
 // too_large naming the limit when the heartbeat carries more consumers, producers or
 // subscriptions than the limits above. Needs no table, so the receiving core checks it.

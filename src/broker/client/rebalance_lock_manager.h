@@ -17,14 +17,12 @@
 #include <vector>
 
 #include "base/result.h"
+#include "broker/broker_limits.h"
 
 namespace ringmq::broker {
 
 // rocketmq.broker.rebalance.lockMaxLiveTime.
 inline constexpr std::int64_t kRebalanceLockMaxLiveMs = 60'000;
-// Locks held at once across all groups: one per (group, queue) an orderly consumer owns. Generous
-// for real deployments (thousands of queues x a few orderly groups), small enough in memory.
-inline constexpr std::size_t kRebalanceLockEntriesMax = 100'000;
 
 struct LockedQueue {
   std::string broker_name;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 
+#include "broker/broker_limits.h"
 #include "broker/broker_config.h"
 #include "broker/processor/wire_error.h"
 #include "filter/sql_expression.h"
@@ -17,9 +18,6 @@
 #include "store/shard_store.h"
 
 namespace ringmq::broker {
-
-// Distinct selectors a core keeps compiled; the cache is emptied when it is full.
-inline constexpr std::size_t kCompiledFiltersPerCoreMax = 256;
 
 using CompiledFilter = std::shared_ptr<const filter::Expression>;
 

@@ -5,7 +5,9 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/log_limiter.h"
+#include "broker/broker_limits.h"
 #include "broker/broker_runtime.h"
+#include "broker/offset_waiters.h"
 #include "broker/processor/send_message_processor.h"
 #include "remoting/response_code.h"
 
@@ -39,7 +41,7 @@ struct HaMaster::Shard {
   ReplicaAcks acks;
   std::vector<std::pair<std::uint64_t, std::int64_t>> parked;  // (peer, from) waiting for appends
   bool serve_scheduled = false;
-  ReplicaWaiters<SendJob> waiters;
+  OffsetWaiters<std::unique_ptr<SendJob>> waiters{kReplicaWaitersPerCoreMax};
   bool deadline_armed = false;
 };
 
@@ -308,7 +310,8 @@ void HaMaster::housekeeping() {
 void HaMaster::confirm_on_shard(CoreState& cs, std::uint64_t peer, std::int64_t offset) {
   Shard& shard = *shards_[cs.core];
   shard.acks.update(peer, offset);
-  for (auto& job : shard.waiters.take_confirmed(shard.acks.max_acked())) reply_stored(rt_, *job, rc::kSuccess);
+  shard.waiters.release_through(shard.acks.max_acked(),
+                                [this](std::unique_ptr<SendJob> job) { reply_stored(rt_, *job, rc::kSuccess); });
 }
 
 void HaMaster::forget_on_shard(CoreState& cs, std::uint64_t peer) {
@@ -342,7 +345,8 @@ void HaMaster::arm_deadline(CoreState& cs) {
 
 void HaMaster::answer_late(CoreState& cs) {
   Shard& shard = *shards_[cs.core];
-  for (auto& job : shard.waiters.take_late(monotonic_ms())) reply_stored(rt_, *job, rc::kFlushSlaveTimeout);
+  shard.waiters.release_late(monotonic_ms(),
+                             [this](std::unique_ptr<SendJob> job) { reply_stored(rt_, *job, rc::kFlushSlaveTimeout); });
   arm_deadline(cs);
 }
 

@@ -9,7 +9,8 @@
 //   core s: cut the next batch at record boundaries (at most kHaTransferBatchBytes, never across a
 //           segment end) or park the request until the next append; keep each slave's confirmed
 //           offset (ReplicaAcks); under SYNC_MASTER park sends until a slave confirmed them
-//           (ReplicaWaiters): one confirmation answers every send it covers.
+//           (OffsetWaiters released by the best slave's confirmed offset): one confirmation
+//           answers every send it covers.
 // A frame that does not decode closes that connection only (and drops that slave's bookkeeping).
 #pragma once
 

@@ -4,16 +4,20 @@
 
 namespace ringmq::broker::ha {
 
-std::int64_t suggest_broker_id(const BrokerConfig& config, const store::SubscriptionGroupConfig* group,
-                               const store::GetResult& result, std::int64_t log_end, std::int64_t ram_bytes) {
-  if (!config.slave_read_enable) return 0;
+GroupReadTargets GroupReadTargets::of(const store::SubscriptionGroupConfig* group) {
   const store::SubscriptionGroupConfig defaults;
   const store::SubscriptionGroupConfig& g = group != nullptr ? *group : defaults;
+  return GroupReadTargets{g.broker_id, g.which_broker_when_consume_slowly};
+}
+
+std::int64_t suggest_broker_id(const BrokerConfig& config, const GroupReadTargets& group,
+                               const store::GetResult& result, std::int64_t log_end, std::int64_t ram_bytes) {
+  if (!config.slave_read_enable) return 0;
   // RocketMQ compares with the last entry examined; a pull that found nothing examined the end.
   const std::int64_t pulled = result.messages.empty() ? log_end : result.messages.back().offset.value;
   const auto memory = static_cast<std::int64_t>(static_cast<double>(ram_bytes) *
                                                 (config.access_message_in_memory_max_ratio / 100.0));
-  return log_end - pulled > memory ? g.which_broker_when_consume_slowly : g.broker_id;
+  return log_end - pulled > memory ? group.slow_broker_id : group.broker_id;
 }
 
 std::int64_t physical_memory_bytes() {

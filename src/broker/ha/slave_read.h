@@ -16,9 +16,18 @@
 
 namespace ringmq::broker::ha {
 
+// The two brokers a group's pulls may be pointed at (brokerId, whichBrokerWhenConsumeSlowly). The
+// receiving core takes them from the group's config once; the pull carries them to the queue's core.
+struct GroupReadTargets {
+  std::int64_t broker_id = 0;
+  std::int64_t slow_broker_id = 0;
+  // `group` may be null (no config yet): RocketMQ's defaults.
+  static GroupReadTargets of(const store::SubscriptionGroupConfig* group);
+};
+
 // The suggestion for a pull that returned `result` from a log ending at `log_end`. `ram_bytes`:
 // physical memory (physical_memory_bytes() in the broker; a parameter for tests).
-std::int64_t suggest_broker_id(const BrokerConfig& config, const store::SubscriptionGroupConfig* group,
+std::int64_t suggest_broker_id(const BrokerConfig& config, const GroupReadTargets& group,
                                const store::GetResult& result, std::int64_t log_end, std::int64_t ram_bytes);
 std::int64_t physical_memory_bytes();
 

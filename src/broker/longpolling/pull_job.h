@@ -7,22 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "broker/broker_limits.h"
+#include "broker/ha/slave_read.h"
 #include "broker/processor/reply_target.h"
 #include "reactor/timers.h"
 #include "remoting/pull_message_header.h"
 #include "store/shard_store.h"
 
 namespace ringmq::broker {
-
-// Messages one pull returns at most whatever the client asks (RocketMQ
-// maxTransferCountOnMessageInMemory) and the bytes after which it stops adding
-// (maxTransferBytesOnMessageInMemory; one message is always returned).
-inline constexpr std::int32_t kPullMessagesMax = 32;
-inline constexpr std::size_t kPullTransferBytesMax = 256 * 1024;
-// Longest a pull is parked whatever suspendTimeoutMillis asks (clients send 15-30 s). The value
-// comes from the client: unbounded, it overflowed the timer deadline (ms * 10^6) and could keep
-// a dead connection's pull in a per-queue slot for ever.
-inline constexpr std::int64_t kPullSuspendTimeoutMaxMs = 60'000;
 
 struct PullJob {
   ReplyTarget target;
@@ -32,6 +24,8 @@ struct PullJob {
   std::vector<std::int64_t> tag_codes;
   // The SQL92 filter over the stored records' properties (empty for TAG subscriptions).
   store::RecordFilter record_filter;
+  // The group's brokerId / whichBrokerWhenConsumeSlowly, read on the receiving core.
+  ha::GroupReadTargets read_targets;
   std::int64_t suggest_broker_id = 0;
   bool may_suspend = true;  // cleared once parked: a re-execution answers whatever it finds
   // Set while parked in a PullRequestHoldService.

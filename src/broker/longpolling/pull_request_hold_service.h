@@ -15,14 +15,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "broker/broker_limits.h"
 #include "broker/longpolling/pull_job.h"
 #include "reactor/reactor.h"
 
 namespace ringmq::broker {
-
-// Parked pulls per queue and per core; a pull beyond either is answered PULL_NOT_FOUND at once.
-inline constexpr std::size_t kHeldPullsPerQueueMax = 1024;
-inline constexpr std::size_t kHeldPullsPerCoreMax = 64 * 1024;
 
 class PullRequestHoldService {
  public:

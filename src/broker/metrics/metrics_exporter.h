@@ -9,12 +9,12 @@
 #include <functional>
 #include <string>
 
+#include "broker/broker_limits.h"
+
 namespace ringmq::broker {
 
 class BrokerRuntime;
 
-inline constexpr std::size_t kMetricsTopicsMax = 200;
-inline constexpr std::size_t kMetricsGroupsMax = 100;
 inline constexpr const char* kMetricsOtherLabel = "other";
 
 // On core 0: gathers from every core and calls `done` with the text, back on core 0.

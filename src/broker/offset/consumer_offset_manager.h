@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/broker_limits.h"
 #include "broker/metadata_writer.h"
 #include "store/metadata.h"
 
@@ -23,9 +24,6 @@ namespace ringmq::broker {
 
 // RocketMQ flushConsumerOffsetInterval.
 inline constexpr std::int64_t kConsumerOffsetPersistIntervalMs = 5000;
-// (topic@group, queueId) entries across the table. Every entry is rewritten to consumerOffset.json
-// on each save, so this also bounds the size of that file (a few MB).
-inline constexpr std::size_t kConsumerOffsetEntriesMax = 200'000;
 
 class ConsumerOffsetManager {
  public:

@@ -34,8 +34,8 @@ bool acl_allows(CoreState& cs, const remoting::RemotingCommand& request, rpc::Re
 
 void add(BrokerRuntime& rt, CoreState& cs, rpc::RemotingServer& server, std::int32_t code, Processor fn) {
   server.register_handler(code, [&rt, &cs, fn](remoting::RemotingCommand request, rpc::ReplyContext reply) {
-    if (cs.overflow.size() >= kOverflowTasksRefuseRequests) {
-      // Cross-core rings are full and work is piling up on this core: say so rather than park more.
+    if (rt.overflow_gate().refusing()) {
+      // Cross-core rings are full and work is piling up on some core: say so rather than park more.
       (void)reply.reply(rc::kSystemBusy, "[REJECTREQUEST]system busy, start flow control for a while");
       return;
     }

@@ -23,8 +23,9 @@ namespace psf = remoting::pull_sysflag;
 using store::GetStatus;
 
 // The subscription the pull filters by: from the request (subscription flag) or from the group's
-// heartbeat (Java push consumers). Fills job.tag_codes.
-WireError resolve_subscription(const BrokerConfig& config, const CoreState& cs, PullJob& job) {
+// heartbeat (Java push consumers). Fills job.tag_codes. `group_config`: the group's config, or null.
+WireError resolve_subscription(const BrokerConfig& config, const CoreState& cs, const SubscriptionGroupConfig* group_config,
+                               PullJob& job) {
   const auto& h = job.header;
   SubscriptionData sub;
   if ((h.sys_flag & psf::kSubscription) != 0) {
@@ -32,8 +33,8 @@ WireError resolve_subscription(const BrokerConfig& config, const CoreState& cs, 
   } else {
     const ConsumerGroupView* group = cs.consumers ? cs.consumers->find_group(h.consumer_group) : nullptr;
     if (group == nullptr) return {rc::kSubscriptionNotExist, "the consumer's group info not exist"};
-    const SubscriptionGroupConfig* config = cs.consumers->find_config(h.consumer_group);
-    if (group->message_model == MessageModel::broadcasting && config != nullptr && !config->consume_broadcast_enable) {
+    if (group->message_model == MessageModel::broadcasting && group_config != nullptr &&
+        !group_config->consume_broadcast_enable) {
       return {rc::kNoPermission, "the consumer group[" + h.consumer_group + "] can not consume by broadcast way"};
     }
     auto it = group->subscriptions.find(h.topic);
@@ -55,10 +56,10 @@ WireError resolve_subscription(const BrokerConfig& config, const CoreState& cs, 
   return {};
 }
 
-WireError check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
+// `config`: the group's subscription group config on this core, or null.
+WireError check_pull(BrokerRuntime& rt, CoreState& cs, const SubscriptionGroupConfig* config, PullJob& job) {
   const auto& h = job.header;
   const TopicConfig* topic = cs.topics->find(h.topic);
-  const SubscriptionGroupConfig* config = cs.consumers ? cs.consumers->find_config(h.consumer_group) : nullptr;
   if (config == nullptr && !rt.config().auto_create_subscription_group) {
     return {rc::kSubscriptionGroupNotExist, "subscription group [" + h.consumer_group + "] does not exist"};
   }
@@ -76,7 +77,7 @@ WireError check_pull(BrokerRuntime& rt, CoreState& cs, PullJob& job) {
                                   "] topicConfig.readQueueNums:[" + std::to_string(topic->read_queue_nums) + "]"};
   }
   // suggestWhichBrokerId is decided once the messages are read (execute_pull, ha/slave_read.h).
-  return resolve_subscription(rt.config(), cs, job);
+  return resolve_subscription(rt.config(), cs, config, job);
 }
 
 const char* status_name(GetStatus s) {
@@ -185,8 +186,7 @@ void execute_pull(BrokerRuntime& rt, CoreState& owner, std::unique_ptr<PullJob> 
   }
   if (rt.config().slave_read_enable) {
     static const std::int64_t ram = ha::physical_memory_bytes();
-    const auto* group = owner.consumers ? owner.consumers->find_config(h.consumer_group) : nullptr;
-    job->suggest_broker_id = ha::suggest_broker_id(rt.config(), group, job->result,
+    job->suggest_broker_id = ha::suggest_broker_id(rt.config(), job->read_targets, job->result,
                                                    owner.shard->commit_log().write_offset().value, ram);
   }
   send_home(rt, owner, std::move(job));
@@ -200,9 +200,12 @@ void process_pull_message(RequestContext ctx, remoting::RemotingCommand&& reques
   job->target = ctx.target;
   job->ref = ctx.ref;
   job->header = std::move(header).value();
-  if (WireError c = check_pull(ctx.rt, ctx.cs, *job); !c.ok()) return answer_error(ctx.rt, ctx, c);
   const auto& h = job->header;
-  if (ctx.cs.consumers == nullptr || ctx.cs.consumers->find_config(h.consumer_group) == nullptr) {
+  // The group's config is looked up once here; the queue's core gets what it needs in the job.
+  const SubscriptionGroupConfig* group = ctx.cs.consumers ? ctx.cs.consumers->find_config(h.consumer_group) : nullptr;
+  if (WireError c = check_pull(ctx.rt, ctx.cs, group, *job); !c.ok()) return answer_error(ctx.rt, ctx, c);
+  job->read_targets = ha::GroupReadTargets::of(group);
+  if (group == nullptr) {
     ctx.rt.run_on(0, [&rt = ctx.rt, g = h.consumer_group] { ensure_subscription_group(rt, g); });
   }
   if ((h.sys_flag & psf::kCommitOffset) != 0 && ctx.rt.config().role != BrokerRole::slave) {

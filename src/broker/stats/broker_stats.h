@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "base/string_hash.h"
+#include "broker/broker_limits.h"
 
 namespace ringmq::broker {
 
@@ -26,7 +27,6 @@ struct CoreStats;
 inline constexpr std::int64_t kStatsSampleIntervalMs = 1000;
 // 10 minutes of one-second samples, plus the one they are measured from.
 inline constexpr std::size_t kTpsSamplesMax = 601;
-inline constexpr std::size_t kStatsKeysMax = 1024;
 inline constexpr std::string_view kOtherStatsKey = "%OTHER%";
 
 // BrokerStatsManager's item names.

@@ -14,15 +14,13 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "broker/broker_limits.h"
 #include "broker/client/consumer_snapshot.h"
 #include "broker/metadata_writer.h"
 #include "store/metadata.h"
 
 namespace ringmq::broker {
 
-// Subscription groups auto-creation may grow the table to (system groups included). Each one is a
-// line of subscriptionGroup.json, rewritten on every change, and a copy in every core's snapshot.
-inline constexpr std::size_t kSubscriptionGroupsMax = 10'000;
 
 class SubscriptionGroupManager {
  public:

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "broker/broker_limits.h"
 #include "broker/topic/topic_config.h"
 
 namespace ringmq::broker {
@@ -33,7 +34,6 @@ struct TopicConfigManagerOptions {
 inline constexpr std::int32_t kScheduleTopicQueueNums = 18;  // one per delay level
 inline constexpr std::int32_t kBenchmarkTopicQueueNums = 1024;
 inline constexpr std::int32_t kClusterTopicQueueNums = 16;
-inline constexpr std::int32_t kAutoCreatedQueueNumsMax = 1024;
 
 class TopicConfigManager {
  public:

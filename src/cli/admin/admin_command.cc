@@ -36,7 +36,7 @@ void print_failure(const AdminOptions& options, const std::string& command, cons
   JsonWriter w;
   w.begin_object().key("error").value(error.detail.empty() ? error.to_string() : error.detail);
   if (session != nullptr && session->last_failure()) {
-    const CallFailure& f = *session->last_failure();
+    const client::AdminCallFailure& f = *session->last_failure();
     w.key("peer").value(f.peer).key("code").value(f.code);
     if (f.code >= 0) w.key("codeName").value(remoting::response_code_name(f.code));
     w.key("remark").value(f.remark);

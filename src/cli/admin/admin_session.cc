@@ -39,7 +39,7 @@ Result<remoting::RemotingCommand> AdminSession::check(const std::string& peer,
                                                       Result<remoting::RemotingCommand> response,
                                                       const std::vector<std::int32_t>& also_ok) {
   if (!response.ok()) {
-    failure_ = CallFailure{peer, -1, response.error().to_string()};
+    failure_ = client::AdminCallFailure{peer, -1, response.error().to_string()};
     return make_error(response.error().code, fmt::format("{}: {}", peer, response.error().to_string()));
   }
   const std::int32_t code = response->code;
@@ -48,7 +48,7 @@ Result<remoting::RemotingCommand> AdminSession::check(const std::string& peer,
     return response;
   }
   const std::string remark = response->remark.value_or("");
-  failure_ = CallFailure{peer, code, remark};
+  failure_ = client::AdminCallFailure{peer, code, remark};
   const Errc errc = code == rc::kTopicNotExist || code == rc::kQueryNotFound || code == rc::kSubscriptionGroupNotExist
                         ? Errc::not_found
                         : Errc::io;

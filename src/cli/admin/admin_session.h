@@ -16,6 +16,7 @@
 #include "base/result.h"
 #include "cli/admin/fastjson.h"
 #include "client/client_instance.h"
+#include "client/mq_admin.h"
 #include "client/topic_route.h"
 #include "remoting/acl_signature.h"
 #include "remoting/command.h"
@@ -24,13 +25,6 @@ namespace ringmq::cli {
 
 // mqadmin's default RPC timeout (DefaultMQAdminExt#timeoutMillis).
 inline constexpr std::int64_t kAdminCallTimeoutMs = 5000;
-
-// The last refused call, for --json error output.
-struct CallFailure {
-  std::string peer;      // "broker 127.0.0.1:10911" or "namesrv 127.0.0.1:9876"
-  std::int32_t code = -1;  // RocketMQ response code; -1 when the call itself failed
-  std::string remark;
-};
 
 struct ClusterInfo {
   // brokerName -> its BrokerData (cluster, addresses by id)
@@ -48,9 +42,10 @@ class AdminSession {
   ~AdminSession();
 
   client::ClientInstance& instance() { return *instance_; }
-  const std::optional<CallFailure>& last_failure() const { return failure_; }
+  // The last refused call, for --json error output.
+  const std::optional<client::AdminCallFailure>& last_failure() const { return failure_; }
   // A refusal seen by a call made through the client library (client/mq_admin.h).
-  void note_failure(CallFailure f) { failure_ = std::move(f); }
+  void note_failure(client::AdminCallFailure f) { failure_ = std::move(f); }
 
   // The answer if its code is SUCCESS (or one of `also_ok`); otherwise an error naming the peer
   // and the code. A transport failure names the peer too.
@@ -83,7 +78,7 @@ class AdminSession {
                                           const std::vector<std::int32_t>& also_ok);
 
   std::shared_ptr<client::ClientInstance> instance_;
-  std::optional<CallFailure> failure_;
+  std::optional<client::AdminCallFailure> failure_;
   std::optional<ClusterInfo> cluster_cache_;
 };
 

@@ -215,7 +215,7 @@ Result<bool> reset_through_clients(AdminSession& s, const client::TopicRouteData
       const std::string remark = response.remark.value_or("");
       if (remark.starts_with("THe consumer group <") && remark.ends_with("> not exist")) return false;
       // Any other refusal is reported as call_broker reports one.
-      s.note_failure(CallFailure{"broker " + *addr, rc::kSystemError, remark});
+      s.note_failure(client::AdminCallFailure{"broker " + *addr, rc::kSystemError, remark});
       return make_error(Errc::io, fmt::format("broker {}: SYSTEM_ERROR ({}): {}", *addr, rc::kSystemError, remark));
     }
     for (auto& entry : client::parse_queue_offset_table(response.body)) reset.push_back(std::move(entry));

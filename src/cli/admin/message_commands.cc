@@ -65,7 +65,7 @@ void print_message(const client::MessageExt& m, Output& out) {
 // A refusal seen by the client library, kept for --json error output.
 template <typename T>
 Result<T> noted(AdminSession& s, Result<T> r, const client::AdminCallFailure& failure) {
-  if (!r.ok() && !failure.peer.empty()) s.note_failure(CallFailure{failure.peer, failure.code, failure.remark});
+  if (!r.ok() && !failure.peer.empty()) s.note_failure(failure);
   return r;
 }
 
