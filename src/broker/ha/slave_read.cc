@@ -4,11 +4,11 @@
 
 namespace ringmq::broker::ha {
 
-std::int64_t suggest_broker_id(const BrokerConfig& config, const store::SubscriptionGroupConfig* group,
+std::int64_t suggest_broker_id(const BrokerConfig& config, const protocol::SubscriptionGroupConfig* group,
                                const store::GetResult& result, std::int64_t log_end, std::int64_t ram_bytes) {
   if (!config.slave_read_enable) return 0;
-  const store::SubscriptionGroupConfig defaults;
-  const store::SubscriptionGroupConfig& g = group != nullptr ? *group : defaults;
+  const protocol::SubscriptionGroupConfig defaults;
+  const protocol::SubscriptionGroupConfig& g = group != nullptr ? *group : defaults;
   // RocketMQ compares with the last entry examined; a pull that found nothing examined the end.
   const std::int64_t pulled = result.messages.empty() ? log_end : result.messages.back().offset.value;
   const auto memory = static_cast<std::int64_t>(static_cast<double>(ram_bytes) *

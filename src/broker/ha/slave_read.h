@@ -11,14 +11,14 @@
 #include <optional>
 
 #include "broker/broker_config.h"
-#include "store/metadata.h"
+#include "protocol/subscription_group_config.h"
 #include "store/shard_store.h"
 
 namespace ringmq::broker::ha {
 
 // The suggestion for a pull that returned `result` from a log ending at `log_end`. `ram_bytes`:
 // physical memory (physical_memory_bytes() in the broker; a parameter for tests).
-std::int64_t suggest_broker_id(const BrokerConfig& config, const store::SubscriptionGroupConfig* group,
+std::int64_t suggest_broker_id(const BrokerConfig& config, const protocol::SubscriptionGroupConfig* group,
                                const store::GetResult& result, std::int64_t log_end, std::int64_t ram_bytes);
 std::int64_t physical_memory_bytes();
 

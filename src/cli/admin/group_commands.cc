@@ -14,7 +14,7 @@
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_validator.h"
-#include "store/metadata.h"
+#include "protocol/subscription_group_config.h"
 
 namespace ringmq::cli {
 
@@ -36,14 +36,14 @@ Result<std::vector<std::string>> broker_or_cluster(AdminSession& s, const std::s
 struct SubGroupArgs {
   std::string broker;
   std::string cluster;
-  store::SubscriptionGroupConfig config;  // the group's name and settings, as the broker stores them
+  protocol::SubscriptionGroupConfig config;  // the group's name and settings, as the broker stores them
   bool remove_offset = false;
 };
 
 Status run_update_sub_group(AdminSession& s, const SubGroupArgs& a, Output& out) {
   RINGMQ_TRY_ASSIGN(auto addrs, broker_or_cluster(s, a.broker, a.cluster));
   Table& table = out.table("updated", {{"#Broker Addr", "brokerAddr"}, {"#Group", "groupName"}});
-  const std::string body = store::encode_subscription_group(a.config);
+  const std::string body = protocol::encode_subscription_group(a.config);
   for (const auto& addr : addrs) {
     auto r = AdminSession::request(req::kUpdateAndCreateSubscriptiongroup);
     r.body = body;
