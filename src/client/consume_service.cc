@@ -23,11 +23,6 @@ constexpr int kOrderlyBatchesPerTask = 32;
 // CONSUMER_SEND_MSG_BACK with this delay level sends straight to the DLQ.
 constexpr int kDelayLevelDlq = -1;
 
-void write_mq(JsonWriter& w, const MessageQueue& mq) {
-  w.begin_object().key("brokerName").value(mq.broker_name).key("queueId").value(mq.queue_id);
-  w.key("topic").value(mq.topic).end_object();
-}
-
 }  // namespace
 
 void PushConsumer::submit_concurrent(PQ pq, std::vector<MessageExt> msgs) {
@@ -157,7 +152,7 @@ Status PushConsumer::lock_queues(const std::string& broker_name, const std::vect
   JsonWriter w;
   w.begin_object().key("clientId").value(client_id()).key("consumerGroup").value(config_.group);
   w.key("mqSet").begin_array();
-  for (const auto& pq : pqs) write_mq(w, pq->mq);
+  for (const auto& pq : pqs) protocol::write_message_queue(w, pq->mq);
   w.end_array().key("onlyThisBroker").value(false).end_object();
   auto request = RemotingCommand::request(request_code::kLockBatchMq, instance_->serialize_type());
   request.body = w.take();
@@ -193,7 +188,7 @@ void PushConsumer::unlock_all() {
     JsonWriter w;
     w.begin_object().key("clientId").value(client_id()).key("consumerGroup").value(config_.group);
     w.key("mqSet").begin_array();
-    for (const auto& mq : mqs) write_mq(w, mq);
+    for (const auto& mq : mqs) protocol::write_message_queue(w, mq);
     w.end_array().key("onlyThisBroker").value(false).end_object();
     auto request = RemotingCommand::request(request_code::kUnlockBatchMq, instance_->serialize_type());
     request.body = w.take();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "protocol/message_queue.h"
 
 namespace ringmq::broker {
 
@@ -26,12 +27,8 @@ inline constexpr std::int64_t kRebalanceLockMaxLiveMs = 60'000;
 // for real deployments (thousands of queues x a few orderly groups), small enough in memory.
 inline constexpr std::size_t kRebalanceLockEntriesMax = 100'000;
 
-struct LockedQueue {
-  std::string broker_name;
-  std::int32_t queue_id = 0;
-  std::string topic;
-  friend auto operator<=>(const LockedQueue&, const LockedQueue&) = default;
-};
+// A queue as LOCK_BATCH_MQ names it.
+using LockedQueue = protocol::MessageQueue;
 
 class RebalanceLockManager {
  public:

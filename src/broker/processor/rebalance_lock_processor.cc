@@ -9,6 +9,7 @@
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
 #include "broker/client/rebalance_lock_manager.h"
+#include "protocol/message_queue.h"
 #include "remoting/response_code.h"
 
 namespace ringmq::broker {
@@ -17,7 +18,7 @@ namespace {
 namespace rc = remoting::response_code;
 namespace dom = simdjson::dom;
 
-using MessageQueue = LockedQueue;
+using protocol::MessageQueue;
 
 // Core 0 only.
 RebalanceLockManager& lock_table() {
@@ -59,8 +60,7 @@ std::string encode_lock_ok(const std::vector<MessageQueue>& mqs) {
   JsonWriter w;
   w.begin_object().key("lockOKMQSet").begin_array();
   for (const auto& mq : mqs) {
-    w.begin_object().key("brokerName").value(mq.broker_name).key("queueId").value(mq.queue_id);
-    w.key("topic").value(mq.topic).end_object();
+    protocol::write_message_queue(w, mq);
   }
   w.end_array().end_object();
   return w.take();

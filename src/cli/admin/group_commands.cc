@@ -11,10 +11,11 @@
 #include "cli/admin/admin_command.h"
 #include "cli/admin/admin_queries.h"
 #include "client/mq_admin.h"
+#include "protocol/message_queue.h"
+#include "protocol/subscription_group_config.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_validator.h"
-#include "protocol/subscription_group_config.h"
 
 namespace ringmq::cli {
 
@@ -218,7 +219,8 @@ Result<bool> reset_through_clients(AdminSession& s, const client::TopicRouteData
       s.note_failure(CallFailure{"broker " + *addr, rc::kSystemError, remark});
       return make_error(Errc::io, fmt::format("broker {}: SYSTEM_ERROR ({}): {}", *addr, rc::kSystemError, remark));
     }
-    for (auto& entry : client::parse_queue_offset_table(response.body)) reset.push_back(std::move(entry));
+    RINGMQ_TRY_ASSIGN(auto entries, protocol::decode_queue_offset_table(response.body));
+    for (auto& entry : entries) reset.push_back(std::move(entry));
   }
   Table& table = out.table("queues", {{"#brokerName", "brokerName"}, {"#queueId", "queueId"}, {"#offset", "resetOffset"}});
   for (const auto& [mq, offset] : reset) table.add({mq.broker_name, mq.queue_id, offset});
