@@ -12,6 +12,7 @@
 
 #include "base/json_writer.h"
 #include "base/log.h"
+#include "protocol/message_queue.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -145,8 +146,7 @@ void LocalFileOffsetStore::persist_all(const std::vector<MessageQueue>&) {
   JsonWriter w;
   w.begin_object().key("offsetTable").begin_array();
   for (const auto& [mq, offset] : snapshot()) {
-    w.begin_object().key("brokerName").value(mq.broker_name).key("offset").value(offset);
-    w.key("queueId").value(mq.queue_id).key("topic").value(mq.topic).end_object();
+    protocol::write_message_queue_offset(w, mq.topic, mq.broker_name, mq.queue_id, offset);
   }
   w.end_array().end_object();
   std::error_code ec;

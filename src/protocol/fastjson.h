@@ -8,7 +8,9 @@
 //     other small bodies (kilobytes), where a tree is cheap (protocol/message_queue.h reads
 //     MessageQueue keys from it).
 //   - quote_numeric_keys: the text with bare integer keys quoted, for the simdjson decoders of
-//     larger bodies and files (routes, topic tables, offsets).
+//     larger bodies and files (routes, offsets). It is one linear pass that builds no tree, because
+//     a slave decodes the master's consumerOffset.json (up to kConsumerOffsetEntriesMax entries) on
+//     core 0 at every sync; it does not read MessageQueue keys.
 // Pure functions over values: any thread.
 #pragma once
 

@@ -24,6 +24,12 @@ void write_message_queue(JsonWriter& w, std::string_view topic, std::string_view
   w.key("topic").value(topic).end_object();
 }
 
+void write_message_queue_offset(JsonWriter& w, std::string_view topic, std::string_view broker_name,
+                                std::int32_t queue_id, std::int64_t offset) {
+  w.begin_object().key("brokerName").value(broker_name).key("offset").value(offset);
+  w.key("queueId").value(queue_id).key("topic").value(topic).end_object();
+}
+
 std::string encode_message_queue(const MessageQueue& mq) {
   JsonWriter w;
   write_message_queue(w, mq);

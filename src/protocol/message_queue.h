@@ -45,6 +45,10 @@ inline void write_message_queue(JsonWriter& w, const MessageQueue& mq) {
   write_message_queue(w, mq.topic, mq.broker_name, mq.queue_id);
 }
 std::string encode_message_queue(const MessageQueue& mq);
+// A queue with its offset inside, {"brokerName":..,"offset":..,"queueId":..,"topic":..}: the entries
+// of ResetOffsetBodyForC (MessageQueueForC) and of the client's broadcast offsets file.
+void write_message_queue_offset(JsonWriter& w, std::string_view topic, std::string_view broker_name,
+                                std::int32_t queue_id, std::int64_t offset);
 
 // A MessageQueue object, its keys in any order; malformed when a field is missing or mistyped.
 Result<MessageQueue> message_queue_from(const JsonValue& v);

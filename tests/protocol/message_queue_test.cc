@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "base/json_writer.h"
+
 using namespace ringmq;
 using namespace ringmq::protocol;
 
@@ -59,6 +61,21 @@ TEST_CASE("queue offset table: MessageQueue keys whose fields come in another or
   CHECK((*table)[0].second == 7);
   CHECK((*table)[1].first == MessageQueue{"U", "c", 0});
   CHECK((*table)[1].second == 9);
+}
+
+TEST_CASE("queue offset table: written as fastjson writes a Map<MessageQueue,Long>, entries with the offset inside too") {
+  const QueueOffsets entries{{{"T", "b", 0}, 5}, {{"T", "b", 1}, -1}};
+  const std::string map = encode_queue_offset_table(entries);
+  CHECK(map == R"({{"brokerName":"b","queueId":0,"topic":"T"}:5,{"brokerName":"b","queueId":1,"topic":"T"}:-1})");
+  CHECK(*decode_queue_offset_table(map) == entries);
+  CHECK(encode_queue_offset_table({}) == "{}");
+
+  JsonWriter w;
+  w.begin_array();
+  write_message_queue_offset(w, "T", "b", 1, 42);
+  w.end_array();
+  CHECK(w.str() == R"([{"brokerName":"b","offset":42,"queueId":1,"topic":"T"}])");
+  CHECK(*decode_queue_offset_table(w.str()) == QueueOffsets{{{"T", "b", 1}, 42}});
 }
 
 TEST_CASE("queue offset table: the C++ form's entries carry their offset inside") {

@@ -155,8 +155,7 @@ std::string encode_reset_body(const ResetGather& g, std::string_view broker, boo
     if (q > 0) out.push_back(',');
     if (for_c) {
       JsonWriter w;
-      w.begin_object().key("brokerName").value(broker).key("offset").value(g.target[q]);
-      w.key("queueId").value(static_cast<std::int32_t>(q)).key("topic").value(g.topic).end_object();
+      protocol::write_message_queue_offset(w, g.topic, broker, static_cast<std::int32_t>(q), g.target[q]);
       out += w.take();
     } else {
       out += protocol::encode_message_queue({g.topic, std::string(broker), static_cast<std::int32_t>(q)}) + ":" +
