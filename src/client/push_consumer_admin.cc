@@ -43,7 +43,8 @@ void PushConsumer::reset_offset(const RemotingCommand& request) {
   const std::string topic(request.ext_fields.get("topic").value_or(""));
   const auto table = protocol::decode_queue_offset_table(request.body);
   if (!table.ok()) {
-    log_warn("[reset-offset] group {} topic {}: body does not parse: {}", config_.group, topic, table.error().to_string());
+    log_warn("[reset-offset] group {} topic {}: body does not parse: {}", config_.group, topic,
+             table.error().to_string());
     return;
   }
   std::vector<MessageQueue> reset;

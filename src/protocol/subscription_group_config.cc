@@ -9,7 +9,8 @@ void write_subscription_group(JsonWriter& w, const SubscriptionGroupConfig& g) {
   w.begin_object();
   w.key("brokerId").value(g.broker_id).key("consumeBroadcastEnable").value(g.consume_broadcast_enable);
   w.key("consumeEnable").value(g.consume_enable).key("consumeFromMinEnable").value(g.consume_from_min_enable);
-  w.key("groupName").value(g.group_name).key("notifyConsumerIdsChangedEnable").value(g.notify_consumer_ids_changed_enable);
+  w.key("groupName").value(g.group_name);
+  w.key("notifyConsumerIdsChangedEnable").value(g.notify_consumer_ids_changed_enable);
   w.key("retryMaxTimes").value(g.retry_max_times).key("retryQueueNums").value(g.retry_queue_nums);
   w.key("whichBrokerWhenConsumeSlowly").value(g.which_broker_when_consume_slowly);
   w.end_object();

@@ -69,7 +69,8 @@ std::optional<std::string> client_queue_table(std::string_view body) {
   auto tree = protocol::parse_fastjson(body);
   if (!tree.ok()) return std::nullopt;
   const protocol::JsonValue* table = tree->get("messageQueueTable");
-  return protocol::encode_queue_offset_table(table == nullptr ? protocol::QueueOffsets{} : protocol::queue_offsets_from(*table));
+  if (table == nullptr) return protocol::encode_queue_offset_table({});
+  return protocol::encode_queue_offset_table(protocol::queue_offsets_from(*table));
 }
 
 // The channel of (group, clientId) on core 0, or nullopt.
