@@ -4,9 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "base/json_writer.h"
 #include "base/log.h"
 #include "client/push_consumer.h"
+#include "protocol/json_fields.h"
+#include "protocol/message_queue.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -162,18 +166,11 @@ Status PushConsumer::lock_queues(const std::string& broker_name, const std::vect
   simdjson::dom::array granted;
   if (parser.parse(response.body).get_object()["lockOKMQSet"].get_array().get(granted) != simdjson::SUCCESS)
     return make_error(Errc::malformed, "lock response body");
-  for (const auto& pq : pqs) {
-    bool ok = false;
-    for (auto e : granted) {
-      std::string_view topic, broker;
-      std::int64_t queue_id = -1;
-      if (e["topic"].get_string().get(topic) || e["brokerName"].get_string().get(broker) ||
-          e["queueId"].get_int64().get(queue_id))
-        continue;
-      ok = ok || (topic == pq->mq.topic && broker == pq->mq.broker_name && queue_id == pq->mq.queue_id);
-    }
-    pq->locked = ok;
+  std::set<MessageQueue> locked;
+  for (auto e : granted) {
+    if (auto mq = protocol::json::message_queue_from(e); mq.ok()) locked.insert(std::move(mq).value());
   }
+  for (const auto& pq : pqs) pq->locked = locked.count(pq->mq) > 0;
   return {};
 }
 

@@ -38,6 +38,7 @@ Status read_int_map(dom::object obj, std::map<std::int32_t, std::int64_t>& out, 
 // Decoders of pieces several bodies share (defined in topic_config.cc).
 #include <functional>
 
+#include "protocol/message_queue.h"
 #include "protocol/subscription_group_config.h"
 #include "protocol/topic_config.h"
 
@@ -49,6 +50,9 @@ Result<TopicConfig> topic_config_from(std::string_view map_key, dom::element ele
 // to `sink` in the order sent.
 Status topic_config_wrapper_from(dom::object wrapper, DataVersion& version,
                                  const std::function<void(std::string_view, TopicConfig&&)>& sink);
+// A MessageQueue object in standard JSON (LockBatchRequestBody's mqSet, lockOKMQSet), keys in any
+// order; malformed when a field is missing or mistyped (defined in message_queue.cc).
+Result<MessageQueue> message_queue_from(dom::element element);
 // One SubscriptionGroupConfig; groupName defaults to `map_key` (defined in subscription_group_config.cc).
 Result<SubscriptionGroupConfig> subscription_group_from(std::string_view map_key, dom::object object);
 

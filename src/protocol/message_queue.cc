@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "base/json_writer.h"
+#include "protocol/json_fields.h"
 
 namespace ringmq::protocol {
 
@@ -82,6 +83,18 @@ Result<MessageQueue> message_queue_from(const JsonValue& v) {
   mq.topic = topic->text;
   mq.broker_name = broker->text;
   return mq;
+}
+
+Result<MessageQueue> json::message_queue_from(dom::element element) {
+  dom::object o;
+  std::string_view topic, broker;
+  std::int64_t queue_id = 0;
+  if (element.get_object().get(o) != simdjson::SUCCESS || o["topic"].get_string().get(topic) != simdjson::SUCCESS ||
+      o["brokerName"].get_string().get(broker) != simdjson::SUCCESS ||
+      o["queueId"].get_int64().get(queue_id) != simdjson::SUCCESS || queue_id < INT32_MIN || queue_id > INT32_MAX) {
+    return malformed("not a MessageQueue {brokerName, queueId, topic}");
+  }
+  return MessageQueue{std::string(topic), std::string(broker), static_cast<std::int32_t>(queue_id)};
 }
 
 std::string encode_queue_offset_table(const QueueOffsets& entries) {

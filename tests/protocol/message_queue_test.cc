@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/json_writer.h"
+#include "protocol/json_fields.h"
 
 using namespace ringmq;
 using namespace ringmq::protocol;
@@ -31,6 +32,20 @@ TEST_CASE("message queue: a missing or mistyped field is not a MessageQueue") {
     auto tree = parse_fastjson(text);
     REQUIRE(tree.ok());
     CHECK(message_queue_from(*tree).error().code == Errc::malformed);
+  }
+}
+
+TEST_CASE("message queue: the standard-JSON reader (lock bodies) takes any key order and refuses partial queues") {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  REQUIRE(parser.parse(std::string(R"({"topic":"T","queueId":3,"brokerName":"b"})")).get(e) == simdjson::SUCCESS);
+  auto mq = json::message_queue_from(e);
+  REQUIRE(mq.ok());
+  CHECK(*mq == MessageQueue{"T", "b", 3});
+  for (const char* text : {R"({"topic":"T","brokerName":"b"})", R"({"topic":"T","queueId":"3","brokerName":"b"})",
+                           R"({"topic":"T","queueId":2147483648,"brokerName":"b"})", R"([1])"}) {
+    REQUIRE(parser.parse(std::string(text)).get(e) == simdjson::SUCCESS);
+    CHECK(json::message_queue_from(e).error().code == Errc::malformed);
   }
 }
 

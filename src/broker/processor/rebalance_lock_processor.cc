@@ -9,6 +9,7 @@
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
 #include "broker/client/rebalance_lock_manager.h"
+#include "protocol/json_fields.h"
 #include "protocol/message_queue.h"
 #include "remoting/response_code.h"
 
@@ -43,13 +44,9 @@ Result<LockBody> parse_lock_body(const std::string& json) {
   if (root["consumerGroup"].get_string().get(s) == simdjson::SUCCESS) b.group = std::string(s);
   dom::array arr;
   if (root["mqSet"].get_array().get(arr) == simdjson::SUCCESS) {
+    // An entry that is not a whole MessageQueue names no queue anyone could hold: skipped.
     for (dom::element e : arr) {
-      MessageQueue mq;
-      std::int64_t q = 0;
-      if (e["brokerName"].get_string().get(s) == simdjson::SUCCESS) mq.broker_name = std::string(s);
-      if (e["topic"].get_string().get(s) == simdjson::SUCCESS) mq.topic = std::string(s);
-      if (e["queueId"].get_int64().get(q) == simdjson::SUCCESS) mq.queue_id = static_cast<std::int32_t>(q);
-      b.mqs.push_back(std::move(mq));
+      if (auto mq = protocol::json::message_queue_from(e); mq.ok()) b.mqs.push_back(std::move(mq).value());
     }
   }
   if (b.client_id.empty() || b.group.empty()) return make_error(Errc::malformed, "clientId and consumerGroup needed");
