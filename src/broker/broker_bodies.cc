@@ -2,6 +2,7 @@
 
 #include "base/hash.h"
 #include "base/json_writer.h"
+#include "protocol/message_queue.h"
 #include "protocol/register_broker_body.h"
 #include "remoting/request_code.h"
 
@@ -52,8 +53,7 @@ std::string encode_topic_stats(std::string_view topic, std::string_view broker_n
     if (!first) out.push_back(',');
     first = false;
     JsonWriter key;
-    key.begin_object().key("brokerName").value(broker_name).key("queueId").value(q.queue_id);
-    key.key("topic").value(topic).end_object();
+    protocol::write_message_queue(key, topic, broker_name, q.queue_id);
     JsonWriter val;
     val.begin_object().key("lastUpdateTimestamp").value(q.last_update_timestamp);
     val.key("maxOffset").value(q.max_offset).key("minOffset").value(q.min_offset).end_object();

@@ -30,6 +30,7 @@
 #include "broker/processor/send_message_processor.h"
 #include "remoting/response_code.h"
 #include "rpc/channel.h"
+#include "store/config_file.h"
 
 namespace ringmq::broker {
 
@@ -118,7 +119,7 @@ Status BrokerRuntime::start() {
   topic_options.broker_name = config_.broker_name;
   topic_options.auto_create_topic = config_.auto_create_topic;
   topic_options.default_topic_queue_nums = config_.default_topic_queue_nums;
-  topic_options.config_path = root_->config_dir() + "/" + std::string(store::kTopicsFile);
+  topic_options.config_path = root_->config_dir() + "/" + std::string(kTopicsFile);
   writer_ = std::make_unique<MetadataWriter>();
   topic_options.writer = writer_.get();
   topics_ = std::make_unique<TopicConfigManager>(topic_options);
@@ -165,16 +166,16 @@ Status BrokerRuntime::start() {
 Status BrokerRuntime::load_core0_tables() {
   RINGMQ_TRY_ASSIGN(delay_levels_, DelayLevels::parse(config_.delay_levels));
   const std::string dir = root_->config_dir() + "/";
-  groups_ = std::make_unique<SubscriptionGroupManager>(dir + std::string(store::kSubscriptionGroupsFile),
+  groups_ = std::make_unique<SubscriptionGroupManager>(dir + std::string(kSubscriptionGroupsFile),
                                                        config_.auto_create_subscription_group, *writer_);
   RINGMQ_TRY(groups_->load());
-  offsets_ = std::make_unique<ConsumerOffsetManager>(dir + std::string(store::kConsumerOffsetsFile), *writer_);
+  offsets_ = std::make_unique<ConsumerOffsetManager>(dir + std::string(kConsumerOffsetsFile), *writer_);
   RINGMQ_TRY(offsets_->load());
   clients_ = std::make_unique<ClientManager>();
-  delay_offsets_path_ = dir + std::string(store::kDelayOffsetsFile);
+  delay_offsets_path_ = dir + std::string(kDelayOffsetsFile);
   auto text = store::load_config_file(delay_offsets_path_);
   if (text.ok()) {
-    RINGMQ_TRY_ASSIGN(delay_offsets_, store::decode_delay_offsets(*text));
+    RINGMQ_TRY_ASSIGN(delay_offsets_, decode_delay_offsets(*text));
   } else if (text.error().code != Errc::not_found) {
     return text.take_error();
   }
@@ -199,7 +200,7 @@ void BrokerRuntime::commit_delay_offset(std::int32_t level, std::int64_t offset)
   auto& slot = delay_offsets_.offsets[level];
   if (slot == offset) return;
   slot = offset;
-  writer_->save(delay_offsets_path_, store::encode_delay_offsets(delay_offsets_));
+  writer_->save(delay_offsets_path_, encode_delay_offsets(delay_offsets_));
 }
 
 void BrokerRuntime::on_core_start(reactor::Reactor& reactor) {

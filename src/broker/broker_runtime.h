@@ -34,6 +34,7 @@
 #include "broker/client/consumer_snapshot.h"
 #include "broker/schedule/delay_levels.h"
 #include "broker/checkpoint_service.h"
+#include "broker/schedule/delay_offset_table.h"
 #include "broker/group_commit.h"
 #include "broker/overflow_gate.h"
 #include "broker/processor/reply_target.h"
@@ -168,7 +169,7 @@ class BrokerRuntime {
   ClientManager& client_manager() { return *clients_; }
   ConsumerOffsetManager& offsets() { return *offsets_; }
   SubscriptionGroupManager& groups() { return *groups_; }
-  const store::DelayOffsetTable& delay_offsets() const { return delay_offsets_; }
+  const DelayOffsetTable& delay_offsets() const { return delay_offsets_; }
   void commit_delay_offset(std::int32_t level, std::int64_t offset);
   void publish_consumers();
   const DelayLevels& delay_levels() const { return delay_levels_; }
@@ -217,7 +218,7 @@ class BrokerRuntime {
   std::unique_ptr<SubscriptionGroupManager> groups_;
   std::unique_ptr<ConsumerOffsetManager> offsets_;
   std::unique_ptr<ClientManager> clients_;
-  store::DelayOffsetTable delay_offsets_;  // core 0 (loaded before the cores start)
+  DelayOffsetTable delay_offsets_;  // core 0 (loaded before the cores start)
   std::string delay_offsets_path_;
   std::unique_ptr<reactor::Engine> engine_;
   std::vector<std::unique_ptr<CoreState>> cores_;

@@ -3,7 +3,7 @@
 #include <signal.h>
 
 #include "base/log.h"
-#include "store/metadata.h"
+#include "store/config_file.h"
 
 namespace ringmq::broker {
 

@@ -4,9 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "base/json_writer.h"
 #include "base/log.h"
 #include "client/push_consumer.h"
+#include "protocol/json_fields.h"
+#include "protocol/message_queue.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -22,11 +26,6 @@ namespace {
 constexpr int kOrderlyBatchesPerTask = 32;
 // CONSUMER_SEND_MSG_BACK with this delay level sends straight to the DLQ.
 constexpr int kDelayLevelDlq = -1;
-
-void write_mq(JsonWriter& w, const MessageQueue& mq) {
-  w.begin_object().key("brokerName").value(mq.broker_name).key("queueId").value(mq.queue_id);
-  w.key("topic").value(mq.topic).end_object();
-}
 
 }  // namespace
 
@@ -157,7 +156,7 @@ Status PushConsumer::lock_queues(const std::string& broker_name, const std::vect
   JsonWriter w;
   w.begin_object().key("clientId").value(client_id()).key("consumerGroup").value(config_.group);
   w.key("mqSet").begin_array();
-  for (const auto& pq : pqs) write_mq(w, pq->mq);
+  for (const auto& pq : pqs) protocol::write_message_queue(w, pq->mq);
   w.end_array().key("onlyThisBroker").value(false).end_object();
   auto request = RemotingCommand::request(request_code::kLockBatchMq, instance_->serialize_type());
   request.body = w.take();
@@ -167,18 +166,11 @@ Status PushConsumer::lock_queues(const std::string& broker_name, const std::vect
   simdjson::dom::array granted;
   if (parser.parse(response.body).get_object()["lockOKMQSet"].get_array().get(granted) != simdjson::SUCCESS)
     return make_error(Errc::malformed, "lock response body");
-  for (const auto& pq : pqs) {
-    bool ok = false;
-    for (auto e : granted) {
-      std::string_view topic, broker;
-      std::int64_t queue_id = -1;
-      if (e["topic"].get_string().get(topic) || e["brokerName"].get_string().get(broker) ||
-          e["queueId"].get_int64().get(queue_id))
-        continue;
-      ok = ok || (topic == pq->mq.topic && broker == pq->mq.broker_name && queue_id == pq->mq.queue_id);
-    }
-    pq->locked = ok;
+  std::set<MessageQueue> locked;
+  for (auto e : granted) {
+    if (auto mq = protocol::json::message_queue_from(e); mq.ok()) locked.insert(std::move(mq).value());
   }
+  for (const auto& pq : pqs) pq->locked = locked.count(pq->mq) > 0;
   return {};
 }
 
@@ -193,7 +185,7 @@ void PushConsumer::unlock_all() {
     JsonWriter w;
     w.begin_object().key("clientId").value(client_id()).key("consumerGroup").value(config_.group);
     w.key("mqSet").begin_array();
-    for (const auto& mq : mqs) write_mq(w, mq);
+    for (const auto& mq : mqs) protocol::write_message_queue(w, mq);
     w.end_array().key("onlyThisBroker").value(false).end_object();
     auto request = RemotingCommand::request(request_code::kUnlockBatchMq, instance_->serialize_type());
     request.body = w.take();

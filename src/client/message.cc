@@ -1,23 +1,10 @@
 #include "client/message.h"
 
 #include <charconv>
-#include <functional>
-
-#include <fmt/format.h>
 
 namespace ringmq::client {
 
 namespace property = remoting::property;
-
-std::string MessageQueue::to_string() const {
-  return fmt::format("MessageQueue [topic={}, brokerName={}, queueId={}]", topic, broker_name, queue_id);
-}
-
-std::size_t MessageQueueHash::operator()(const MessageQueue& mq) const {
-  std::size_t h = std::hash<std::string>{}(mq.topic);
-  h = h * 31 + std::hash<std::string>{}(mq.broker_name);
-  return h * 31 + static_cast<std::size_t>(mq.queue_id);
-}
 
 Message::Message(std::string topic, std::string tags, std::string body)
     : topic_(std::move(topic)), body_(std::move(body)) {

@@ -9,26 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/message_queue.h"
 #include "remoting/message_properties.h"
 
 namespace ringmq::client {
 
-// One queue of a topic on one broker group. Ordered like Java's MessageQueue.compareTo (topic,
-// then brokerName, then queueId), which rebalancing relies on.
-struct MessageQueue {
-  std::string topic;
-  std::string broker_name;
-  std::int32_t queue_id = 0;
-
-  friend auto operator<=>(const MessageQueue&, const MessageQueue&) = default;
-  friend bool operator==(const MessageQueue&, const MessageQueue&) = default;
-  // "MessageQueue [topic=T, brokerName=b, queueId=0]", as Java prints it.
-  std::string to_string() const;
-};
-
-struct MessageQueueHash {
-  std::size_t operator()(const MessageQueue& mq) const;
-};
+// One queue of a topic on one broker group (defined once, with its JSON, in protocol/).
+using protocol::MessageQueue;
+using protocol::MessageQueueHash;
 
 class Message {
  public:

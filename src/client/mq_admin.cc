@@ -1,10 +1,6 @@
 #include "client/mq_admin.h"
 
 #include <fmt/format.h>
-#include <simdjson.h>
-
-#include <charconv>
-
 #include <utility>
 
 #include "client/message_codec.h"
@@ -70,35 +66,6 @@ void take_matches(QueryResult& out, std::vector<MessageExt> decoded, const std::
 }
 
 }  // namespace
-
-std::vector<std::pair<MessageQueue, std::int64_t>> parse_queue_offset_table(std::string_view body) {
-  std::vector<std::pair<MessageQueue, std::int64_t>> out;
-  simdjson::dom::parser parser;
-  for (std::size_t at = body.find("{\"brokerName\""); at != std::string_view::npos;
-       at = body.find("{\"brokerName\"", at + 1)) {
-    const std::size_t close = body.find('}', at);
-    if (close == std::string_view::npos) break;
-    simdjson::dom::element obj;
-    if (parser.parse(std::string(body.substr(at, close + 1 - at))).get(obj) != simdjson::SUCCESS) continue;
-    MessageQueue mq;
-    std::string_view broker, topic;
-    std::int64_t queue_id = 0, offset = 0;
-    if (obj["brokerName"].get(broker) || obj["topic"].get(topic) || obj["queueId"].get(queue_id)) continue;
-    mq.broker_name = std::string(broker);
-    mq.topic = std::string(topic);
-    mq.queue_id = static_cast<std::int32_t>(queue_id);
-    if (obj["offset"].get(offset) != simdjson::SUCCESS) {
-      // The map form: the value follows the key object.
-      std::size_t v = close + 1;
-      if (v >= body.size() || body[v] != ':') continue;
-      const char* begin = body.data() + v + 1;
-      const auto [end, ec] = std::from_chars(begin, body.data() + body.size(), offset);
-      if (ec != std::errc() || end == begin) continue;
-    }
-    out.emplace_back(std::move(mq), offset);
-  }
-  return out;
-}
 
 Result<QueryResult> query_message(ClientInstance& instance, const std::string& topic, const std::string& key,
                                   std::int32_t max_num, std::int64_t begin_ms, std::int64_t end_ms, bool unique_key,

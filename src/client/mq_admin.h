@@ -51,9 +51,4 @@ Result<MessageExt> view_message(ClientInstance& instance, const std::string& off
 Result<MessageExt> view_message(ClientInstance& instance, const std::string& topic, const std::string& msg_id,
                                 AdminCallFailure* failure = nullptr);
 
-// The "{MessageQueue}:offset" pairs of a body (ResetOffsetBody, GetConsumerStatusBody: fastjson's
-// object-keyed maps) or its [{brokerName, offset, queueId, topic}] entries (ResetOffsetBodyForC), in
-// order; entries that do not parse are skipped.
-std::vector<std::pair<MessageQueue, std::int64_t>> parse_queue_offset_table(std::string_view body);
-
 }  // namespace ringmq::client

@@ -12,6 +12,8 @@
 
 #include "base/json_writer.h"
 #include "base/log.h"
+#include "protocol/json_fields.h"
+#include "protocol/message_queue.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -124,12 +126,11 @@ Status LocalFileOffsetStore::load() {
     return make_error(Errc::malformed, fmt::format("{} is not an offset file", path_));
   std::lock_guard lock(mutex_);
   for (auto entry : entries) {
-    std::string_view topic, broker;
-    std::int64_t queue_id = 0, offset = 0;
-    if (entry["topic"].get_string().get(topic) || entry["brokerName"].get_string().get(broker) ||
-        entry["queueId"].get_int64().get(queue_id) || entry["offset"].get_int64().get(offset))
+    auto mq = protocol::json::message_queue_from(entry);
+    std::int64_t offset = 0;
+    if (!mq.ok() || entry["offset"].get_int64().get(offset) != simdjson::SUCCESS)
       return make_error(Errc::malformed, fmt::format("{}: bad entry", path_));
-    table_[MessageQueue{std::string(topic), std::string(broker), static_cast<std::int32_t>(queue_id)}] = offset;
+    table_[std::move(mq).value()] = offset;
   }
   return {};
 }
@@ -145,8 +146,7 @@ void LocalFileOffsetStore::persist_all(const std::vector<MessageQueue>&) {
   JsonWriter w;
   w.begin_object().key("offsetTable").begin_array();
   for (const auto& [mq, offset] : snapshot()) {
-    w.begin_object().key("brokerName").value(mq.broker_name).key("offset").value(offset);
-    w.key("queueId").value(mq.queue_id).key("topic").value(mq.topic).end_object();
+    protocol::write_message_queue_offset(w, mq.topic, mq.broker_name, mq.queue_id, offset);
   }
   w.end_array().end_object();
   std::error_code ec;

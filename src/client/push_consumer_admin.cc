@@ -16,6 +16,7 @@
 #include "client/mq_admin.h"
 #include "client/push_consumer.h"
 #include "protocol/heartbeat_data.h"
+#include "protocol/message_queue.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 
@@ -25,13 +26,6 @@ namespace rc = remoting::response_code;
 using remoting::RemotingCommand;
 
 namespace {
-
-std::string mq_key(const MessageQueue& mq) {
-  JsonWriter k;
-  k.begin_object().key("brokerName").value(mq.broker_name).key("queueId").value(mq.queue_id);
-  k.key("topic").value(mq.topic).end_object();
-  return k.take();
-}
 
 RemotingCommand response(std::int32_t code, std::string body = {}, std::string remark = {}) {
   RemotingCommand r;
@@ -47,11 +41,16 @@ RemotingCommand response(std::int32_t code, std::string body = {}, std::string r
 // their offsets set and persisted, and the next rebalance pulls them again from there.
 void PushConsumer::reset_offset(const RemotingCommand& request) {
   const std::string topic(request.ext_fields.get("topic").value_or(""));
-  const auto table = parse_queue_offset_table(request.body);
+  const auto table = protocol::decode_queue_offset_table(request.body);
+  if (!table.ok()) {
+    log_warn("[reset-offset] group {} topic {}: body does not parse: {}", config_.group, topic,
+             table.error().to_string());
+    return;
+  }
   std::vector<MessageQueue> reset;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [mq, offset] : table) {
+    for (const auto& [mq, offset] : *table) {
       if (mq.topic != topic) continue;
       auto it = process_queues_.find(mq);
       if (it != process_queues_.end()) {
@@ -69,13 +68,12 @@ void PushConsumer::reset_offset(const RemotingCommand& request) {
 
 RemotingCommand PushConsumer::consumer_status(const RemotingCommand& request) {
   const std::string topic(request.ext_fields.get("topic").value_or(""));
-  std::string table;
+  protocol::QueueOffsets table;
   for (const auto& [mq, offset] : offset_store_->snapshot()) {
-    if (mq.topic != topic) continue;
-    if (!table.empty()) table.push_back(',');
-    table += mq_key(mq) + ":" + std::to_string(offset);
+    if (mq.topic == topic) table.emplace_back(mq, offset);
   }
-  return response(rc::kSuccess, "{\"consumerTable\":{},\"messageQueueTable\":{" + table + "}}");
+  return response(rc::kSuccess, "{\"consumerTable\":{},\"messageQueueTable\":" +
+                                    protocol::encode_queue_offset_table(table) + "}");
 }
 
 // ConsumerRunningInfo: properties, subscriptions, each held queue's ProcessQueueInfo.
@@ -94,7 +92,7 @@ RemotingCommand PushConsumer::running_info(const RemotingCommand&) {
       v.key("cachedMsgMinOffset").value(pq->msgs.empty() ? 0 : pq->msgs.begin()->first);
       v.key("commitOffset").value(offset_store_->snapshot()[mq]);
       v.key("droped").value(pq->dropped.load()).key("locked").value(pq->locked.load()).end_object();
-      mq_table += mq_key(mq) + ":" + v.take();
+      mq_table += protocol::encode_message_queue(mq) + ":" + v.take();
     }
   }
   w.raw(mq_table + "}");

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <limits>
+
+#include "protocol/fastjson.h"
 
 namespace ringmq::protocol::json {
 
@@ -45,6 +48,29 @@ Status read_string(dom::object obj, std::string_view key, std::string& out) {
   std::string_view s;
   if (value.get_string().get(s) != simdjson::SUCCESS) return malformed(fmt::format("\"{}\" is not a string", key));
   out.assign(s);
+  return {};
+}
+
+Result<dom::object> parse_object(dom::parser& parser, std::string_view text, std::string_view what) {
+  const std::string quoted = quote_numeric_keys(text);
+  dom::object root;
+  if (parser.parse(quoted.data(), quoted.size()).get_object().get(root) != simdjson::SUCCESS) {
+    return malformed(fmt::format("{}: not a JSON object", what));
+  }
+  return root;
+}
+
+Status read_int_map(dom::object obj, std::map<std::int32_t, std::int64_t>& out, std::string_view what) {
+  for (auto field : obj) {
+    std::int32_t k = 0;
+    std::int64_t v = 0;
+    const std::string_view key = field.key;
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), k);
+    if (ec != std::errc() || end != key.data() + key.size() || field.value.get_int64().get(v) != simdjson::SUCCESS) {
+      return malformed(fmt::format("{}: bad entry '{}'", what, key));
+    }
+    out[k] = v;
+  }
   return {};
 }
 

@@ -7,7 +7,7 @@
 //   <root>/commitlog/<shard>/<20-digit start offset>
 //   <root>/consumequeue/<topic>/<queueId>/<20-digit byte offset>
 //   <root>/index/<shard>/<yyyyMMddHHmmssSSS>
-//   <root>/config/*.json                metadata (metadata.h)
+//   <root>/config/*.json                metadata, saved through config_file.h
 //
 // Owner: opened once by the broker's main thread before the cores start, closed after they stop.
 // Shards (ShardStore) borrow it; it outlives them. Read-only after open except the checkpoint

@@ -16,7 +16,7 @@ using namespace ringmq;
 using namespace ringmq::broker;
 
 namespace {
-LockedQueue mq(std::int32_t queue_id, std::string topic = "T") { return LockedQueue{"broker-a", queue_id, std::move(topic)}; }
+LockedQueue mq(std::int32_t queue_id, std::string topic = "T") { return LockedQueue{std::move(topic), "broker-a", queue_id}; }
 }  // namespace
 
 TEST_CASE("rebalance locks: an expired lock is removed by the sweep and another client may take it") {

@@ -224,7 +224,7 @@ namespace {
 
 TEST_CASE("suggestWhichBrokerId follows RocketMQ's slaveReadEnable rule") {
   BrokerConfig config;
-  store::SubscriptionGroupConfig group;
+  protocol::SubscriptionGroupConfig group;
   group.broker_id = 0;
   group.which_broker_when_consume_slowly = 2;
   store::GetResult r;

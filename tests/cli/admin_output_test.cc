@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include "cli/admin/admin_command.h"
-#include "cli/admin/fastjson.h"
+#include "protocol/fastjson.h"
 
 using namespace ringmq::cli;
+using ringmq::protocol::JsonValue;
+using ringmq::protocol::parse_fastjson;
 
 TEST_CASE("admin output: text tables align every column to its widest cell") {
   Output out;

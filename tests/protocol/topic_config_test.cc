@@ -2,7 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include "protocol/fastjson.h"
 #include "protocol/register_broker_body.h"
 
 using namespace ringmq;
@@ -72,9 +71,4 @@ TEST_CASE("register body from a broker's table: the plain form the NameServer de
   CHECK(back->topic_configs[0] == t.topics.at("A"));
   CHECK(back->topic_configs[1] == t.topics.at("B"));
   CHECK(back->data_version == t.data_version);
-}
-
-TEST_CASE("fastjson: quoting numeric keys leaves strings and values alone") {
-  CHECK(quote_numeric_keys(R"({1:"a:2,{3:4}", "k":[1,2], -5 : 6})") == R"({"1":"a:2,{3:4}", "k":[1,2], "-5" : 6})");
-  CHECK(quote_numeric_keys(R"({"0":"x"})") == R"({"0":"x"})");
 }

@@ -11,7 +11,7 @@
 
 #include "store/commit_log.h"
 #include "store/file_ops.h"
-#include "store/metadata.h"
+#include "store/config_file.h"
 #include "store/shard_store.h"
 #include "shard_harness.h"
 #include "test_util.h"

@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "protocol/heartbeat_data.h"
-#include "store/metadata.h"
+#include "protocol/subscription_group_config.h"
 
 namespace ringmq::broker {
 
-using store::SubscriptionGroupConfig;
+using protocol::SubscriptionGroupConfig;
 
 // The HEART_BEAT types and FilterAPI's parser, defined once in protocol/heartbeat_data.h.
 using protocol::build_subscription;

@@ -18,18 +18,15 @@
 
 #include "base/result.h"
 #include "broker/broker_limits.h"
+#include "protocol/message_queue.h"
 
 namespace ringmq::broker {
 
 // rocketmq.broker.rebalance.lockMaxLiveTime.
 inline constexpr std::int64_t kRebalanceLockMaxLiveMs = 60'000;
 
-struct LockedQueue {
-  std::string broker_name;
-  std::int32_t queue_id = 0;
-  std::string topic;
-  friend auto operator<=>(const LockedQueue&, const LockedQueue&) = default;
-};
+// A queue as LOCK_BATCH_MQ names it.
+using LockedQueue = protocol::MessageQueue;
 
 class RebalanceLockManager {
  public:

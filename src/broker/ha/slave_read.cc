@@ -4,9 +4,9 @@
 
 namespace ringmq::broker::ha {
 
-GroupReadTargets GroupReadTargets::of(const store::SubscriptionGroupConfig* group) {
-  const store::SubscriptionGroupConfig defaults;
-  const store::SubscriptionGroupConfig& g = group != nullptr ? *group : defaults;
+GroupReadTargets GroupReadTargets::of(const protocol::SubscriptionGroupConfig* group) {
+  const protocol::SubscriptionGroupConfig defaults;
+  const protocol::SubscriptionGroupConfig& g = group != nullptr ? *group : defaults;
   return GroupReadTargets{g.broker_id, g.which_broker_when_consume_slowly};
 }
 

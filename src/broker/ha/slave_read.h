@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "broker/broker_config.h"
-#include "store/metadata.h"
+#include "protocol/subscription_group_config.h"
 #include "store/shard_store.h"
 
 namespace ringmq::broker::ha {
@@ -22,7 +22,7 @@ struct GroupReadTargets {
   std::int64_t broker_id = 0;
   std::int64_t slow_broker_id = 0;
   // `group` may be null (no config yet): RocketMQ's defaults.
-  static GroupReadTargets of(const store::SubscriptionGroupConfig* group);
+  static GroupReadTargets of(const protocol::SubscriptionGroupConfig* group);
 };
 
 // The suggestion for a pull that returned `result` from a log ending at `log_end`. `ram_bytes`:

@@ -4,11 +4,11 @@
 #include "base/log_limiter.h"
 #include "broker/broker_runtime.h"
 #include "broker/offset/consumer_offset_manager.h"
+#include "broker/schedule/delay_offset_table.h"
 #include "broker/subscription/subscription_group_manager.h"
 #include "protocol/topic_config.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
-#include "store/metadata.h"
 
 namespace ringmq::broker::ha {
 
@@ -76,7 +76,7 @@ void SlaveSynchronize::apply_topics(const remoting::RemotingCommand& r) {
 }
 
 void SlaveSynchronize::apply_consumer_offsets(const remoting::RemotingCommand& r) {
-  auto table = store::decode_consumer_offsets(r.body);
+  auto table = decode_consumer_offsets(r.body);
   if (!table.ok()) return log_warn("slave sync: master's consumer offsets do not decode: {}", table.error().to_string());
   ConsumerOffsetManager& offsets = rt_.offsets();
   for (const auto& [key, queues] : table->offsets) {
@@ -97,19 +97,19 @@ void SlaveSynchronize::apply_consumer_offsets(const remoting::RemotingCommand& r
 }
 
 void SlaveSynchronize::apply_delay_offsets(const remoting::RemotingCommand& r) {
-  auto table = store::decode_delay_offsets(r.body);
+  auto table = decode_delay_offsets(r.body);
   if (!table.ok()) return log_warn("slave sync: master's delay offsets do not decode: {}", table.error().to_string());
   for (const auto& [level, offset] : table->offsets) rt_.commit_delay_offset(level, offset);
 }
 
 void SlaveSynchronize::apply_groups(const remoting::RemotingCommand& r) {
-  auto table = store::decode_subscription_groups(r.body);
+  auto table = decode_subscription_groups(r.body);
   if (!table.ok()) return log_warn("slave sync: master's subscription groups do not decode: {}", table.error().to_string());
   SubscriptionGroupManager& groups = rt_.groups();
   bool changed = false;
   for (const auto& [name, config] : table->groups) {
     const SubscriptionGroupConfig* mine = groups.find(name);
-    if (mine != nullptr && store::encode_subscription_group(*mine) == store::encode_subscription_group(config)) continue;
+    if (mine != nullptr && *mine == config) continue;
     groups.update(config);
     changed = true;
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "store/config_file.h"
+
 namespace ringmq::broker {
 
 std::string ConsumerOffsetManager::key(std::string_view topic, std::string_view group) {
@@ -14,7 +16,7 @@ std::string ConsumerOffsetManager::key(std::string_view topic, std::string_view 
 Status ConsumerOffsetManager::load() {
   auto text = store::load_config_file(path_);
   if (!text.ok()) return text.error().code == Errc::not_found ? Status{} : Status(text.take_error());
-  RINGMQ_TRY_ASSIGN(table_, store::decode_consumer_offsets(*text));
+  RINGMQ_TRY_ASSIGN(table_, decode_consumer_offsets(*text));
   // A file written before the cap existed may hold more; it loads whole and only new entries wait.
   entries_ = 0;
   for (const auto& [k, queues] : table_.offsets) entries_ += queues.size();

@@ -18,7 +18,7 @@
 
 #include "broker/broker_limits.h"
 #include "broker/metadata_writer.h"
-#include "store/metadata.h"
+#include "broker/offset/consumer_offset_table.h"
 
 namespace ringmq::broker {
 
@@ -44,9 +44,9 @@ class ConsumerOffsetManager {
   // none). too_large when the copy would take the table past kConsumerOffsetEntriesMax.
   Status clone_offsets(std::string_view src, std::string_view dst, std::string_view topic);
 
-  std::string encode() const { return store::encode_consumer_offsets(table_); }
+  std::string encode() const { return encode_consumer_offsets(table_); }
   // Every committed offset, keyed "topic@group" (metrics read it to export consumer lag).
-  const store::ConsumerOffsetTable& table() const { return table_; }
+  const ConsumerOffsetTable& table() const { return table_; }
   // Saves if anything changed since the last save.
   void persist();
 
@@ -55,7 +55,7 @@ class ConsumerOffsetManager {
 
   const std::string path_;
   MetadataWriter& writer_;
-  store::ConsumerOffsetTable table_;
+  ConsumerOffsetTable table_;
   std::size_t entries_ = 0;  // sum of the queue maps' sizes, kept so commit() checks the cap in O(1)
   bool dirty_ = false;
 };

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/processor/broker_processors.h"
 #include "broker/queue_shard.h"
+#include "protocol/fastjson.h"
+#include "protocol/message_queue.h"
 #include "remoting/message_id.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
@@ -60,37 +63,14 @@ void push_oneway(BrokerRuntime& rt, ChannelKey key, remoting::RemotingCommand re
   });
 }
 
-std::string mq_key_json(std::string_view broker_name, std::string_view topic, std::int32_t queue_id) {
-  JsonWriter k;
-  k.begin_object().key("brokerName").value(broker_name).key("queueId").value(queue_id).key("topic").value(topic);
-  k.end_object();
-  return k.take();
-}
-
-// The value of `"key":` in a JSON text, as its raw text (objects keyed by objects included), or "".
-std::string raw_json_value(std::string_view text, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\":";
-  const std::size_t at = text.find(needle);
-  if (at == std::string_view::npos) return "";
-  std::size_t i = at + needle.size();
-  const std::size_t begin = i;
-  int depth = 0;
-  bool in_string = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') ++depth;
-    else if (c == '}' || c == ']') {
-      if (depth == 0) break;
-      if (--depth == 0) return std::string(text.substr(begin, i + 1 - begin));
-    } else if (c == ',' && depth == 0) break;
-  }
-  return std::string(text.substr(begin, i - begin));
+// A client's GetConsumerStatusBody: its messageQueueTable, re-encoded; nullopt when the body does
+// not parse.
+std::optional<std::string> client_queue_table(std::string_view body) {
+  auto tree = protocol::parse_fastjson(body);
+  if (!tree.ok()) return std::nullopt;
+  const protocol::JsonValue* table = tree->get("messageQueueTable");
+  if (table == nullptr) return protocol::encode_queue_offset_table({});
+  return protocol::encode_queue_offset_table(protocol::queue_offsets_from(*table));
 }
 
 // The channel of (group, clientId) on core 0, or nullopt.
@@ -176,11 +156,11 @@ std::string encode_reset_body(const ResetGather& g, std::string_view broker, boo
     if (q > 0) out.push_back(',');
     if (for_c) {
       JsonWriter w;
-      w.begin_object().key("brokerName").value(broker).key("offset").value(g.target[q]);
-      w.key("queueId").value(static_cast<std::int32_t>(q)).key("topic").value(g.topic).end_object();
+      protocol::write_message_queue_offset(w, g.topic, broker, static_cast<std::int32_t>(q), g.target[q]);
       out += w.take();
     } else {
-      out += mq_key_json(broker, g.topic, static_cast<std::int32_t>(q)) + ":" + std::to_string(g.target[q]);
+      out += protocol::encode_message_queue({g.topic, std::string(broker), static_cast<std::int32_t>(q)}) + ":" +
+             std::to_string(g.target[q]);
     }
   }
   return out + (for_c ? "]}" : "}}");
@@ -309,9 +289,10 @@ void process_invoke_broker_to_get_consumer_status(RequestContext ctx, remoting::
     for (const auto& [key, client] : targets) {
       // Each answer comes back to core 0, which owns the gather; the last one replies.
       call_client(ctx.rt, key, ask, kConsumerStatusTimeoutMs, [ctx, g, client](Result<remoting::RemotingCommand> r) {
-        std::string table = r.ok() && r->code == rc::kSuccess ? raw_json_value(r->body, "messageQueueTable") : "";
+        std::optional<std::string> table;
+        if (r.ok() && r->code == rc::kSuccess) table = client_queue_table(r->body);
         ctx.rt.run_on(0, [ctx, g, client, table = std::move(table)] {
-          if (!table.empty()) g->tables.emplace_back(client, table);
+          if (table) g->tables.emplace_back(client, *table);
           if (--g->pending == 0) finish_status(ctx, *g);
         });
       });

@@ -19,6 +19,7 @@
 #include "broker/offset/consumer_offset_manager.h"
 #include "broker/processor/broker_processors.h"
 #include "broker/queue_shard.h"
+#include "protocol/message_queue.h"
 #include "remoting/response_code.h"
 
 namespace ringmq::broker {
@@ -116,8 +117,8 @@ std::string encode_time_spans(const TimeSpanGather& g, const std::string& broker
     w.begin_object().key("consumeTimeStamp").value(s.consume_ms);
     w.key("consumeTimeStampStr").value(java_date_text(s.consume_ms)).key("delayTime").value(s.delay_ms);
     w.key("maxTimeStamp").value(s.max_ms).key("maxTimeStampStr").value(java_date_text(s.max_ms));
-    w.key("messageQueue").begin_object();
-    w.key("brokerName").value(broker_name).key("queueId").value(s.queue_id).key("topic").value(g.topic).end_object();
+    w.key("messageQueue");
+    protocol::write_message_queue(w, g.topic, broker_name, s.queue_id);
     w.key("minTimeStamp").value(s.min_ms).key("minTimeStampStr").value(java_date_text(s.min_ms)).end_object();
   }
   w.end_array().end_object();

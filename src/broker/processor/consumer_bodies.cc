@@ -4,6 +4,7 @@
 
 #include "base/json_writer.h"
 #include "protocol/heartbeat_data.h"
+#include "protocol/message_queue.h"
 
 namespace ringmq::broker {
 namespace {
@@ -30,8 +31,7 @@ std::string encode_consume_stats(std::string_view broker_name, const std::vector
     if (!first) out.push_back(',');
     first = false;
     JsonWriter key;
-    key.begin_object().key("brokerName").value(broker_name).key("queueId").value(e.queue_id);
-    key.key("topic").value(e.topic).end_object();
+    protocol::write_message_queue(key, e.topic, broker_name, e.queue_id);
     JsonWriter val;
     val.begin_object().key("brokerOffset").value(e.broker_offset).key("consumerOffset").value(e.consumer_offset);
     val.key("lastTimestamp").value(e.last_timestamp).end_object();

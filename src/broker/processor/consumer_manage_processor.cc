@@ -137,7 +137,7 @@ void process_get_all_consumer_offset(RequestContext ctx, remoting::RemotingComma
 void process_get_all_delay_offset(RequestContext ctx, remoting::RemotingCommand&&) {
   ctx.rt.run_on(0, [ctx] {
     auto response = make_response(ctx.ref, rc::kSuccess);
-    response.body = store::encode_delay_offsets(ctx.rt.delay_offsets());
+    response.body = encode_delay_offsets(ctx.rt.delay_offsets());
     ctx.rt.reply(ctx.target, ctx.ref, std::move(response));
   });
 }

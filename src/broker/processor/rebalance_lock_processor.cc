@@ -9,6 +9,8 @@
 #include "broker/processor/broker_processors.h"
 #include "broker/broker_runtime.h"
 #include "broker/client/rebalance_lock_manager.h"
+#include "protocol/json_fields.h"
+#include "protocol/message_queue.h"
 #include "remoting/response_code.h"
 
 namespace ringmq::broker {
@@ -17,7 +19,7 @@ namespace {
 namespace rc = remoting::response_code;
 namespace dom = simdjson::dom;
 
-using MessageQueue = LockedQueue;
+using protocol::MessageQueue;
 
 // Core 0 only.
 RebalanceLockManager& lock_table() {
@@ -42,13 +44,9 @@ Result<LockBody> parse_lock_body(const std::string& json) {
   if (root["consumerGroup"].get_string().get(s) == simdjson::SUCCESS) b.group = std::string(s);
   dom::array arr;
   if (root["mqSet"].get_array().get(arr) == simdjson::SUCCESS) {
+    // An entry that is not a whole MessageQueue names no queue anyone could hold: skipped.
     for (dom::element e : arr) {
-      MessageQueue mq;
-      std::int64_t q = 0;
-      if (e["brokerName"].get_string().get(s) == simdjson::SUCCESS) mq.broker_name = std::string(s);
-      if (e["topic"].get_string().get(s) == simdjson::SUCCESS) mq.topic = std::string(s);
-      if (e["queueId"].get_int64().get(q) == simdjson::SUCCESS) mq.queue_id = static_cast<std::int32_t>(q);
-      b.mqs.push_back(std::move(mq));
+      if (auto mq = protocol::json::message_queue_from(e); mq.ok()) b.mqs.push_back(std::move(mq).value());
     }
   }
   if (b.client_id.empty() || b.group.empty()) return make_error(Errc::malformed, "clientId and consumerGroup needed");
@@ -59,8 +57,7 @@ std::string encode_lock_ok(const std::vector<MessageQueue>& mqs) {
   JsonWriter w;
   w.begin_object().key("lockOKMQSet").begin_array();
   for (const auto& mq : mqs) {
-    w.begin_object().key("brokerName").value(mq.broker_name).key("queueId").value(mq.queue_id);
-    w.key("topic").value(mq.topic).end_object();
+    protocol::write_message_queue(w, mq);
   }
   w.end_array().end_object();
   return w.take();

@@ -13,7 +13,7 @@ namespace rc = remoting::response_code;
 }  // namespace
 
 void process_update_and_create_subscription_group(RequestContext ctx, remoting::RemotingCommand&& request) {
-  auto config = decode_subscription_group_config(request.body);
+  auto config = protocol::decode_subscription_group(request.body);
   if (!config.ok()) {
     return ctx.rt.reply(ctx.target, ctx.ref, make_response(ctx.ref, rc::kSystemError, config.error().to_string()));
   }

@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "store/config_file.h"
 
 #include <fmt/format.h>
 
@@ -16,7 +17,7 @@ constexpr std::string_view kSystemGroups[] = {"TOOLS_CONSUMER",          "FILTER
 Status SubscriptionGroupManager::load() {
   auto text = store::load_config_file(path_);
   if (text.ok()) {
-    RINGMQ_TRY_ASSIGN(table_, store::decode_subscription_groups(*text));
+    RINGMQ_TRY_ASSIGN(table_, decode_subscription_groups(*text));
   } else if (text.error().code != Errc::not_found) {
     return text.take_error();
   }
@@ -79,19 +80,6 @@ void SubscriptionGroupManager::commit() {
   table_.data_version.timestamp = wall_clock_ms();
   ++table_.data_version.counter;
   if (!path_.empty()) writer_.save(path_, encode());
-}
-
-Result<SubscriptionGroupConfig> decode_subscription_group_config(std::string_view json) {
-  std::string wrapped = "{\"subscriptionGroupTable\":{\"g\":";
-  wrapped.append(json).append("}}");
-  RINGMQ_TRY_ASSIGN(auto table, store::decode_subscription_groups(wrapped));
-  auto it = table.groups.find("g");
-  if (it == table.groups.end()) return make_error(Errc::malformed, "no subscription group config");
-  SubscriptionGroupConfig c = it->second;
-  if (c.group_name.empty() || c.group_name == "g") {
-    if (json.find("\"groupName\"") == std::string_view::npos) return make_error(Errc::malformed, "groupName missing");
-  }
-  return c;
 }
 
 }  // namespace ringmq::broker

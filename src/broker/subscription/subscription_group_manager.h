@@ -17,7 +17,7 @@
 #include "broker/broker_limits.h"
 #include "broker/client/consumer_snapshot.h"
 #include "broker/metadata_writer.h"
-#include "store/metadata.h"
+#include "broker/subscription/subscription_group_table.h"
 
 namespace ringmq::broker {
 
@@ -28,7 +28,7 @@ class SubscriptionGroupManager {
       : path_(std::move(path)), auto_create_(auto_create), writer_(writer) {}
 
   Status load();
-  const store::SubscriptionGroupTable& table() const { return table_; }
+  const SubscriptionGroupTable& table() const { return table_; }
   const SubscriptionGroupConfig* find(std::string_view group) const;
   // The group's config, created with defaults if auto-creation is on and the table holds fewer than
   // kSubscriptionGroupsMax groups; nullptr otherwise. `changed` is set when it was created.
@@ -41,7 +41,7 @@ class SubscriptionGroupManager {
   static std::string limit_remark(std::string_view group);
 
   // The table as GET_ALL_SUBSCRIPTIONGROUP_CONFIG returns it (SubscriptionGroupWrapper).
-  std::string encode() const { return store::encode_subscription_groups(table_); }
+  std::string encode() const { return encode_subscription_groups(table_); }
 
  private:
   void commit();
@@ -49,10 +49,7 @@ class SubscriptionGroupManager {
   const std::string path_;
   const bool auto_create_;
   MetadataWriter& writer_;
-  store::SubscriptionGroupTable table_;
+  SubscriptionGroupTable table_;
 };
-
-// Parses one SubscriptionGroupConfig JSON object (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP body).
-Result<SubscriptionGroupConfig> decode_subscription_group_config(std::string_view json);
 
 }  // namespace ringmq::broker

@@ -8,7 +8,7 @@
 #include "base/log.h"
 #include "broker/metadata_writer.h"
 #include "remoting/topic_validator.h"
-#include "store/metadata.h"
+#include "store/config_file.h"
 
 namespace ringmq::broker {
 namespace {

@@ -1,7 +1,7 @@
 // TopicConfigManager: the broker's topic table (RocketMQ B/topic/TopicConfigManager.java).
 // Creates the system topics at start as 4.9.4 does, auto-creates topics on first send from the
 // TBW102 template, applies UPDATE_AND_CREATE_TOPIC / DELETE_TOPIC_IN_BROKER, and persists every
-// change to <store>/config/topics.json through the store's metadata helpers.
+// change to <store>/config/topics.json (store/config_file.h: atomic replace, previous kept as .bak).
 //
 // Owner: core 0 makes every call (topic changes are rare admin operations, and auto-creation on
 // the send path). Other cores read the published TopicSnapshot, which is replaced, never mutated.
@@ -18,6 +18,9 @@
 #include "broker/topic/topic_config.h"
 
 namespace ringmq::broker {
+
+// The topic table's file under <store>/config/: a TopicConfigSerializeWrapper (protocol/topic_config.h).
+inline constexpr std::string_view kTopicsFile = "topics.json";
 
 class MetadataWriter;
 

@@ -14,14 +14,18 @@
 #include <vector>
 
 #include "base/result.h"
-#include "cli/admin/fastjson.h"
 #include "client/client_instance.h"
 #include "client/mq_admin.h"
 #include "client/topic_route.h"
+#include "protocol/fastjson.h"
 #include "remoting/acl_signature.h"
 #include "remoting/command.h"
 
 namespace ringmq::cli {
+
+// Admin replies are read with the one fastjson reader.
+using protocol::JsonValue;
+using protocol::parse_fastjson;
 
 // mqadmin's default RPC timeout (DefaultMQAdminExt#timeoutMillis).
 inline constexpr std::int64_t kAdminCallTimeoutMs = 5000;

@@ -11,10 +11,11 @@
 #include "cli/admin/admin_command.h"
 #include "cli/admin/admin_queries.h"
 #include "client/mq_admin.h"
+#include "protocol/message_queue.h"
+#include "protocol/subscription_group_config.h"
 #include "remoting/request_code.h"
 #include "remoting/response_code.h"
 #include "remoting/topic_validator.h"
-#include "store/metadata.h"
 
 namespace ringmq::cli {
 
@@ -36,14 +37,14 @@ Result<std::vector<std::string>> broker_or_cluster(AdminSession& s, const std::s
 struct SubGroupArgs {
   std::string broker;
   std::string cluster;
-  store::SubscriptionGroupConfig config;  // the group's name and settings, as the broker stores them
+  protocol::SubscriptionGroupConfig config;  // the group's name and settings, as the broker stores them
   bool remove_offset = false;
 };
 
 Status run_update_sub_group(AdminSession& s, const SubGroupArgs& a, Output& out) {
   RINGMQ_TRY_ASSIGN(auto addrs, broker_or_cluster(s, a.broker, a.cluster));
   Table& table = out.table("updated", {{"#Broker Addr", "brokerAddr"}, {"#Group", "groupName"}});
-  const std::string body = store::encode_subscription_group(a.config);
+  const std::string body = protocol::encode_subscription_group(a.config);
   for (const auto& addr : addrs) {
     auto r = AdminSession::request(req::kUpdateAndCreateSubscriptiongroup);
     r.body = body;
@@ -218,7 +219,8 @@ Result<bool> reset_through_clients(AdminSession& s, const client::TopicRouteData
       s.note_failure(client::AdminCallFailure{"broker " + *addr, rc::kSystemError, remark});
       return make_error(Errc::io, fmt::format("broker {}: SYSTEM_ERROR ({}): {}", *addr, rc::kSystemError, remark));
     }
-    for (auto& entry : client::parse_queue_offset_table(response.body)) reset.push_back(std::move(entry));
+    RINGMQ_TRY_ASSIGN(auto entries, protocol::decode_queue_offset_table(response.body));
+    for (auto& entry : entries) reset.push_back(std::move(entry));
   }
   Table& table = out.table("queues", {{"#brokerName", "brokerName"}, {"#queueId", "queueId"}, {"#offset", "resetOffset"}});
   for (const auto& [mq, offset] : reset) table.add({mq.broker_name, mq.queue_id, offset});

@@ -1,11 +1,12 @@
-#include "cli/admin/fastjson.h"
+#include "protocol/fastjson.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-using ringmq::cli::JsonValue;
-using ringmq::cli::parse_fastjson;
+using ringmq::protocol::JsonValue;
+using ringmq::protocol::parse_fastjson;
+using ringmq::protocol::quote_numeric_keys;
 
 TEST_CASE("fastjson: bare numeric map keys (Map<Long,String>) read as keys") {
   auto v = parse_fastjson(R"({"brokerAddrs":{0:"127.0.0.1:10911",1:"127.0.0.1:10921"},"brokerName":"b"})");
@@ -44,7 +45,7 @@ TEST_CASE("fastjson: truncated, trailing and over-deep input is refused") {
   CHECK(!parse_fastjson(R"({"a":1)").ok());
   CHECK(!parse_fastjson(R"({"a":1} x)").ok());
   CHECK(!parse_fastjson(R"("abc)").ok());
-  CHECK(parse_fastjson(std::string(ringmq::cli::kJsonDepthMax + 5, '[')).error().code == ringmq::Errc::too_large);
+  CHECK(parse_fastjson(std::string(ringmq::protocol::kJsonDepthMax + 5, '[')).error().code == ringmq::Errc::too_large);
 }
 
 TEST_CASE("fastjson: absent or mistyped members fall back") {
@@ -54,4 +55,9 @@ TEST_CASE("fastjson: absent or mistyped members fall back") {
   CHECK(v->int64("missing", -1) == -1);
   CHECK(v->flag("b"));
   CHECK(v->str("z", "none") == "none");
+}
+
+TEST_CASE("fastjson: quoting numeric keys leaves strings and values alone") {
+  CHECK(quote_numeric_keys(R"({1:"a:2,{3:4}", "k":[1,2], -5 : 6})") == R"({"1":"a:2,{3:4}", "k":[1,2], "-5" : 6})");
+  CHECK(quote_numeric_keys(R"({"0":"x"})") == R"({"0":"x"})");
 }
