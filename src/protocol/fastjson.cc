@@ -64,7 +64,7 @@ class Parser {
       RINGMQ_TRY_ASSIGN(JsonValue key, parse_value(depth + 1));
       if (!consume(':')) return fail("expected ':'");
       RINGMQ_TRY_ASSIGN(JsonValue value, parse_value(depth + 1));
-      v.members.emplace_back(std::move(key), std::move(value));
+      v.members.push_back(JsonMember{std::move(key), std::move(value)});
       if (consume(',')) continue;
       if (consume('}')) return v;
       return fail("expected ',' or '}'");

@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -27,13 +26,17 @@ namespace ringmq::protocol {
 // Nesting deeper than this is refused (a hostile body cannot exhaust the stack).
 inline constexpr int kJsonDepthMax = 64;
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { null, boolean, number, string, array, object };
   Kind kind = Kind::null;
   bool boolean = false;
   std::string text;  // a string's value, or a number's literal
   std::vector<JsonValue> items;
-  std::vector<std::pair<JsonValue, JsonValue>> members;
+  // An object's members in text order. A named struct, not std::pair: a pair of an incomplete type
+  // cannot be instantiated here (clang with libstdc++ refuses it).
+  std::vector<JsonMember> members;
 
   bool is_object() const { return kind == Kind::object; }
   bool is_array() const { return kind == Kind::array; }
@@ -47,6 +50,11 @@ struct JsonValue {
   // This value as text (strings unquoted, numbers as written, true/false, "" for null).
   std::string as_text() const;
   std::int64_t as_int64() const;
+};
+
+struct JsonMember {
+  JsonValue key;  // a string or, in fastjson's maps, a number or an object
+  JsonValue value;
 };
 
 // Errors: malformed (with the byte offset), too_large (nesting over kJsonDepthMax).
