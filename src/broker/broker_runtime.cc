@@ -149,6 +149,7 @@ Status BrokerRuntime::start() {
   reactor::EngineOptions engine_options;
   engine_options.cores = core_count_;
   engine_options.zerocopy_send_min_bytes = config_.zerocopy_send_min_bytes;
+  engine_options.idle_poll_ns = config_.idle_poll_us * 1000;
   engine_options.connections_max = static_cast<std::size_t>(config_.connections_per_core_max);
   // Signals are taken by wait_for_stop() so the broker can unregister before the cores stop.
   engine_options.handle_signals = false;

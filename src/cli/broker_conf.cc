@@ -108,6 +108,7 @@ const std::map<std::string, Setter>& setters() {
        }},
       {"defaultTopicQueueNums", int_setter<int>("defaultTopicQueueNums", &BrokerConfig::default_topic_queue_nums)},
       {"pageCacheKeepMb", int_setter<std::int64_t>("pageCacheKeepMb", &BrokerConfig::page_cache_keep_mb)},
+      {"idlePollUs", int_setter<std::int64_t>("idlePollUs", &BrokerConfig::idle_poll_us)},
       {"mapedFileSizeCommitLog", int_setter<std::size_t>("mapedFileSizeCommitLog", &BrokerConfig::commit_log_segment_bytes)},
       {"mappedFileSizeCommitLog", int_setter<std::size_t>("mappedFileSizeCommitLog", &BrokerConfig::commit_log_segment_bytes)},
       {"fileReservedTime", int_setter<int>("fileReservedTime", &BrokerConfig::retention_hours)},

@@ -55,6 +55,7 @@ Status check_sizes(const broker::BrokerConfig& c) {
   RINGMQ_TRY(in_range(segment, segment_bytes, kSegmentBytesMin, kSegmentBytesMax));
   RINGMQ_TRY(in_range(message, message_bytes, 1, kMessageBytesLimit));
   RINGMQ_TRY(in_range({"pageCacheKeepMb", "--page-cache-keep-mb"}, c.page_cache_keep_mb, 0, kPageCacheKeepMbMax));
+  RINGMQ_TRY(in_range({"idlePollUs", "--idle-poll-us"}, c.idle_poll_us, 0, reactor::kIdlePollNsMax / 1000));
   // A largest message with its record headers must fit one segment.
   if (message_bytes + kRecordOverheadBytesMin <= segment_bytes) return {};
   return make_error(Errc::invalid_argument,

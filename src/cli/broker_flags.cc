@@ -128,6 +128,11 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
   app.add_option("--zerocopy-send-bytes", c.zerocopy_send_min_bytes,
                  "pull replies carrying at least this many message bytes are sent zero-copy (0 = never)")
       ->capture_default_str();
+  add(app.add_option("--idle-poll-us", c.idle_poll_us,
+                     "microseconds a core polls for work before sleeping: fewer wake-ups with one request in "
+                     "flight, at the price of CPU (0 = off)")
+          ->capture_default_str(),
+      "idlePollUs");
   app.add_option("--cores", c.cores, "reactor threads, one per core (0 = from the machine: 1 on 1-2 CPUs, CPUs - 1 above)")->capture_default_str();
   app.add_option("--metrics-listen", c.metrics_listen, "serve Prometheus GET /metrics on host:port (empty = off)")
       ->capture_default_str();

@@ -33,6 +33,8 @@ struct EngineOptions {
   bool zerocopy_to_loopback = false;
   // Open connections per core (limits.h); at most kConnectionsPerCoreLimit.
   std::size_t connections_max = kConnectionsPerCoreMax;
+  // Poll the ring this long before sleeping (0 = sleep at once; at most kIdlePollNsMax; limits.h).
+  std::int64_t idle_poll_ns = 0;
 };
 
 // The number of cores an Engine runs when not told: derived from the CPUs this process may run

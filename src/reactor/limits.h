@@ -88,6 +88,12 @@ inline constexpr unsigned kIdleSpinPollsPerClockRead = 16;
 // ... but only while traffic is recent: a core that saw no cross-core task for this long sleeps at
 // once instead of burning the CPU.
 inline constexpr std::int64_t kIdleSpinWindowNs = 20 * 1000 * 1000;
+// Idle polling (EngineOptions::idle_poll_ns, the broker's --idle-poll-us): before sleeping, a core
+// may poll its ring and inboxes for up to this long. On a VM a halted vCPU's wake-up costs tens of
+// microseconds, so with one request in flight a short poll that catches the next one saves more
+// than it burns (Seastar's --idle-poll-time-us is the same idea). Off by default: it spends CPU
+// that a client or peer on the same vCPUs may need, and its best value depends on the machine.
+inline constexpr std::int64_t kIdlePollNsMax = 1000 * 1000;
 // The reactor's own busy ratio (ReactorStats::busy_ratio) is computed over windows of this length:
 // the share of the window not spent waiting (blocked in io_uring_enter or spinning on the inboxes).
 inline constexpr std::int64_t kBusyRatioWindowNs = 1000 * 1000 * 1000;

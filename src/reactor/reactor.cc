@@ -189,6 +189,19 @@ bool Reactor::spin_for_inbox(std::int64_t budget_ns) const {
   }
 }
 
+bool Reactor::poll_for_work(std::int64_t budget_ns) {
+  const std::int64_t poll_until = monotonic_ns() + budget_ns;
+  io_uring_submit(&ring_);
+  while (true) {
+    if (io_uring_cq_ready(&ring_) > 0 || inbox_pending()) return true;
+    // A DEFER_TASKRUN ring posts network completions only when its task enters the kernel.
+    io_uring_get_events(&ring_);
+    if (io_uring_cq_ready(&ring_) > 0) return true;
+    if (monotonic_ns() >= poll_until) return false;
+    cpu_relax();
+  }
+}
+
 void Reactor::wait_and_dispatch(bool busy) {
   if (!busy && spin_budget_ns_ > 0 && now_ns_ - last_cross_core_ns_ < kIdleSpinWindowNs) {
     // Cross-core traffic is flowing: a short spin answers the next message without a wake-up.
@@ -197,6 +210,11 @@ void Reactor::wait_and_dispatch(bool busy) {
     stats_.idle_ns += static_cast<std::uint64_t>(monotonic_ns() - spin_start_ns);
     // A spin that caught nothing only burnt CPU (which a peer on the same CPU may have needed).
     if (!busy) spin_budget_ns_ = spin_budget_ns_ / 2 < kIdleSpinMinNs ? 0 : spin_budget_ns_ / 2;
+  }
+  if (!busy && idle_poll_ns_ > 0 && !shutting_down_) {
+    const std::int64_t poll_start_ns = monotonic_ns();
+    busy = poll_for_work(idle_poll_ns_);
+    stats_.idle_ns += static_cast<std::uint64_t>(monotonic_ns() - poll_start_ns);
   }
   if (!busy) {
     sleeping_.store(true, std::memory_order_seq_cst);

@@ -170,6 +170,9 @@ class Reactor {
   void wait_and_dispatch(bool busy);
   // Polls the inboxes for up to `budget_ns`; true if a task (or stop) arrived.
   bool spin_for_inbox(std::int64_t budget_ns) const;
+  // Idle polling: submits what is queued, then polls completions (running the ring's deferred task
+  // work) and the inboxes for up to `budget_ns`; true as soon as there is something to do.
+  bool poll_for_work(std::int64_t budget_ns);
   void dispatch_completions();
   void begin_shutdown();
   bool shutdown_finished();
@@ -235,6 +238,7 @@ class Reactor {
   // Zero-copy sends (0 = off; set by the Engine) and their record pool (allocated on first use).
   std::size_t zerocopy_send_min_bytes_ = 0;
   bool zerocopy_to_loopback_ = false;
+  std::int64_t idle_poll_ns_ = 0;  // EngineOptions::idle_poll_ns
   std::unique_ptr<ZeroCopySend[]> zero_copy_sends_;
   std::vector<std::uint32_t> free_zero_copy_sends_;
   std::size_t zero_copy_sends_in_flight_ = 0;

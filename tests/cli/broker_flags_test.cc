@@ -122,6 +122,8 @@ TEST_CASE("broker flags: every checked key refuses an out-of-range value by name
       {{"--segment-bytes", "1048576", "--max-message-bytes", "1048576"}, "maxMessageSize", "1048576"},
       {{"--retention-hours=-1"}, "fileReservedTime", "-1"},
       {{"--page-cache-keep-mb=-1"}, "pageCacheKeepMb", "-1"},
+      {{"--idle-poll-us=1001"}, "idlePollUs", "1001"},
+      {{"--idle-poll-us=-1"}, "idlePollUs", "-1"},
       {{"--disk-max-used-ratio", "5"}, "diskMaxUsedSpaceRatio", "5"},
       {{"--disk-clean-forcibly-ratio", "96"}, "diskSpaceCleanForciblyRatio", "96"},
       {{"--disk-warning-ratio", "100"}, "diskSpaceWarningLevelRatio", "100"},

@@ -190,6 +190,33 @@ TEST_CASE("connection: 300 clients echo through two cores") {
   CHECK(server.handlers[1].opened > 0);
 }
 
+TEST_CASE("connection: with idle polling on, echoes, timers and external posts are all still served") {
+  // Polling must hand over every kind of wake-up a sleeping core gets: network completions (which a
+  // DEFER_TASKRUN ring posts only when polled), expiring timers and posts from other threads.
+  Server server(EngineOptions{.cores = 1, .idle_poll_ns = 200'000});
+  server.start();
+  const int fd = connect_client(server.port);
+  for (int round = 0; round < 200; ++round) {
+    CHECK(echo_once(fd, payload_for(0, round, 1 + round * 37 % 3000)));
+    // Pauses longer than the poll make the core sleep between some rounds.
+    if (round % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ::close(fd);
+  std::atomic<int> timers_fired{0};
+  std::atomic<int> posts_run{0};
+  REQUIRE(server.engine
+              .post(0, [&] {
+                for (int i = 1; i <= 3; ++i)
+                  CORE_CHECK(Reactor::current()->add_timer(i, [&] { ++timers_fired; }).ok());
+              })
+              .ok());
+  for (int i = 0; i < 100; ++i) {
+    REQUIRE(server.engine.post(0, [&] { ++posts_run; }).ok());
+    if (i % 10 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(wait_until([&] { return timers_fired.load() == 3 && posts_run.load() == 100; }));
+}
+
 TEST_CASE("connection: a peer vanishing mid-frame is closed and the others are still served") {
   Server server(2);
   server.start();
