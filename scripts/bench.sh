@@ -11,7 +11,9 @@
 # the client shares the machine, so its CPU caps what any broker can show here).
 # --repeat N runs the whole set N times (alternating targets within each row) and prints medians.
 #
-#   scripts/bench.sh [--duration S] [--warmup S] [--cores N] [--bin ringmq] [--repeat N]
+# --ringmq-args "FLAGS" adds broker flags to every ringmq started (e.g. "--idle-poll-us 50").
+#
+#   scripts/bench.sh [--duration S] [--warmup S] [--cores N] [--bin ringmq] [--repeat N] [--ringmq-args F]
 #                    [--rows a,b,...] [--against NS --pid PID [--against-flush async|sync]]
 #                    [--compare --peer-script PATH]
 set -euo pipefail
@@ -19,6 +21,7 @@ set -euo pipefail
 DURATION=10
 WARMUP=2
 CORES=""
+RINGMQ_ARGS=""
 BIN=""
 REPEAT=1
 ROWS=""
@@ -30,12 +33,13 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEER_SCRIPT=""
 PEER_NS_PORT=19876
 PEER_BROKER_PORT=20911
-usage() { sed -n '2,18p' "$0" >&2; exit 2; }
+usage() { sed -n '2,21p' "$0" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --cores) CORES="$2"; shift 2 ;;
+    --ringmq-args) RINGMQ_ARGS="$2"; shift 2 ;;
     --bin) BIN="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
     --rows) ROWS="$2"; shift 2 ;;
@@ -86,11 +90,12 @@ trap cleanup EXIT
 # start_ringmq FLUSH: a fresh standalone with its own store; sets NS and PID.
 start_ringmq() {
   stop_ringmq
-  local ns_port port cores_flag=()
+  local ns_port port cores_flag=() extra=()
+  read -r -a extra <<< "$RINGMQ_ARGS"
   ns_port=$(free_port); port=$(free_port)
   [[ -n "$CORES" ]] && cores_flag=(--cores "$CORES")
   "$BIN" --log-level warn standalone --namesrv-listen "127.0.0.1:$ns_port" --listen "127.0.0.1:$port" \
-    --store "$WORK/store-$1-$RANDOM" "${cores_flag[@]}" --flush "$1" > "$WORK/broker.log" 2>&1 &
+    --store "$WORK/store-$1-$RANDOM" "${cores_flag[@]}" "${extra[@]}" --flush "$1" > "$WORK/broker.log" 2>&1 &
   RINGMQ_PID=$!
   wait_port "$port" || { echo "ringmq did not listen; log:" >&2; tail -5 "$WORK/broker.log" >&2; exit 1; }
   NS="127.0.0.1:$ns_port"; PID=$RINGMQ_PID

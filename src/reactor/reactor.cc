@@ -214,6 +214,7 @@ void Reactor::wait_and_dispatch(bool busy) {
   if (!busy && idle_poll_ns_ > 0 && !shutting_down_) {
     const std::int64_t poll_start_ns = monotonic_ns();
     busy = poll_for_work(idle_poll_ns_);
+    if (busy) ++stats_.idle_polls_caught;
     stats_.idle_ns += static_cast<std::uint64_t>(monotonic_ns() - poll_start_ns);
   }
   if (!busy) {

@@ -48,6 +48,7 @@ struct ReactorStats {
   std::uint64_t recv_rearmed_after_enobufs = 0;
   std::uint64_t posts_refused_busy = 0;
   std::uint64_t zero_copy_sends = 0;  // sendmsg calls that went out zero-copy
+  std::uint64_t idle_polls_caught = 0;  // idle polls that found work before the core slept
   // Time the loop spent waiting for work: blocked in io_uring_enter, or spinning on the inboxes.
   std::uint64_t idle_ns = 0;
   // Share (0..1) of the last complete kBusyRatioWindowNs window spent on anything but waiting.

@@ -118,50 +118,20 @@ Status Channel::send_command(const remoting::RemotingCommand& command) {
 
 Status Channel::send_owned_command(remoting::RemotingCommand&& command) {
   if (command.body.size() < kMoveBodyBytesMin) return send_command(command);
-  if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
-  std::string& out = t_encode_buffer;
-  out.clear();
-  RINGMQ_TRY(remoting::encode_frame_prefix(command, command.body.size(), out));
-  // Prefix and body are queued together or not at all: half a frame would corrupt the stream.
-  if (connection_->queued_send_bytes() + out.size() + command.body.size() > reactor::kSendQueueBytesMax) {
-    log_warn("closing connection {}: send queue full", connection_->peer());
-    connection_->close(make_error(Errc::busy, "send queue full"));
-    return make_error(Errc::busy, "send queue full");
-  }
-  RINGMQ_TRY(connection_->send(as_bytes(out)));
+  RINGMQ_TRY(queue_frame_prefix(command, command.body.size()));
   return connection_->send(std::move(command.body));
 }
 
 Status Channel::send_with_borrowed_body(const remoting::RemotingCommand& header, Bytes body, reactor::SendDone done) {
-  if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
-  std::string& out = t_encode_buffer;
-  out.clear();
-  RINGMQ_TRY(remoting::encode_frame_prefix(header, body.size(), out));
-  // Prefix and body are queued together or not at all: half a frame would corrupt the stream.
-  if (connection_->queued_send_bytes() + out.size() + body.size() > reactor::kSendQueueBytesMax) {
-    // As in send_command: a response that cannot be queued would leave the peer waiting forever.
-    log_warn("closing connection {}: send queue full", connection_->peer());
-    connection_->close(make_error(Errc::busy, "send queue full"));
-    return make_error(Errc::busy, "send queue full");
-  }
-  RINGMQ_TRY(connection_->send(as_bytes(out)));
+  RINGMQ_TRY(queue_frame_prefix(header, body.size()));
   return connection_->send_borrowed(body, std::move(done));
 }
 
 Status Channel::send_with_borrowed_slices(const remoting::RemotingCommand& header, std::span<const Bytes> slices,
                                           std::shared_ptr<const void> keep) {
-  if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
   std::size_t body_bytes = 0;
   for (const Bytes& slice : slices) body_bytes += slice.size();
-  std::string& out = t_encode_buffer;
-  out.clear();
-  RINGMQ_TRY(remoting::encode_frame_prefix(header, body_bytes, out));
-  if (connection_->queued_send_bytes() + out.size() + body_bytes > reactor::kSendQueueBytesMax) {
-    log_warn("closing connection {}: send queue full", connection_->peer());
-    connection_->close(make_error(Errc::busy, "send queue full"));
-    return make_error(Errc::busy, "send queue full");
-  }
-  RINGMQ_TRY(connection_->send(as_bytes(out)));
+  RINGMQ_TRY(queue_frame_prefix(header, body_bytes));
   for (const Bytes& slice : slices) {
     // Each slice holds `keep`: zero-copy notifications may come back in any order.
     if (auto st = connection_->send_borrowed(slice, [keep](const Status&) {}); !st.ok()) {
@@ -170,6 +140,22 @@ Status Channel::send_with_borrowed_slices(const remoting::RemotingCommand& heade
     }
   }
   return {};
+}
+
+Status Channel::queue_frame_prefix(const remoting::RemotingCommand& header, std::size_t body_bytes) {
+  if (!connection_->is_open()) return make_error(Errc::closed, "connection closed");
+  std::string& out = t_encode_buffer;
+  out.clear();
+  RINGMQ_TRY(remoting::encode_frame_prefix(header, body_bytes, out));
+  // Prefix and body are queued together or not at all: half a frame would corrupt the stream. As
+  // in send_command, a frame that cannot be queued closes the connection: a dropped response would
+  // leave the peer waiting forever.
+  if (connection_->queued_send_bytes() + out.size() + body_bytes > reactor::kSendQueueBytesMax) {
+    log_warn("closing connection {}: send queue full", connection_->peer());
+    connection_->close(make_error(Errc::busy, "send queue full"));
+    return make_error(Errc::busy, "send queue full");
+  }
+  return connection_->send(as_bytes(out));
 }
 
 Status Channel::invoke(remoting::RemotingCommand request, std::int64_t timeout_ms, ResponseFn&& done) {

@@ -82,6 +82,9 @@ class Channel {
   }
 
  private:
+  // Checks that the frame fits the send queue (else closes the connection: Errc::busy), then
+  // queues its prefix; the caller queues `body_bytes` of body right after.
+  Status queue_frame_prefix(const remoting::RemotingCommand& header, std::size_t body_bytes);
   struct PendingCall {
     ResponseFn done;
     reactor::TimerId timer;
