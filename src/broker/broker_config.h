@@ -46,7 +46,7 @@ struct BrokerConfig {
   // Pull replies whose message bytes reach this go out zero-copy (0 = never; reactor/limits.h).
   std::size_t zerocopy_send_min_bytes = reactor::kZeroCopySendBytesMinDefault;
   // Microseconds a core polls for work before sleeping (0 = off; reactor/limits.h kIdlePollNsMax).
-  std::int64_t idle_poll_us = 0;
+  std::int64_t idle_poll_us = reactor::kIdlePollNsBrokerDefault / 1000;
   // Prometheus text exposition on GET /metrics, "host:port"; empty = off (--metrics-listen).
   std::string metrics_listen;
   // Consumer side (issue 5).

@@ -130,7 +130,7 @@ void add_broker_flags(CLI::App& app, BrokerFlags& f) {
       ->capture_default_str();
   add(app.add_option("--idle-poll-us", c.idle_poll_us,
                      "microseconds a core polls for work before sleeping: fewer wake-ups with one request in "
-                     "flight, at the price of CPU (0 = off)")
+                     "flight, at the price of CPU; pauses while other threads want the CPU (0 = off)")
           ->capture_default_str(),
       "idlePollUs");
   app.add_option("--cores", c.cores, "reactor threads, one per core (0 = from the machine: 1 on 1-2 CPUs, CPUs - 1 above)")->capture_default_str();

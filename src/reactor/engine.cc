@@ -68,7 +68,7 @@ Status Engine::start(CoreFn on_start, CoreFn on_stop) {
     reactors_.back()->zerocopy_send_min_bytes_ = options_.zerocopy_send_min_bytes;
     reactors_.back()->zerocopy_to_loopback_ = options_.zerocopy_to_loopback;
     reactors_.back()->connections_max_ = std::min(options_.connections_max, kConnectionsPerCoreLimit);
-    reactors_.back()->idle_poll_ns_ = std::clamp<std::int64_t>(options_.idle_poll_ns, 0, kIdlePollNsMax);
+    reactors_.back()->idle_poll_ = IdlePollGovernor(std::clamp<std::int64_t>(options_.idle_poll_ns, 0, kIdlePollNsMax));
   }
   // The hooks are shared by the threads (read only) and outlive them as members of this frame's
   // lambdas: copy them into the thread closures.

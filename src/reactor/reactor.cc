@@ -1,6 +1,7 @@
 #include "reactor/reactor.h"
 
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -202,6 +203,12 @@ bool Reactor::poll_for_work(std::int64_t budget_ns) {
   }
 }
 
+void Reactor::sample_preemptions(std::int64_t now_ns) {
+  rusage usage{};
+  if (::getrusage(RUSAGE_THREAD, &usage) != 0) return;  // no sample: the budget stays as it is
+  if (idle_poll_.on_preemption_sample(now_ns, usage.ru_nivcsw)) ++stats_.idle_poll_pauses;
+}
+
 void Reactor::wait_and_dispatch(bool busy) {
   if (!busy && spin_budget_ns_ > 0 && now_ns_ - last_cross_core_ns_ < kIdleSpinWindowNs) {
     // Cross-core traffic is flowing: a short spin answers the next message without a wake-up.
@@ -211,11 +218,16 @@ void Reactor::wait_and_dispatch(bool busy) {
     // A spin that caught nothing only burnt CPU (which a peer on the same CPU may have needed).
     if (!busy) spin_budget_ns_ = spin_budget_ns_ / 2 < kIdleSpinMinNs ? 0 : spin_budget_ns_ / 2;
   }
-  if (!busy && idle_poll_ns_ > 0 && !shutting_down_) {
-    const std::int64_t poll_start_ns = monotonic_ns();
-    busy = poll_for_work(idle_poll_ns_);
-    if (busy) ++stats_.idle_polls_caught;
-    stats_.idle_ns += static_cast<std::uint64_t>(monotonic_ns() - poll_start_ns);
+  if (!busy && !shutting_down_) {
+    const std::int64_t budget_ns = idle_poll_.budget_ns(now_ns_);
+    if (budget_ns > 0) {
+      const std::int64_t poll_start_ns = monotonic_ns();
+      busy = poll_for_work(budget_ns);
+      if (busy) ++stats_.idle_polls_caught;
+      const std::int64_t poll_end_ns = monotonic_ns();
+      stats_.idle_ns += static_cast<std::uint64_t>(poll_end_ns - poll_start_ns);
+      if (idle_poll_.wants_preemption_sample(poll_end_ns)) sample_preemptions(poll_end_ns);
+    }
   }
   if (!busy) {
     sleeping_.store(true, std::memory_order_seq_cst);

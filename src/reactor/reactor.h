@@ -27,6 +27,7 @@
 #include "reactor/io_op.h"
 #include "reactor/limits.h"
 #include "reactor/sockets.h"
+#include "reactor/idle_poll_governor.h"
 #include "reactor/spsc_ring.h"
 #include "reactor/timers.h"
 
@@ -49,6 +50,7 @@ struct ReactorStats {
   std::uint64_t posts_refused_busy = 0;
   std::uint64_t zero_copy_sends = 0;  // sendmsg calls that went out zero-copy
   std::uint64_t idle_polls_caught = 0;  // idle polls that found work before the core slept
+  std::uint64_t idle_poll_pauses = 0;   // times polling paused because other threads wanted the CPU
   // Time the loop spent waiting for work: blocked in io_uring_enter, or spinning on the inboxes.
   std::uint64_t idle_ns = 0;
   // Share (0..1) of the last complete kBusyRatioWindowNs window spent on anything but waiting.
@@ -174,6 +176,8 @@ class Reactor {
   // Idle polling: submits what is queued, then polls completions (running the ring's deferred task
   // work) and the inboxes for up to `budget_ns`; true as soon as there is something to do.
   bool poll_for_work(std::int64_t budget_ns);
+  // Reads this thread's preemption count for the idle-poll governor.
+  void sample_preemptions(std::int64_t now_ns);
   void dispatch_completions();
   void begin_shutdown();
   bool shutdown_finished();
@@ -239,7 +243,7 @@ class Reactor {
   // Zero-copy sends (0 = off; set by the Engine) and their record pool (allocated on first use).
   std::size_t zerocopy_send_min_bytes_ = 0;
   bool zerocopy_to_loopback_ = false;
-  std::int64_t idle_poll_ns_ = 0;  // EngineOptions::idle_poll_ns
+  IdlePollGovernor idle_poll_;  // EngineOptions::idle_poll_ns, set by the Engine
   std::unique_ptr<ZeroCopySend[]> zero_copy_sends_;
   std::vector<std::uint32_t> free_zero_copy_sends_;
   std::size_t zero_copy_sends_in_flight_ = 0;

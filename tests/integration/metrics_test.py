@@ -93,7 +93,7 @@ def metrics_count_exactly_what_was_put_and_delivered():
 
 
 @h.test
-def pull_and_flush_latency_histograms_and_the_reactor_busy_ratio():
+def pull_and_flush_latency_histograms_the_reactor_busy_ratio_and_idle_polls():
     s = samples(scrape()[2])
     # One PULL per queue in setup(), each answered at once (messages were there).
     assert value(s, "ringmq_pull_latency_seconds_count") == len(SENT)
@@ -111,6 +111,10 @@ def pull_and_flush_latency_histograms_and_the_reactor_busy_ratio():
         busy = value(s, "ringmq_reactor_busy_seconds_total", core=core)
         # Mostly idle in a test: busy time is above zero and below the time the broker has run.
         assert 0 < busy < _env["uptime"](), (core, busy)
+    # Idle polling is on by default: after a reply the core polls, and the reply's own send
+    # completion is there to catch, so some polls caught work. Pauses need a busy CPU: counted, >= 0.
+    assert sum(value(s, "ringmq_reactor_idle_polls_caught_total", core=c) for c in cores) > 0
+    assert all(value(s, "ringmq_reactor_idle_poll_pauses_total", core=c) >= 0 for c in cores)
 
 
 @h.test

@@ -50,6 +50,8 @@ struct MetricsGather {
   std::vector<double> cpu_seconds;  // by core: the reactor thread's CPU time
   std::vector<double> busy_seconds;  // by core: reactor time not spent waiting for work
   std::vector<double> busy_ratio;    // by core: the same over the reactor's last window
+  std::vector<std::uint64_t> idle_polls_caught;  // by core: idle polls (--idle-poll-us) that caught work
+  std::vector<std::uint64_t> idle_poll_pauses;   // by core: times polling paused for a busy CPU
   LatencyHistogram pull_latency;
   LatencyHistogram flush_latency;
   ha::HaTotals ha;
@@ -113,6 +115,8 @@ void collect_core(MetricsGather& g, CoreState& cs, BrokerRuntime& rt) {
   g.connections.push_back(reactor != nullptr ? reactor->connection_count() : 0);
   g.busy_seconds.push_back(reactor != nullptr ? static_cast<double>(reactor->busy_ns()) / 1e9 : 0.0);
   g.busy_ratio.push_back(reactor != nullptr ? reactor->stats().busy_ratio : 0.0);
+  g.idle_polls_caught.push_back(reactor != nullptr ? reactor->stats().idle_polls_caught : 0);
+  g.idle_poll_pauses.push_back(reactor != nullptr ? reactor->stats().idle_poll_pauses : 0);
   g.held_pulls.push_back(cs.holds ? cs.holds->held() : 0);
   const auto& log = cs.shard->commit_log();
   g.commit_log_bytes += log.write_offset().value - log.min_offset().value;
@@ -205,6 +209,16 @@ void render_reactors(std::string& out, const MetricsGather& g) {
          "Share of the reactor's last 1 s window spent working rather than waiting, measured by the reactor.");
   for (std::size_t c = 0; c < g.busy_ratio.size(); ++c) {
     out += fmt::format("ringmq_reactor_busy_ratio{{core=\"{}\"}} {:.6f}\n", c, g.busy_ratio[c]);
+  }
+  family(out, "ringmq_reactor_idle_polls_caught_total", "counter",
+         "Idle polls (--idle-poll-us) that found work before the core went to sleep.");
+  for (std::size_t c = 0; c < g.idle_polls_caught.size(); ++c) {
+    out += fmt::format("ringmq_reactor_idle_polls_caught_total{{core=\"{}\"}} {}\n", c, g.idle_polls_caught[c]);
+  }
+  family(out, "ringmq_reactor_idle_poll_pauses_total", "counter",
+         "Times a core paused idle polling because its thread was preempted often: other threads wanted the CPU.");
+  for (std::size_t c = 0; c < g.idle_poll_pauses.size(); ++c) {
+    out += fmt::format("ringmq_reactor_idle_poll_pauses_total{{core=\"{}\"}} {}\n", c, g.idle_poll_pauses[c]);
   }
 }
 
