@@ -205,7 +205,7 @@ bool Reactor::poll_for_work(std::int64_t budget_ns) {
 
 void Reactor::sample_preemptions(std::int64_t now_ns) {
   rusage usage{};
-  if (::getrusage(RUSAGE_THREAD, &usage) != 0) return;  // no sample: the budget stays as it is
+  if (::getrusage(RUSAGE_THREAD, &usage) != 0) return;  // no sample: polling goes on as it was
   if (idle_poll_.on_preemption_sample(now_ns, usage.ru_nivcsw)) ++stats_.idle_poll_pauses;
 }
 
